@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace Crowdstart.Dashboard.Components.Controls;
+
+/// <summary>One series of an <see cref="ApexChart"/>: points are [unix milliseconds, value].</summary>
+/// <param name="Name">Legend name.</param>
+/// <param name="Type">ApexCharts series type in a mixed chart: <c>column</c>, <c>line</c> or <c>area</c>.</param>
+/// <param name="Data">Points as [x, y] pairs.</param>
+public sealed record ChartSeries(string Name, string Type, IReadOnlyList<double[]> Data);
+
+/// <summary>
+/// A chart drawn by the npm <c>apexcharts</c> package. It is created once after the first interactive render,
+/// then only its series are replaced in place (no re-creation, no flicker) when <see cref="Series"/> changes,
+/// and it is destroyed with the component. A prerendered copy never touches JavaScript.
+/// </summary>
+public partial class ApexChart : ComponentBase, IAsyncDisposable
+{
+    private ElementReference _element;
+    private IJSObjectReference? _module;
+    private bool _created;
+    private IReadOnlyList<ChartSeries>? _pushedSeries;
+    private bool _pushedDark;
+
+    [Inject] public required IJSRuntime JS { get; init; }
+
+    /// <summary>DOM id, also the ApexCharts chart id (<c>ApexCharts.getChartByID</c>).</summary>
+    [Parameter, EditorRequired] public required string ChartId { get; set; }
+
+    /// <summary>ApexCharts options without <c>series</c>; y-axes may carry <c>csFormat</c> (<c>currency:EUR</c>, <c>integer</c>).</summary>
+    [Parameter, EditorRequired] public required object Options { get; set; }
+
+    /// <summary>Series to draw; pass a new list instance to update the chart.</summary>
+    [Parameter] public IReadOnlyList<ChartSeries> Series { get; set; } = [];
+
+    [Parameter] public bool DarkMode { get; set; }
+
+    [Parameter] public int Height { get; set; } = 340;
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+        if (!_created)
+        {
+            _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Controls/ApexChart.razor.js");
+            await _module.InvokeVoidAsync("create", _element, ChartId, Options, Series, DarkMode);
+            _created = true;
+            _pushedSeries = Series;
+            _pushedDark = DarkMode;
+            StateHasChanged();
+            return;
+        }
+        if (!ReferenceEquals(_pushedSeries, Series))
+        {
+            _pushedSeries = Series;
+            await _module!.InvokeVoidAsync("updateSeries", ChartId, Series);
+        }
+        if (_pushedDark != DarkMode)
+        {
+            _pushedDark = DarkMode;
+            await _module!.InvokeVoidAsync("setDarkMode", ChartId, DarkMode);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        if (_module is null)
+        {
+            return;
+        }
+        try
+        {
+            if (_created)
+            {
+                await _module.InvokeVoidAsync("destroy", ChartId);
+            }
+            await _module.DisposeAsync();
+        }
+        catch (JSDisconnectedException)
+        {
+            // The circuit is gone and the browser took the chart with it.
+        }
+    }
+}

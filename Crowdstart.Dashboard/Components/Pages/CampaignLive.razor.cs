@@ -1,0 +1,50 @@
+using Crowdstart.Dashboard.Model;
+using Crowdstart.Dashboard.Services;
+using Crowdstart.Pipeline.Processing;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace Crowdstart.Dashboard.Components.Pages;
+
+/// <summary>
+/// A campaign's live page. Subscribes to the pipeline's change feed (throttled at the source) and re-reads the
+/// pre-computed rollups; a slow timer also slides the 60-minute window when no events arrive.
+/// </summary>
+public partial class CampaignLive : IDisposable
+{
+    private static readonly TimeSpan SlideInterval = TimeSpan.FromSeconds(15);
+    private IDisposable? _subscription;
+    private ITimer? _slide;
+    private List<BreadcrumbItem> _breadcrumbs = [];
+
+    [Parameter] public Guid CampaignId { get; set; }
+    [CascadingParameter(Name = "DarkMode")] public bool DarkMode { get; set; }
+
+    [Inject] public required CampaignLiveViewModel Model { get; init; }
+    [Inject] public required CampaignChangeFeed Changes { get; init; }
+    [Inject] public required DashboardFormatter Format { get; init; }
+    [Inject] public required TimeProvider Time { get; init; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = Changes.Subscribe(CampaignId, RefreshFromCircuitAsync);
+            _slide = Time.CreateTimer(_ => _ = RefreshFromCircuitAsync(), null, SlideInterval, SlideInterval);
+        }
+        await Model.LoadAsync(CampaignId);
+        _breadcrumbs = [new("Campaigns", "/"), new(Model.Campaign?.Name ?? "Campaign", null, disabled: true)];
+    }
+
+    private Task RefreshFromCircuitAsync() => InvokeAsync(async () =>
+    {
+        await Model.RefreshAsync();
+        StateHasChanged();
+    });
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _slide?.Dispose();
+    }
+}

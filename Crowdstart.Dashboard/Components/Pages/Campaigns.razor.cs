@@ -1,0 +1,38 @@
+using Crowdstart.Dashboard.Model;
+using Crowdstart.Dashboard.Services;
+using Crowdstart.Pipeline.Processing;
+using Microsoft.AspNetCore.Components;
+
+namespace Crowdstart.Dashboard.Components.Pages;
+
+/// <summary>Overview of all campaigns; refreshed whenever the pipeline commits new rollups.</summary>
+public partial class Campaigns : IDisposable
+{
+    private IDisposable? _subscription;
+
+    [Inject] public required CampaignsOverviewViewModel Model { get; init; }
+    [Inject] public required CampaignChangeFeed Changes { get; init; }
+    [Inject] public required DashboardFormatter Format { get; init; }
+    [Inject] public required TimeProvider Time { get; init; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = Changes.Subscribe(null, () => InvokeAsync(async () =>
+            {
+                await Model.RefreshAsync();
+                StateHasChanged();
+            }));
+        }
+        await Model.RefreshAsync();
+    }
+
+    private string LaunchText(DateTimeOffset launchAt)
+    {
+        var since = Time.GetUtcNow() - launchAt;
+        return since >= TimeSpan.Zero ? $"launched {Format.Duration(since)} ago" : $"launches in {Format.Duration(-since)}";
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+}

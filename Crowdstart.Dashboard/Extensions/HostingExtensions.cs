@@ -1,0 +1,65 @@
+using Crowdstart.Dashboard.Components;
+using Crowdstart.Dashboard.Services;
+using Crowdstart.Pipeline;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using MudBlazor.Services;
+
+namespace Crowdstart.Dashboard.Extensions;
+
+/// <summary>Wires the dashboard into the host.</summary>
+public static class HostingExtensions
+{
+    /// <summary>File name of the repository-root <c>appsettings.json</c> once copied next to the binaries.</summary>
+    public const string SettingsFileName = "crowdstart.appsettings.json";
+
+    /// <summary>
+    /// Reads the single repository-level <c>appsettings.json</c> (copied to the output folder), placed just
+    /// before the environment variables so that they, and the command line, override it.
+    /// </summary>
+    public static WebApplicationBuilder AddCrowdstartConfiguration(this WebApplicationBuilder builder)
+    {
+        var sources = builder.Configuration.Sources;
+        var source = new JsonConfigurationSource
+        {
+            Path = SettingsFileName,
+            Optional = false,
+            ReloadOnChange = false,
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        };
+        var envIndex = sources.ToList().FindIndex(s => s is EnvironmentVariablesConfigurationSource);
+        sources.Insert(envIndex < 0 ? sources.Count : envIndex, source);
+        // Static web assets (MudBlazor, blazor.web.js, apexcharts) are served from the build output in any
+        // environment, so `dotnet run` works without a publish; it is a no-op for published apps.
+        builder.WebHost.UseStaticWebAssets();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddScoped<Model.CampaignsOverviewViewModel>();
+        builder.Services.AddScoped<Model.CampaignLiveViewModel>();
+        builder.Services.AddSingleton<DashboardFormatter>();
+        return builder;
+    }
+
+    public static WebApplication UseDashboard(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapOpenApi();
+        app.MapPipelineApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,27 @@
+using Crowdstart.Pipeline.Storage;
+using Crowdstart.Pipeline.Storage.Entities;
+
+namespace Crowdstart.Dashboard.Model;
+
+/// <summary>One card of the overview.</summary>
+public sealed record CampaignCard(Campaign Campaign, CampaignTotals Totals)
+{
+    public double GoalProgress => Campaign.GoalAmount > 0 ? (double)(Totals.NetPledged / Campaign.GoalAmount) : 0;
+}
+
+/// <summary>State of the campaigns overview.</summary>
+public sealed class CampaignsOverviewViewModel(CampaignStore campaigns, RollupQueries rollups)
+{
+    public bool Loaded { get; private set; }
+    public IReadOnlyList<CampaignCard> Cards { get; private set; } = [];
+    public DateTimeOffset? LastUpdate { get; private set; }
+
+    public async Task RefreshAsync(CancellationToken ct = default)
+    {
+        var list = await campaigns.ListCampaignsAsync(ct);
+        var totals = await rollups.GetTotalsAsync(ct);
+        Cards = list.Select(c => new CampaignCard(c, totals.GetValueOrDefault(c.Id) ?? new CampaignTotals(c.Id, 0, 0, 0, 0))).ToArray();
+        Loaded = true;
+        LastUpdate = DateTimeOffset.UtcNow;
+    }
+}

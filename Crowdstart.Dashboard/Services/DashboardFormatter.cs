@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace Crowdstart.Dashboard.Services;
+
+/// <summary>Readable numbers: money with its symbol, compact counts, percentages and durations.</summary>
+public sealed class DashboardFormatter
+{
+    private static readonly Dictionary<string, string> Symbols = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["EUR"] = "€", ["USD"] = "$", ["GBP"] = "£", ["JPY"] = "¥", ["CHF"] = "CHF ", ["CAD"] = "CA$", ["AUD"] = "A$",
+    };
+
+    private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
+
+    /// <summary>e.g. €12,345 (cents shown below 1,000).</summary>
+    public string Money(decimal amount, string currency)
+    {
+        var symbol = Symbols.TryGetValue(currency, out var s) ? s : currency.ToUpperInvariant() + " ";
+        var sign = amount < 0 ? "−" : "";
+        var abs = Math.Abs(amount);
+        var digits = abs < 1000 && abs != decimal.Truncate(abs) ? "N2" : "N0";
+        return sign + symbol + abs.ToString(digits, Culture);
+    }
+
+    /// <summary>e.g. 12,345.</summary>
+    public string Count(long value) => value.ToString("N0", Culture);
+
+    /// <summary>e.g. 42.5 %.</summary>
+    public string Percent(double ratio) => double.IsFinite(ratio) ? (ratio * 100).ToString("0.#", Culture) + " %" : "—";
+
+    /// <summary>e.g. 2 h 05 min, 3 d 4 h, 45 s.</summary>
+    public string Duration(TimeSpan span)
+    {
+        var sign = span < TimeSpan.Zero ? "−" : "";
+        span = span.Duration();
+        return sign + (span.TotalDays >= 1 ? $"{(int)span.TotalDays} d {span.Hours} h"
+            : span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes:00} min"
+            : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes} min"
+            : $"{(int)span.TotalSeconds} s");
+    }
+}

@@ -1,0 +1,51 @@
+using Crowdstart.Pipeline.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crowdstart.Pipeline.Demo;
+
+/// <summary>A reward tier a demo visitor may pledge for.</summary>
+public sealed record DemoReward(string Name, decimal Amount, double Weight);
+
+/// <summary>A demo campaign, its well-known ingest key and the shape of its traffic.</summary>
+public sealed record DemoCampaign(
+    Guid Id, string Slug, string Name, string Currency, decimal Goal, TimeSpan LaunchedAgo, double TrafficShare,
+    IReadOnlyList<(string Source, double Weight)> Sources, IReadOnlyList<DemoReward> Rewards)
+{
+    /// <summary>Demo keys are well known so README's curl example works; they exist only in demo mode.</summary>
+    public string IngestKey => $"cs_demo_{Slug}";
+}
+
+/// <summary>The three demo campaigns and their seeding.</summary>
+public static class DemoCampaigns
+{
+    public static readonly IReadOnlyList<DemoCampaign> All =
+    [
+        new(Guid.Parse("6a1f3c2e-0b7d-4f7e-9d7a-1c0f5e2a9b01"), "aurora-lamp", "Aurora — the sunrise smart lamp", "EUR", 50_000m,
+            TimeSpan.FromMinutes(25), 1.0,
+            [("direct", 30), ("social:twitter", 20), ("social:reddit", 14), ("social:instagram", 8), ("search", 14), ("email", 10), ("referral:gadgetflow.com", 4)],
+            [new("early_bird", 49m, 40), new("standard", 69m, 30), new("duo_pack", 129m, 18), new("family_pack", 229m, 8), new("founder", 500m, 4)]),
+        new(Guid.Parse("6a1f3c2e-0b7d-4f7e-9d7a-1c0f5e2a9b02"), "ember-isles", "Ember Isles — a tabletop adventure", "USD", 120_000m,
+            TimeSpan.FromHours(3), 0.7,
+            [("direct", 25), ("social:reddit", 25), ("social:youtube", 15), ("search", 10), ("email", 20), ("referral:boardgamegeek.com", 5)],
+            [new("pdf_edition", 15m, 20), new("core_box", 59m, 45), new("deluxe", 99m, 25), new("all_in", 179m, 10)]),
+        new(Guid.Parse("6a1f3c2e-0b7d-4f7e-9d7a-1c0f5e2a9b03"), "trailblazer-pack", "Trailblazer — the modular hiking pack", "GBP", 30_000m,
+            TimeSpan.FromDays(2), 0.35,
+            [("direct", 35), ("social:facebook", 15), ("social:instagram", 20), ("search", 20), ("email", 10)],
+            [new("early_bird", 89m, 30), new("standard", 119m, 50), new("pack_plus_pouches", 159m, 20)]),
+    ];
+
+    /// <summary>Creates the demo campaigns (launch times relative to the first seeding) and their keys.</summary>
+    public static async Task SeedAsync(IDbContextFactory<CrowdstartDbContext> contexts, CampaignStore store, TimeProvider time, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var existing = await db.Campaigns.Select(c => c.Id).ToListAsync(ct);
+        foreach (var c in All)
+        {
+            if (!existing.Contains(c.Id))
+            {
+                await store.CreateCampaignAsync(c.Slug, c.Name, c.Currency, c.Goal, time.GetUtcNow() - c.LaunchedAgo, c.Id, ct);
+            }
+            await store.AddKeyAsync(c.Id, "demo traffic", c.IngestKey, ct);
+        }
+    }
+}

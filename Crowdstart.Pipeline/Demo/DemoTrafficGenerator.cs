@@ -1,0 +1,283 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Crowdstart.Pipeline.Events;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Crowdstart.Pipeline.Demo;
+
+/// <summary>
+/// Drives realistic launch traffic for the demo campaigns through the real HTTP API: visitors from several
+/// sources walk a funnel with drop-offs, some come back later, pledges follow each campaign's reward tiers,
+/// checkouts sometimes fail and a few pledges are refunded. Traffic surges after launch and then settles.
+/// </summary>
+public sealed class DemoTrafficGenerator(
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    IOptions<DemoOptions> options,
+    TimeProvider time,
+    ILogger<DemoTrafficGenerator> logger) : BackgroundService
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private readonly PriorityQueue<PendingEvent, DateTimeOffset> _pending = new();
+    private readonly Dictionary<Guid, List<string>> _returningPool = [];
+    private Random _random = Random.Shared;
+
+    private sealed record PendingEvent(DemoCampaign Campaign, Dictionary<string, object?> Payload);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+        _random = options.Value.Seed == 0 ? new Random() : new Random(options.Value.Seed);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, lifetime.ApplicationStarted).WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        using var client = new HttpClient { BaseAddress = ResolveBaseAddress(), Timeout = TimeSpan.FromSeconds(30) };
+        logger.LogInformation("Demo traffic generator posting to {Url}", client.BaseAddress);
+        using var timer = new PeriodicTimer(Tick, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                SpawnVisitors();
+                await FlushDueAsync(client, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private Uri ResolveBaseAddress()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
+        var uri = new UriBuilder(address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://[::]", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1"));
+        if (uri.Host == "localhost")
+        {
+            uri.Host = "127.0.0.1";
+        }
+        return uri.Uri;
+    }
+
+    /// <summary>Visitors per second for a campaign: a launch surge decaying to a steady level, with slow waves.</summary>
+    private double Rate(DemoCampaign c, DateTimeOffset now)
+    {
+        var minutesSinceStart = (now - StartedAt).TotalMinutes;
+        var surge = 1.0 + 1.5 * Math.Exp(-minutesSinceStart / 8);
+        var wave = 1.0 + 0.35 * Math.Sin(minutesSinceStart / 3 + c.Slug.Length);
+        return options.Value.VisitorsPerSecond * c.TrafficShare * surge * wave;
+    }
+
+    private DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    private void SpawnVisitors()
+    {
+        var now = time.GetUtcNow();
+        foreach (var c in DemoCampaigns.All)
+        {
+            var expected = Rate(c, now) * Tick.TotalSeconds;
+            var visitors = Poisson(expected);
+            for (var i = 0; i < visitors; i++)
+            {
+                ScheduleJourney(c, now.AddMilliseconds(_random.Next(0, (int)Tick.TotalMilliseconds)));
+            }
+        }
+    }
+
+    private void ScheduleJourney(DemoCampaign c, DateTimeOffset start)
+    {
+        var pool = _returningPool.TryGetValue(c.Id, out var p) ? p : _returningPool[c.Id] = [];
+        var returning = pool.Count > 20 && _random.NextDouble() < 0.18;
+        var customer = returning ? pool[_random.Next(pool.Count)] : "c-" + Convert.ToHexString(Guid.NewGuid().ToByteArray())[..14].ToLowerInvariant();
+        if (!returning)
+        {
+            if (pool.Count >= 2000)
+            {
+                pool.RemoveAt(_random.Next(pool.Count));
+            }
+            pool.Add(customer);
+        }
+        var session = "s-" + Convert.ToHexString(Guid.NewGuid().ToByteArray())[..12].ToLowerInvariant();
+        var source = returning && _random.NextDouble() < 0.6 ? "direct" : Pick(c.Sources);
+        var at = start;
+        var device = _random.NextDouble() < 0.62 ? "mobile" : "desktop";
+
+        void Emit(string type, object? properties = null, decimal? amount = null)
+        {
+            var payload = new Dictionary<string, object?>
+            {
+                ["eventId"] = Guid.NewGuid(),
+                ["type"] = type,
+                ["campaignId"] = c.Id,
+                ["customerId"] = customer,
+                ["sessionId"] = session,
+                ["occurredAt"] = at,
+                ["source"] = source,
+            };
+            if (amount is { } a)
+            {
+                payload["amount"] = a;
+                payload["currency"] = c.Currency;
+            }
+            if (properties is not null)
+            {
+                payload["properties"] = properties;
+            }
+            _pending.Enqueue(new PendingEvent(c, payload), at);
+        }
+
+        Emit(EventTypes.PageView, new { page = "campaign", device });
+        var buyer = returning ? 0.16 : 0.09;
+        if (_random.NextDouble() > 0.62)
+        {
+            return;
+        }
+        at = at.AddSeconds(_random.Next(3, 20));
+        var reward = PickReward(c.Rewards);
+        Emit(EventTypes.RewardView, new { reward = reward.Name });
+        if (_random.NextDouble() > (buyer * 4.5))
+        {
+            return;
+        }
+        at = at.AddSeconds(_random.Next(5, 30));
+        Emit(EventTypes.CartCreated, new { reward = reward.Name });
+        if (_random.NextDouble() > 0.78)
+        {
+            return;
+        }
+        at = at.AddSeconds(_random.Next(8, 60));
+        Emit(EventTypes.CheckoutStarted, new { reward = reward.Name, payment = _random.NextDouble() < 0.7 ? "card" : "paypal" });
+        if (_random.NextDouble() < 0.07)
+        {
+            at = at.AddSeconds(_random.Next(3, 15));
+            Emit(EventTypes.CheckoutFailed, new { reason = _random.NextDouble() < 0.5 ? "card_declined" : "timeout" });
+            if (_random.NextDouble() < 0.5)
+            {
+                return;
+            }
+            at = at.AddSeconds(_random.Next(5, 30));
+            Emit(EventTypes.CheckoutStarted, new { reward = reward.Name, payment = "card", retry = true });
+        }
+        if (_random.NextDouble() > 0.88)
+        {
+            return;
+        }
+        at = at.AddSeconds(_random.Next(5, 40));
+        var addOn = _random.NextDouble() < 0.2 ? 10m * _random.Next(1, 4) : 0m;
+        Emit(EventTypes.PledgeCompleted, new { reward = reward.Name, add_on = addOn > 0 }, reward.Amount + addOn);
+        if (_random.NextDouble() < 0.015)
+        {
+            at = at.AddSeconds(_random.Next(30, 180));
+            Emit(EventTypes.PledgeRefunded, new { reward = reward.Name }, reward.Amount + addOn);
+        }
+    }
+
+    private async Task FlushDueAsync(HttpClient client, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var due = new List<PendingEvent>();
+        while (_pending.TryPeek(out _, out var at) && at <= now && due.Count < 5000)
+        {
+            due.Add(_pending.Dequeue());
+        }
+        foreach (var group in due.GroupBy(e => e.Campaign))
+        {
+            foreach (var chunk in group.Chunk(500))
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events")
+                {
+                    Content = JsonContent.Create(chunk.Select(e => e.Payload), options: JsonOptions),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", group.Key.IngestKey);
+                try
+                {
+                    using var response = await client.SendAsync(request, ct);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        logger.LogWarning("Demo ingest answered {Status}: {Body}", (int)response.StatusCode,
+                            await response.Content.ReadAsStringAsync(ct));
+                        Requeue(chunk, response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.TooManyRequests);
+                    }
+                }
+                catch (HttpRequestException ex)
+                {
+                    logger.LogWarning(ex, "Demo ingest failed; retrying");
+                    Requeue(chunk, true);
+                }
+            }
+        }
+    }
+
+    private void Requeue(IEnumerable<PendingEvent> events, bool retry)
+    {
+        if (!retry)
+        {
+            return;
+        }
+        // Same eventIds on retry: the API stores each once even if the first attempt did land.
+        var at = time.GetUtcNow().AddSeconds(2);
+        foreach (var e in events)
+        {
+            _pending.Enqueue(e, at);
+        }
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    private string Pick(IReadOnlyList<(string Source, double Weight)> items)
+    {
+        var total = items.Sum(i => i.Weight);
+        var x = _random.NextDouble() * total;
+        foreach (var (source, weight) in items)
+        {
+            if ((x -= weight) < 0)
+            {
+                return source;
+            }
+        }
+        return items[^1].Source;
+    }
+
+    private DemoReward PickReward(IReadOnlyList<DemoReward> rewards)
+    {
+        var total = rewards.Sum(r => r.Weight);
+        var x = _random.NextDouble() * total;
+        foreach (var r in rewards)
+        {
+            if ((x -= r.Weight) < 0)
+            {
+                return r;
+            }
+        }
+        return rewards[^1];
+    }
+
+    private int Poisson(double lambda)
+    {
+        var l = Math.Exp(-lambda);
+        var k = 0;
+        var p = 1.0;
+        do
+        {
+            k++;
+            p *= _random.NextDouble();
+        } while (p > l);
+        return k - 1;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Buffers;
+using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Log;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Crowdstart.Pipeline.Ingestion;
+
+/// <summary>The collection API: <c>POST /api/v1/events</c>.</summary>
+public static class IngestEndpoints
+{
+    /// <summary>Maps the ingest routes.</summary>
+    public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1").WithTags("Ingestion");
+        group.MapPost("/events", IngestAsync)
+            .WithName("IngestEvents")
+            .WithSummary("Append events to the campaign's log")
+            .WithDescription(
+                "Body: a JSON array of events (application/json) or one event per line (application/x-ndjson). " +
+                "Authenticate with the campaign's ingest key: 'Authorization: Bearer <key>'. Each event is validated on its own; " +
+                "202 means the accepted events are committed durably. Duplicate eventIds are stored once.")
+            .Accepts<IReadOnlyList<IngestEventDoc>>("application/json", "application/x-ndjson")
+            .Produces<IngestResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .DisableAntiforgery();
+        return group;
+    }
+
+    internal static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestAsync(
+        HttpContext http,
+        IngestKeyAuthenticator authenticator,
+        EventValidator validator,
+        EventAppender appender,
+        IOptions<IngestionOptions> options,
+        CancellationToken ct)
+    {
+        var limits = options.Value;
+        IngestTarget? target;
+        try
+        {
+            target = await authenticator.AuthenticateAsync(http.Request.Headers.Authorization.ToString() is { Length: > 0 } h ? h : null, ct);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            return Unavailable(http, TimeSpan.FromSeconds(2), "The key store is unavailable; retry shortly.");
+        }
+        if (target is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problem(StatusCodes.Status401Unauthorized, "Invalid ingest key",
+                "Send 'Authorization: Bearer <key>' with an active ingest key of the campaign.");
+        }
+
+        if (http.Request.ContentLength > limits.MaxRequestBytes)
+        {
+            return TooLarge(limits);
+        }
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(http.Request.ContentLength ?? 16 * 1024, limits.MaxRequestBytes));
+        var body = http.Request.Body;
+        while (true)
+        {
+            var memory = buffer.GetMemory(16 * 1024);
+            var read = await body.ReadAsync(memory, ct);
+            if (read == 0)
+            {
+                break;
+            }
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limits.MaxRequestBytes)
+            {
+                return TooLarge(limits);
+            }
+        }
+
+        var (parsed, problem) = ParsedBody.Parse(buffer.WrittenMemory, http.Request.ContentType, limits.MaxEventsPerRequest);
+        if (problem is not null)
+        {
+            return Problem(problem.StatusCode, problem.Title, problem.Detail);
+        }
+        using var _ = parsed;
+
+        var errors = new List<EventError>();
+        var valid = new List<EventRecord>(parsed!.Events.Count);
+        foreach (var (index, element, parseError) in parsed.Events)
+        {
+            if (parseError is not null)
+            {
+                errors.Add(new EventError(index, "$", parseError));
+                continue;
+            }
+            if (validator.Validate(element, index, target, errors) is { } record)
+            {
+                valid.Add(record);
+            }
+        }
+
+        if (valid.Count == 0)
+        {
+            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status422UnprocessableEntity,
+                Title = "No valid events",
+                Detail = "Every event in the request was rejected; see 'rejected' for the field and reason of each.",
+                Extensions = { ["accepted"] = 0, ["rejected"] = errors },
+            });
+        }
+
+        AppendResult result;
+        try
+        {
+            result = await appender.AppendAsync(valid, ct);
+        }
+        catch (LogUnavailableException ex)
+        {
+            return Unavailable(http, ex.RetryAfter, ex.Message);
+        }
+        var duplicates = valid.Count - result.InsertedCount;
+        return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, duplicates, errors));
+    }
+
+    private static ProblemHttpResult TooLarge(IngestionOptions limits) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
+            $"A request body may be at most {limits.MaxRequestBytes} bytes and carry at most {limits.MaxEventsPerRequest} events; split the batch.");
+
+    private static ProblemHttpResult Unavailable(HttpContext http, TimeSpan retryAfter, string detail)
+    {
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        return Problem(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable", detail);
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+}
+
+/// <summary>An event as sent to the API (documentation shape for OpenAPI; the endpoint validates raw JSON).</summary>
+public sealed record IngestEventDoc(
+    Guid EventId,
+    string Type,
+    Guid CampaignId,
+    string CustomerId,
+    string SessionId,
+    DateTimeOffset OccurredAt,
+    string Source,
+    decimal? Amount,
+    string? Currency,
+    Dictionary<string, object?>? Properties);

@@ -1,0 +1,84 @@
+using Crowdstart.Pipeline.Demo;
+using Crowdstart.Pipeline.Ingestion;
+using Crowdstart.Pipeline.Log;
+using Crowdstart.Pipeline.Processing;
+using Crowdstart.Pipeline.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Crowdstart.Pipeline;
+
+/// <summary>Registers ingestion, the log, processing and storage.</summary>
+public static class PipelineExtensions
+{
+    /// <summary>Connection string name used for PostgreSQL.</summary>
+    public const string ConnectionStringName = "Crowdstart";
+
+    public static IHostApplicationBuilder AddPipeline(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
+        services.AddOptions<LogOptions>().BindConfiguration(LogOptions.SectionName)
+            .Validate(o => o.PartitionCount is >= 1 and <= 1024, "Log:PartitionCount must be between 1 and 1024");
+        services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.SectionName);
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
+        services.AddSingleton(TimeProvider.System);
+
+        // Resolved lazily so hosts and tests can override the connection string until the container is built.
+        services.AddSingleton(sp =>
+        {
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName)
+                ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not configured.");
+            return new NpgsqlDataSourceBuilder(connectionString).Build();
+        });
+        services.AddDbContextFactory<CrowdstartDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CrowdstartDbContext>>().CreateDbContext());
+
+        services.AddSingleton(sp => new LogSignal(sp.GetRequiredService<IOptions<LogOptions>>().Value.PartitionCount));
+        services.AddSingleton(sp => new EventLogWriter(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<IOptions<LogOptions>>().Value.PartitionCount,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EventAppender>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventAppender>());
+        services.AddSingleton(sp => new EventValidator(sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IngestKeyAuthenticator>();
+
+        services.AddSingleton(sp => new PartitionProcessor(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.BatchSize));
+        services.AddSingleton<CampaignChangeFeed>();
+        services.AddHostedService<LogNotificationListener>();
+        services.AddHostedService<PipelineWorker>();
+
+        services.AddSingleton<CampaignStore>();
+        services.AddSingleton<RollupQueries>();
+        services.AddHostedService<DemoTrafficGenerator>();
+        return builder;
+    }
+
+    /// <summary>Migrates the database, prepares the log and, in demo mode, seeds the demo campaigns.</summary>
+    public static async Task InitializePipelineAsync(this IHost app, CancellationToken ct = default)
+    {
+        await StorageInitializer.InitializeAsync(app.Services, ct);
+        if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
+        {
+            await DemoCampaigns.SeedAsync(
+                app.Services.GetRequiredService<IDbContextFactory<CrowdstartDbContext>>(),
+                app.Services.GetRequiredService<CampaignStore>(),
+                app.Services.GetRequiredService<TimeProvider>(), ct);
+        }
+    }
+
+    /// <summary>Maps the pipeline's HTTP API.</summary>
+    public static IEndpointRouteBuilder MapPipelineApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapIngestApi();
+        return routes;
+    }
+}

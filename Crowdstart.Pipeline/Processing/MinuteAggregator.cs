@@ -1,0 +1,62 @@
+using Crowdstart.Pipeline.Events;
+
+namespace Crowdstart.Pipeline.Processing;
+
+/// <summary>Additive per-minute figures of one campaign (from one batch of one partition).</summary>
+public sealed class MinuteDelta
+{
+    public long PageViews;
+    public long RewardViews;
+    public long CartsCreated;
+    public long CheckoutsStarted;
+    public long CheckoutsFailed;
+    public long PledgesCompleted;
+    public long PledgesRefunded;
+    public decimal PledgedAmount;
+    public decimal RefundedAmount;
+
+    /// <summary>Customers seen in this minute by this batch; turned into exact new-unique counts at commit.</summary>
+    public HashSet<string> Customers { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Folds events into per-(campaign, event-time minute) deltas. Pure, so it is tested on its own.</summary>
+public static class MinuteAggregator
+{
+    /// <summary>Truncates to the UTC minute the event occurred in.</summary>
+    public static DateTimeOffset MinuteOf(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - utc.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+    }
+
+    public static Dictionary<(Guid Campaign, DateTimeOffset Minute), MinuteDelta> Aggregate(IEnumerable<EventRecord> events)
+    {
+        var result = new Dictionary<(Guid, DateTimeOffset), MinuteDelta>();
+        foreach (var e in events)
+        {
+            var key = (e.CampaignId, MinuteOf(e.OccurredAt));
+            if (!result.TryGetValue(key, out var d))
+            {
+                result[key] = d = new MinuteDelta();
+            }
+            d.Customers.Add(e.CustomerId);
+            switch (e.Type)
+            {
+                case EventTypes.PageView: d.PageViews++; break;
+                case EventTypes.RewardView: d.RewardViews++; break;
+                case EventTypes.CartCreated: d.CartsCreated++; break;
+                case EventTypes.CheckoutStarted: d.CheckoutsStarted++; break;
+                case EventTypes.CheckoutFailed: d.CheckoutsFailed++; break;
+                case EventTypes.PledgeCompleted:
+                    d.PledgesCompleted++;
+                    d.PledgedAmount += e.Amount ?? 0;
+                    break;
+                case EventTypes.PledgeRefunded:
+                    d.PledgesRefunded++;
+                    d.RefundedAmount += e.Amount ?? 0;
+                    break;
+            }
+        }
+        return result;
+    }
+}

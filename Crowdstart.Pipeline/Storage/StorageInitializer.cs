@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Crowdstart.Pipeline.Storage;
+
+/// <summary>Applies migrations and creates the log's partition and checkpoint rows.</summary>
+public static class StorageInitializer
+{
+    /// <summary>Migrates the database and makes sure the configured partitions exist (and match).</summary>
+    public static async Task InitializeAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await EnsureDatabaseAsync(services.GetRequiredService<NpgsqlDataSource>().ConnectionString, ct);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CrowdstartDbContext>();
+            await db.Database.MigrateAsync(ct);
+        }
+        var partitions = services.GetRequiredService<IOptions<LogOptions>>().Value.PartitionCount;
+        await EnsurePartitionsAsync(services.GetRequiredService<NpgsqlDataSource>(), partitions, ct);
+    }
+
+    /// <summary>Creates the database named in the connection string when the server does not have it yet.</summary>
+    public static async Task EnsureDatabaseAsync(string connectionString, CancellationToken ct = default)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var database = target.Database ?? throw new InvalidOperationException("The connection string names no database.");
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @d", connection);
+        exists.Parameters.AddWithValue("d", database);
+        if (await exists.ExecuteScalarAsync(ct) is null)
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"")}\"", connection);
+            try
+            {
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Another process created it first.
+            }
+        }
+    }
+
+    /// <summary>Creates partition rows 0..n-1; refuses to run against a log created with another count.</summary>
+    public static async Task EnsurePartitionsAsync(NpgsqlDataSource dataSource, int partitionCount, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            """
+            INSERT INTO log_partitions (partition, next_offset) SELECT g, 1 FROM generate_series(0, @n - 1) g ON CONFLICT DO NOTHING;
+            INSERT INTO partition_checkpoints (partition, "offset", updated_at) SELECT g, 0, now() FROM generate_series(0, @n - 1) g ON CONFLICT DO NOTHING;
+            SELECT count(*)::int FROM log_partitions;
+            """);
+        cmd.Parameters.AddWithValue("n", partitionCount);
+        var existing = (int)(await cmd.ExecuteScalarAsync(ct))!;
+        if (existing != partitionCount)
+        {
+            throw new InvalidOperationException(
+                $"Log:PartitionCount is {partitionCount} but the event log was created with {existing} partitions; " +
+                "a customer's partition must not change, so set it back to " + existing + ".");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Crowdstart.Pipeline.Log;
+using Crowdstart.Pipeline.Processing;
+using Crowdstart.Tests.Infrastructure;
+
+namespace Crowdstart.Tests.Processing;
+
+/// <summary>Raised by the fault injector to stand for a process dying at that point.</summary>
+public sealed class SimulatedCrashException(string point) : Exception($"simulated crash at {point}");
+
+public class PartitionProcessorCrashTests(TestDatabase db) : IClassFixture<TestDatabase>
+{
+    private static readonly string[] FaultPoints = ["after-read", "after-uniques", "after-rollups", "before-commit", "after-commit"];
+
+    [Fact]
+    public async Task ProcessNextBatch_CrashesBetweenAndInsideBatches_RollupsEqualRecomputationFromLog()
+    {
+        // Arrange: two campaigns, 300 customers, events out of order over 15 minutes, appended in waves with
+        // duplicates re-sent, and late events for old minutes arriving after those minutes were processed.
+        var random = new Random(20261126);
+        var campaigns = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        var start = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+        var writer = new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System);
+        var crashes = 0;
+
+        for (var wave = 0; wave < 4; wave++)
+        {
+            var events = EventFactory.RandomStream(random, campaigns, 1500, 300, 15, start);
+            await writer.AppendAsync(events);
+            await writer.AppendAsync(events.Where(_ => random.NextDouble() < 0.2).ToList()); // client retries: duplicates
+
+            // Act: consume every partition with crashes injected at random points; after each crash a fresh
+            // processor (a restarted process) resumes from the committed checkpoint.
+            for (var partition = 0; partition < db.PartitionCount; partition++)
+            {
+                while (true)
+                {
+                    var processor = new PartitionProcessor(db.DataSource, batchSize: 97)
+                    {
+                        FaultInjector = (point, _) => random.NextDouble() < 0.15 ? throw new SimulatedCrashException(point) : Task.CompletedTask,
+                    };
+                    try
+                    {
+                        if ((await processor.ProcessNextBatchAsync(partition, default)).EventCount == 0)
+                        {
+                            break;
+                        }
+                    }
+                    catch (SimulatedCrashException)
+                    {
+                        crashes++;
+                    }
+                }
+            }
+        }
+
+        // Assert
+        Assert.True(crashes > 20, $"the test must actually crash the processor (crashed {crashes} times)");
+        var expected = (await RollupOracle.RecomputeAsync(db.DataSource)).Where(r => campaigns.Contains(r.Campaign)).ToList();
+        var stored = (await RollupOracle.StoredAsync(db.DataSource)).Where(r => campaigns.Contains(r.Campaign)).ToList();
+        Assert.Equal(4 * 1500, expected.Sum(r => r.PageViews + r.RewardViews + r.CartsCreated + r.CheckoutsStarted + r.CheckoutsFailed + r.PledgesCompleted + r.PledgesRefunded));
+        Assert.Equal(expected, stored);
+        var checkpoints = await db.ScalarAsync<long>("SELECT sum(\"offset\")::bigint FROM partition_checkpoints");
+        Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM event_log"), checkpoints);
+    }
+
+    [Fact]
+    public async Task ProcessNextBatch_CheckpointMovedByAnotherConsumer_RollsBackWithoutDoubleCounting()
+    {
+        var campaign = Guid.NewGuid();
+        var writer = new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System);
+        await writer.AppendAsync(EventFactory.RandomStream(new Random(1), [campaign], 200, 40, 3, DateTimeOffset.UtcNow.AddMinutes(-5)));
+        var rival = new PartitionProcessor(db.DataSource, 1000);
+        var processor = new PartitionProcessor(db.DataSource, 1000)
+        {
+            // The rival consumer processes the same batch while we are between read and commit.
+            FaultInjector = async (point, partition) =>
+            {
+                if (point == "after-read")
+                {
+                    await rival.ProcessNextBatchAsync(partition, default);
+                }
+            },
+        };
+
+        for (var p = 0; p < db.PartitionCount; p++)
+        {
+            await Assert.ThrowsAsync<CheckpointConflictException>(() => processor.ProcessNextBatchAsync(p, default));
+        }
+
+        var expected = (await RollupOracle.RecomputeAsync(db.DataSource)).Where(r => r.Campaign == campaign);
+        var stored = (await RollupOracle.StoredAsync(db.DataSource)).Where(r => r.Campaign == campaign);
+        Assert.Equal(expected, stored);
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test from nothing: installs Chromium (for the browser tests) when missing, starts a private
+# PostgreSQL 15 cluster, builds, runs all tests, stops what it started, and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/pg.sh
+
+TEST_PG_PORT=${TEST_PG_PORT:-55433}
+TEST_PG_DATA=$(mktemp -d /var/tmp/crowdstart-test-pg.XXXXXX)
+RESULTS_DIR=${RESULTS_DIR:-$PWD/artifacts/test-results}
+
+cleanup() {
+    pg_stop "$TEST_PG_DATA"
+    rm -rf "$TEST_PG_DATA"
+}
+trap cleanup EXIT
+
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "==> Installing Debian's chromium for the browser tests"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "==> Starting a private PostgreSQL cluster on 127.0.0.1:$TEST_PG_PORT"
+# Durability settings are relaxed for speed: the tests prove crash safety at the transaction level.
+pg_start "$TEST_PG_DATA" "$TEST_PG_PORT" fsync=off synchronous_commit=off full_page_writes=off
+export CROWDSTART_TEST_PG="Host=127.0.0.1;Port=$TEST_PG_PORT;Username=postgres;Maximum Pool Size=50"
+export CROWDSTART_CHROMIUM=${CROWDSTART_CHROMIUM:-$(command -v chromium)}
+export CROWDSTART_ARTIFACTS="$RESULTS_DIR"
+mkdir -p "$RESULTS_DIR"
+
+echo "==> Building"
+dotnet build Crowdstart.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+echo "==> Running tests"
+set +e
+dotnet test Crowdstart.sln -c Release --no-build -nologo --logger "console;verbosity=normal" --results-directory "$RESULTS_DIR" 2>&1 | tee "$RESULTS_DIR/test-output.log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain summary line ("N passed, N failed") for CI, summed over test projects.
+summary=$(grep -hoE '(Passed|Failed): +[0-9]+' "$RESULTS_DIR/test-output.log" \
+    | awk '/Passed/ {p += $2} /Failed/ {f += $2} END {printf "%d passed, %d failed", p, f}')
+echo "$summary"
+exit "$status"
