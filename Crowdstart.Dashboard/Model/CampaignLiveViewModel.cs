@@ -1,4 +1,5 @@
 using Crowdstart.Dashboard.Components.Controls;
+using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
 
@@ -43,8 +44,9 @@ public sealed class CampaignLiveViewModel(CampaignStore campaigns, RollupQueries
             return;
         }
         var now = time.GetUtcNow();
-        var from = now - Window + TimeSpan.FromMinutes(1);
-        Minutes = await rollups.GetMinuteSeriesAsync(Campaign.Id, from, now.AddMinutes(1), ct);
+        // Sixty whole minutes ending with the current (partial) one.
+        var current = MinuteAggregator.MinuteOf(now);
+        Minutes = await rollups.GetMinuteSeriesAsync(Campaign.Id, current - Window + TimeSpan.FromMinutes(1), current.AddMinutes(1), ct);
         Totals = await rollups.GetTotalsAsync(Campaign.Id, ct);
         ChartSeries =
         [
@@ -59,10 +61,10 @@ public sealed class CampaignLiveViewModel(CampaignStore campaigns, RollupQueries
     public object ChartOptions => new
     {
         chart = new { type = "line", height = 340, animations = new { enabled = false }, toolbar = new { show = false }, zoom = new { enabled = false } },
-        stroke = new { width = new[] { 0, 3 }, curve = "smooth" },
+        stroke = new { width = new[] { 0, 3 }, curve = "straight" },
         dataLabels = new { enabled = false },
         legend = new { position = "top" },
-        xaxis = new { type = "datetime", labels = new { datetimeUTC = false } },
+        xaxis = new { type = "datetime", labels = new { datetimeUTC = false, format = "HH:mm" } },
         yaxis = new object[]
         {
             new { title = new { text = "Events / min" }, min = 0, csFormat = "integer" },

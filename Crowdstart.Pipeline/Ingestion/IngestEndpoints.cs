@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -24,7 +25,23 @@ public static class IngestEndpoints
                 "Body: a JSON array of events (application/json) or one event per line (application/x-ndjson). " +
                 "Authenticate with the campaign's ingest key: 'Authorization: Bearer <key>'. Each event is validated on its own; " +
                 "202 means the accepted events are committed durably. Duplicate eventIds are stored once.")
-            .Accepts<IReadOnlyList<IngestEventDoc>>("application/json", "application/x-ndjson")
+            // Documented by a transformer rather than .Accepts(): Accepts metadata makes routing skip the endpoint
+            // for other content types, and a wrong Content-Type deserves a 415 ProblemDetails from us.
+            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
+            {
+                var events = await context.GetOrCreateSchemaAsync(typeof(IngestEventDoc[]), null, ct);
+                var single = await context.GetOrCreateSchemaAsync(typeof(IngestEventDoc), null, ct);
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "A JSON array of events, or NDJSON with one event per line.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = events },
+                        ["application/x-ndjson"] = new() { Schema = single },
+                    },
+                };
+            })
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

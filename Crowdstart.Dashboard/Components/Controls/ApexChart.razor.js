@@ -11,10 +11,19 @@ function formatterFor(format) {
     return undefined;
 }
 
+function palette(dark) {
+    return {
+        theme: { mode: dark ? 'dark' : 'light' },
+        grid: { borderColor: dark ? 'rgba(255,255,255,0.08)' : 'rgba(0,0,0,0.08)' },
+    };
+}
+
 function themed(options, dark) {
+    const p = palette(dark);
     return {
         ...options,
-        theme: { ...(options.theme || {}), mode: dark ? 'dark' : 'light' },
+        theme: { ...(options.theme || {}), ...p.theme },
+        grid: { ...(options.grid || {}), ...p.grid },
         chart: { ...(options.chart || {}), background: 'transparent' },
     };
 }
@@ -42,7 +51,7 @@ export function updateSeries(id, series) {
 
 export function setDarkMode(id, dark) {
     const chart = charts.get(id);
-    if (chart) chart.updateOptions({ theme: { mode: dark ? 'dark' : 'light' }, chart: { background: 'transparent' } }, false, false);
+    if (chart) chart.updateOptions({ ...palette(dark), chart: { background: 'transparent' } }, false, false);
 }
 
 export function destroy(id) {

@@ -1,0 +1,99 @@
+using Bunit;
+using Crowdstart.Dashboard.Components.Controls;
+using Crowdstart.Dashboard.Components.Pages;
+using Crowdstart.Dashboard.Model;
+using Crowdstart.Dashboard.Services;
+using Crowdstart.Pipeline;
+using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Log;
+using Crowdstart.Pipeline.Processing;
+using Crowdstart.Pipeline.Storage;
+using Crowdstart.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace Crowdstart.Tests.Dashboard.Pages;
+
+/// <summary>The campaign page rendered by bUnit over real rollups in PostgreSQL.</summary>
+public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private readonly BunitContext _ctx = new();
+    private CampaignChangeFeed _feed = null!;
+    private BunitJSModuleInterop _chart = null!;
+
+    public Task InitializeAsync()
+    {
+        _feed = new CampaignChangeFeed(Options.Create(new ProcessingOptions { NotifyThrottleMilliseconds = 0 }), TimeProvider.System,
+            NullLogger<CampaignChangeFeed>.Instance);
+        _ctx.Services.AddMudServices();
+        _ctx.Services.AddSingleton(TimeProvider.System);
+        _ctx.Services.AddSingleton(db.Campaigns);
+        _ctx.Services.AddSingleton(new RollupQueries(db.DataSource));
+        _ctx.Services.AddSingleton(_feed);
+        _ctx.Services.AddSingleton<DashboardFormatter>();
+        _ctx.Services.AddScoped<CampaignLiveViewModel>();
+        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        _chart = _ctx.JSInterop.SetupModule("./Components/Controls/ApexChart.razor.js");
+        _chart.Mode = JSRuntimeMode.Loose;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _ctx.DisposeAsync();
+
+    private async Task AppendAndProcessAsync(IReadOnlyList<EventRecord> events)
+    {
+        await new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System).AppendAsync(events);
+        var processor = new PartitionProcessor(db.DataSource, 1000);
+        var changed = new HashSet<Guid>();
+        for (var p = 0; p < db.PartitionCount; p++)
+        {
+            changed.UnionWith((await processor.ProcessNextBatchAsync(p, default)).Campaigns);
+        }
+        _feed.Publish(changed);
+    }
+
+    [Fact]
+    public async Task CampaignLive_PipelineCommits_PageRerendersFiguresAndUpdatesChartInPlace()
+    {
+        var campaign = await db.Campaigns.CreateCampaignAsync("bunit-" + Guid.NewGuid().ToString("N")[..8], "bUnit Lamp", "EUR", 1000m, DateTimeOffset.UtcNow.AddHours(-1));
+        var now = DateTimeOffset.UtcNow;
+        await AppendAndProcessAsync([
+            EventFactory.Event(campaign.Id, "a", EventTypes.PageView, now.AddMinutes(-3)),
+            EventFactory.Event(campaign.Id, "a", EventTypes.PledgeCompleted, now.AddMinutes(-2), 100m),
+        ]);
+
+        var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, campaign.Id));
+        cut.WaitForAssertion(() => Assert.Equal("2", cut.Find("[data-testid=kpi-events-hour]").TextContent));
+        Assert.Equal("€100", cut.Find("[data-testid=kpi-pledged-total]").TextContent);
+        Assert.Contains("10 %", cut.Markup);
+
+        await AppendAndProcessAsync([
+            EventFactory.Event(campaign.Id, "b", EventTypes.PageView, now.AddSeconds(-20)),
+            EventFactory.Event(campaign.Id, "b", EventTypes.PledgeCompleted, now.AddSeconds(-10), 150m),
+            EventFactory.Event(campaign.Id, "a", EventTypes.PledgeRefunded, now.AddSeconds(-5), 100m),
+        ]);
+
+        cut.WaitForAssertion(() => Assert.Equal("5", cut.Find("[data-testid=kpi-events-hour]").TextContent));
+        Assert.Equal("€150", cut.Find("[data-testid=kpi-pledged-total]").TextContent);
+        Assert.Equal("2", cut.Find("[data-testid=kpi-pledges-hour]").TextContent);
+        // The chart pushes its new series after the page's render completes.
+        cut.WaitForAssertion(() => Assert.NotEmpty(_chart.Invocations["updateSeries"]));
+        _chart.VerifyInvoke("create", calledTimes: 1);
+        var series = (IReadOnlyList<ChartSeries>)_chart.Invocations["updateSeries"].Last().Arguments[1]!;
+        Assert.Equal(5, series[0].Data.Sum(p => p[1]));
+        Assert.Equal(150, series[1].Data.Sum(p => p[1]));
+        Assert.Equal(60, series[0].Data.Count);
+    }
+
+    [Fact]
+    public void CampaignLive_UnknownCampaign_ShowsNotFoundMessage()
+    {
+        var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, Guid.NewGuid()));
+
+        cut.WaitForAssertion(() => Assert.Contains("This campaign does not exist", cut.Markup));
+    }
+}

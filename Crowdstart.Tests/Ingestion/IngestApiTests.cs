@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Crowdstart.Tests.Infrastructure;
+
+namespace Crowdstart.Tests.Ingestion;
+
+[Collection(AppCollection.Name)]
+public class IngestApiTests(AppFixture app)
+{
+    private static object PageView(Guid campaign, string customer = "c-1", Guid? id = null, string? occurredAt = null) => new
+    {
+        eventId = id ?? Guid.NewGuid(),
+        type = "page_view",
+        campaignId = campaign,
+        customerId = customer,
+        sessionId = "s-1",
+        occurredAt = occurredAt ?? DateTimeOffset.UtcNow.AddSeconds(-5).ToString("O"),
+        source = "social:twitter",
+    };
+
+    private static object Pledge(Guid campaign, decimal amount, string customer = "c-1") => new
+    {
+        eventId = Guid.NewGuid(),
+        type = "pledge_completed",
+        campaignId = campaign,
+        customerId = customer,
+        sessionId = "s-1",
+        occurredAt = DateTimeOffset.UtcNow.AddSeconds(-3).ToString("O"),
+        source = "direct",
+        amount,
+        currency = "EUR",
+        properties = new { reward = "early_bird" },
+    };
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    [Fact]
+    public async Task Post_MixedValidAndInvalidEvents_Returns202AndListsEachRejection()
+    {
+        var (campaign, key) = await app.CreateCampaignAsync();
+        var bad = new { eventId = "nope", type = "page_view", campaignId = campaign, customerId = "a@b.com", sessionId = "s", occurredAt = "2026-01-01T00:00:00Z", source = "direct" };
+
+        var response = await app.PostEventsAsync(key, new object[] { PageView(campaign), bad, Pledge(campaign, 49m) });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await JsonAsync(response);
+        Assert.Equal(2, body.GetProperty("accepted").GetInt32());
+        Assert.Equal(0, body.GetProperty("duplicates").GetInt32());
+        var rejected = body.GetProperty("rejected").EnumerateArray().ToList();
+        Assert.Equal(2, rejected.Count);
+        Assert.All(rejected, r => Assert.Equal(1, r.GetProperty("index").GetInt32()));
+        Assert.Contains(rejected, r => r.GetProperty("field").GetString() == "eventId");
+        Assert.Contains(rejected, r => r.GetProperty("field").GetString() == "customerId" && r.GetProperty("reason").GetString()!.Contains("email"));
+        Assert.Equal(2, await app.Database.ScalarAsync<long>($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}'"));
+    }
+
+    [Fact]
+    public async Task Post_NdjsonWithOneBrokenLine_AcceptsTheOthers()
+    {
+        var (campaign, key) = await app.CreateCampaignAsync();
+        var lines = string.Join('\n', JsonSerializer.Serialize(PageView(campaign)), "{not json", JsonSerializer.Serialize(PageView(campaign, "c-2")));
+
+        var response = await app.PostRawAsync(key, lines, "application/x-ndjson");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await JsonAsync(response);
+        Assert.Equal(2, body.GetProperty("accepted").GetInt32());
+        var error = Assert.Single(body.GetProperty("rejected").EnumerateArray());
+        Assert.Equal(1, error.GetProperty("index").GetInt32());
+        Assert.Equal("$", error.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Post_SameEventIdInTwoRequests_IsStoredAndCountedOnce()
+    {
+        var (campaign, key) = await app.CreateCampaignAsync();
+        var id = Guid.NewGuid();
+        var at = DateTimeOffset.UtcNow.AddSeconds(-10).ToString("O");
+
+        var first = await JsonAsync(await app.PostEventsAsync(key, new[] { PageView(campaign, id: id, occurredAt: at) }));
+        var second = await JsonAsync(await app.PostEventsAsync(key, new[] { PageView(campaign, id: id, occurredAt: at), PageView(campaign, "c-9") }));
+        await app.WaitForPipelineAsync();
+
+        Assert.Equal(0, first.GetProperty("duplicates").GetInt32());
+        Assert.Equal(1, second.GetProperty("duplicates").GetInt32());
+        Assert.Equal(2, second.GetProperty("accepted").GetInt32());
+        Assert.Equal(1, await app.Database.ScalarAsync<long>($"SELECT count(*) FROM event_log WHERE event_id = '{id}'"));
+        Assert.Equal(2, await app.Database.ScalarAsync<long>($"SELECT sum(page_views)::bigint FROM campaign_minute_rollups WHERE campaign_id = '{campaign}'"));
+    }
+
+    [Fact]
+    public async Task Post_EventsOfManyCustomers_PipelineRollupsEqualRecomputationFromLog()
+    {
+        var (campaign, key) = await app.CreateCampaignAsync();
+        var events = Enumerable.Range(0, 300)
+            .Select(i => i % 5 == 0 ? Pledge(campaign, 10m + i, $"c-{i % 37}") : PageView(campaign, $"c-{i % 37}"))
+            .ToArray();
+
+        var response = await app.PostEventsAsync(key, events);
+        await app.WaitForPipelineAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var expected = (await RollupOracle.RecomputeAsync(app.Database.DataSource)).Where(r => r.Campaign == campaign).ToList();
+        var stored = (await RollupOracle.StoredAsync(app.Database.DataSource)).Where(r => r.Campaign == campaign).ToList();
+        Assert.Equal(300, expected.Sum(r => r.PageViews + r.PledgesCompleted));
+        Assert.Equal(expected, stored);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("cs_live_unknown-key-000000000000")]
+    public async Task Post_MissingOrUnknownKey_Returns401Problem(string? key)
+    {
+        var response = await app.PostEventsAsync(key, new[] { PageView(Guid.NewGuid()) });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Fact]
+    public async Task Post_KeyOfAnotherCampaign_CannotWriteToThisCampaign()
+    {
+        var (victim, _) = await app.CreateCampaignAsync();
+        var (_, otherKey) = await app.CreateCampaignAsync();
+
+        var response = await app.PostEventsAsync(otherKey, new[] { PageView(victim) });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var body = await JsonAsync(response);
+        var error = Assert.Single(body.GetProperty("rejected").EnumerateArray());
+        Assert.Equal("campaignId", error.GetProperty("field").GetString());
+        Assert.Equal(0, await app.Database.ScalarAsync<long>($"SELECT count(*) FROM event_log WHERE campaign_id = '{victim}'"));
+    }
+
+    [Fact]
+    public async Task Post_MalformedJson_Returns400ProblemNamingTheProblem()
+    {
+        var (_, key) = await app.CreateCampaignAsync();
+
+        var response = await app.PostRawAsync(key, "[{\"eventId\": ", "application/json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await JsonAsync(response);
+        Assert.Equal("Malformed JSON", problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Post_TooManyEvents_Returns413()
+    {
+        var (campaign, key) = await app.CreateCampaignAsync();
+
+        var response = await app.PostEventsAsync(key, Enumerable.Range(0, 1001).Select(i => PageView(campaign, $"c-{i}")).ToArray());
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("1000 events", (await JsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Post_BodyOverOneMegabyte_Returns413()
+    {
+        var (_, key) = await app.CreateCampaignAsync();
+        var huge = "[" + new string(' ', 1024 * 1024) + "]";
+
+        var response = await app.PostRawAsync(key, huge, "application/json");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_WrongContentType_Returns415()
+    {
+        var (_, key) = await app.CreateCampaignAsync();
+
+        var response = await app.PostRawAsync(key, "x=1", "text/plain");
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApi_Document_DescribesTheIngestRoute()
+    {
+        var doc = await app.Client.GetFromJsonAsync<JsonElement>("openapi/v1.json");
+
+        var post = doc.GetProperty("paths").GetProperty("/api/v1/events").GetProperty("post");
+        Assert.True(post.GetProperty("responses").TryGetProperty("202", out _));
+    }
+}
