@@ -1,1 +1,160 @@
-﻿Console.WriteLine("Hello, World!");
+// Ingest baseline benchmark. Modes:
+//   setup --db CS                                   create a campaign + ingest key, print "campaignId key"
+//   http  --url U --key K --campaign C [--seconds 20] [--concurrency 4] [--batch 500]
+//   copy  --db CS --campaign C --events N [--batch 5000]
+// `http` is the load generator (its own process, loopback); `copy` is the engine's limit: binary COPY of
+// rows of the same shape into the same event_log table, with no HTTP, validation or dedupe.
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Log;
+using Crowdstart.Pipeline.Storage;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+var mode = args.FirstOrDefault() ?? "";
+string Arg(string name, string? fallback = null) =>
+    args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault() ?? fallback ?? throw new ArgumentException($"--{name} is required");
+
+switch (mode)
+{
+    case "setup":
+        await Setup(Arg("db"));
+        break;
+    case "http":
+        await Http(new Uri(Arg("url")), Arg("key"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "20")),
+            int.Parse(Arg("concurrency", "4")), int.Parse(Arg("batch", "500")));
+        break;
+    case "copy":
+        await Copy(Arg("db"), Guid.Parse(Arg("campaign")), int.Parse(Arg("events")), int.Parse(Arg("batch", "5000")),
+            int.Parse(Arg("partitions", "8")));
+        break;
+    default:
+        Console.Error.WriteLine("usage: Crowdstart.Bench setup|http|copy ... (see scripts/bench-ingest.sh)");
+        return 2;
+}
+return 0;
+
+static async Task Setup(string connectionString)
+{
+    var options = new DbContextOptionsBuilder<CrowdstartDbContext>().UseNpgsql(connectionString).Options;
+    var store = new CampaignStore(new Factory(options), TimeProvider.System);
+    var campaign = await store.CreateCampaignAsync("bench-" + Guid.NewGuid().ToString("N")[..8], "Benchmark campaign", "EUR", 1_000_000m, DateTimeOffset.UtcNow);
+    Console.WriteLine($"{campaign.Id} {await store.CreateIngestKeyAsync(campaign.Id, "bench")}");
+}
+
+static object EventJson(Guid campaign, Random random, DateTimeOffset at)
+{
+    var type = EventTypes.All[random.Next(5)]; // no money events: same row shape as COPY below
+    return new { eventId = Guid.NewGuid(), type, campaignId = campaign, customerId = $"c-{random.Next(200_000)}", sessionId = $"s-{random.Next(1_000_000)}", occurredAt = at, source = "social:reddit", properties = new { reward = "early_bird" } };
+}
+
+static async Task Http(Uri url, string key, Guid campaign, int seconds, int concurrency, int batch)
+{
+    using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = url };
+    var deadline = Stopwatch.StartNew();
+    long accepted = 0, requests = 0, retries = 0;
+    var latencies = new List<double>[concurrency];
+    async Task Worker(int w)
+    {
+        var random = new Random(w);
+        latencies[w] = [];
+        while (deadline.Elapsed.TotalSeconds < seconds)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var body = JsonSerializer.Serialize(Enumerable.Range(0, batch).Select(_ => EventJson(campaign, random, now)), JsonSerializerOptions.Web);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            var sw = Stopwatch.StartNew();
+            using var response = await client.SendAsync(request);
+            latencies[w].Add(sw.Elapsed.TotalMilliseconds);
+            Interlocked.Increment(ref requests);
+            if ((int)response.StatusCode == 202)
+            {
+                var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                Interlocked.Add(ref accepted, doc.RootElement.GetProperty("accepted").GetInt32());
+            }
+            else if ((int)response.StatusCode is 503 or 429)
+            {
+                Interlocked.Increment(ref retries);
+                await Task.Delay(TimeSpan.FromSeconds(response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 1));
+            }
+            else
+            {
+                throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+    }
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w))));
+    var elapsed = deadline.Elapsed.TotalSeconds;
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    Console.WriteLine($"http_events={accepted} http_seconds={elapsed:F2} http_events_per_s={accepted / elapsed:F0} requests={requests} retries_503={retries} " +
+        $"p50_ms={all[all.Length / 2]:F1} p99_ms={all[(int)(all.Length * 0.99)]:F1}");
+}
+
+static async Task Copy(string connectionString, Guid campaign, int events, int batch, int partitions)
+{
+    await using var dataSource = NpgsqlDataSource.Create(connectionString);
+    var random = new Random(7);
+    var next = new long[partitions];
+    await using (var cmd = dataSource.CreateCommand("SELECT partition, next_offset FROM log_partitions"))
+    await using (var r = await cmd.ExecuteReaderAsync())
+    {
+        while (await r.ReadAsync())
+        {
+            next[r.GetInt32(0)] = r.GetInt64(1);
+        }
+    }
+    var sw = Stopwatch.StartNew();
+    var written = 0;
+    while (written < events)
+    {
+        var n = Math.Min(batch, events - written);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY event_log (partition, \"offset\", event_id, campaign_id, customer_id, session_id, type, occurred_at, received_at, source, amount, currency, properties) FROM STDIN (FORMAT BINARY)"))
+        {
+            var now = DateTimeOffset.UtcNow;
+            for (var i = 0; i < n; i++)
+            {
+                var customer = $"c-{random.Next(200_000)}";
+                var p = Partitioner.PartitionFor(customer, partitions);
+                await importer.StartRowAsync();
+                await importer.WriteAsync(p, NpgsqlDbType.Integer);
+                await importer.WriteAsync(next[p]++, NpgsqlDbType.Bigint);
+                await importer.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
+                await importer.WriteAsync(campaign, NpgsqlDbType.Uuid);
+                await importer.WriteAsync(customer, NpgsqlDbType.Text);
+                await importer.WriteAsync($"s-{random.Next(1_000_000)}", NpgsqlDbType.Text);
+                await importer.WriteAsync(EventTypes.All[random.Next(5)], NpgsqlDbType.Text);
+                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync("social:reddit", NpgsqlDbType.Text);
+                await importer.WriteNullAsync();
+                await importer.WriteNullAsync();
+                await importer.WriteAsync("""{"reward": "early_bird"}""", NpgsqlDbType.Jsonb);
+            }
+            await importer.CompleteAsync();
+        }
+        await tx.CommitAsync();
+        written += n;
+    }
+    var elapsed = sw.Elapsed.TotalSeconds;
+    // Keep the log consistent for the pipeline: counters continue after the copied rows.
+    await using (var fix = dataSource.CreateCommand("UPDATE log_partitions SET next_offset = v.n FROM unnest(@p, @n) v(p, n) WHERE partition = v.p"))
+    {
+        fix.Parameters.AddWithValue("p", Enumerable.Range(0, partitions).ToArray());
+        fix.Parameters.AddWithValue("n", next);
+        await fix.ExecuteNonQueryAsync();
+    }
+    Console.WriteLine($"copy_events={written} copy_seconds={elapsed:F2} copy_events_per_s={written / elapsed:F0}");
+}
+
+sealed class Factory(DbContextOptions<CrowdstartDbContext> options) : IDbContextFactory<CrowdstartDbContext>
+{
+    public CrowdstartDbContext CreateDbContext() => new(options);
+}
