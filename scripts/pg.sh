@@ -14,7 +14,8 @@ pg_bin() {
 }
 
 pg_as_postgres() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # From / so the postgres user never needs to enter the caller's (possibly private) folder.
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pg_ensure_user() {

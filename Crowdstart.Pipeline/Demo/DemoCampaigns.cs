@@ -20,15 +20,15 @@ public static class DemoCampaigns
 {
     public static readonly IReadOnlyList<DemoCampaign> All =
     [
-        new(Guid.Parse("6a1f3c2e-0b7d-4f7e-9d7a-1c0f5e2a9b01"), "aurora-lamp", "Aurora — the sunrise smart lamp", "EUR", 50_000m,
+        new(Guid.Parse("6a1f3c2e-0b7d-4f7e-9d7a-1c0f5e2a9b01"), "aurora-lamp", "Aurora — the sunrise smart lamp", "EUR", 250_000m,
             TimeSpan.FromMinutes(25), 1.0,
             [("direct", 30), ("social:twitter", 20), ("social:reddit", 14), ("social:instagram", 8), ("search", 14), ("email", 10), ("referral:gadgetflow.com", 4)],
             [new("early_bird", 49m, 40), new("standard", 69m, 30), new("duo_pack", 129m, 18), new("family_pack", 229m, 8), new("founder", 500m, 4)]),
-        new(Guid.Parse("6a1f3c2e-0b7d-4f7e-9d7a-1c0f5e2a9b02"), "ember-isles", "Ember Isles — a tabletop adventure", "USD", 120_000m,
+        new(Guid.Parse("6a1f3c2e-0b7d-4f7e-9d7a-1c0f5e2a9b02"), "ember-isles", "Ember Isles — a tabletop adventure", "USD", 400_000m,
             TimeSpan.FromHours(3), 0.7,
             [("direct", 25), ("social:reddit", 25), ("social:youtube", 15), ("search", 10), ("email", 20), ("referral:boardgamegeek.com", 5)],
             [new("pdf_edition", 15m, 20), new("core_box", 59m, 45), new("deluxe", 99m, 25), new("all_in", 179m, 10)]),
-        new(Guid.Parse("6a1f3c2e-0b7d-4f7e-9d7a-1c0f5e2a9b03"), "trailblazer-pack", "Trailblazer — the modular hiking pack", "GBP", 30_000m,
+        new(Guid.Parse("6a1f3c2e-0b7d-4f7e-9d7a-1c0f5e2a9b03"), "trailblazer-pack", "Trailblazer — the modular hiking pack", "GBP", 150_000m,
             TimeSpan.FromDays(2), 0.35,
             [("direct", 35), ("social:facebook", 15), ("social:instagram", 20), ("search", 20), ("email", 10)],
             [new("early_bird", 89m, 30), new("standard", 119m, 50), new("pack_plus_pouches", 159m, 20)]),

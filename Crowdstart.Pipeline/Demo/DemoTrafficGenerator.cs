@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Ingestion;
+using Crowdstart.Pipeline.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
@@ -18,10 +20,15 @@ namespace Crowdstart.Pipeline.Demo;
 public sealed class DemoTrafficGenerator(
     IServer server,
     IHostApplicationLifetime lifetime,
+    CampaignStore campaigns,
+    RollupQueries rollups,
     IOptions<DemoOptions> options,
     TimeProvider time,
     ILogger<DemoTrafficGenerator> logger) : BackgroundService
 {
+    /// <summary>How much recent history a fresh demo gets, so the charts are not empty on first open.</summary>
+    private static readonly TimeSpan BackfillWindow = TimeSpan.FromMinutes(60);
+    private readonly Dictionary<Guid, DateTimeOffset> _launchAt = [];
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private readonly PriorityQueue<PendingEvent, DateTimeOffset> _pending = new();
     private readonly Dictionary<Guid, List<string>> _returningPool = [];
@@ -50,6 +57,14 @@ public sealed class DemoTrafficGenerator(
 
         using var client = new HttpClient { BaseAddress = ResolveBaseAddress(), Timeout = TimeSpan.FromSeconds(30) };
         logger.LogInformation("Demo traffic generator posting to {Url}", client.BaseAddress);
+        try
+        {
+            await PrepareAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         using var timer = new PeriodicTimer(Tick, time);
         try
         {
@@ -75,16 +90,55 @@ public sealed class DemoTrafficGenerator(
         return uri.Uri;
     }
 
-    /// <summary>Visitors per second for a campaign: a launch surge decaying to a steady level, with slow waves.</summary>
-    private double Rate(DemoCampaign c, DateTimeOffset now)
+    /// <summary>
+    /// Reads the campaigns' launch times and replays the minutes of the last hour that have no events (a first
+    /// start, or time the app was not running) through the API with their historical event times.
+    /// </summary>
+    private async Task PrepareAsync(CancellationToken ct)
     {
-        var minutesSinceStart = (now - StartedAt).TotalMinutes;
-        var surge = 1.0 + 1.5 * Math.Exp(-minutesSinceStart / 8);
-        var wave = 1.0 + 0.35 * Math.Sin(minutesSinceStart / 3 + c.Slug.Length);
-        return options.Value.VisitorsPerSecond * c.TrafficShare * surge * wave;
+        var now = time.GetUtcNow();
+        foreach (var c in DemoCampaigns.All)
+        {
+            var campaign = await campaigns.FindCampaignAsync(c.Id, ct);
+            var launch = campaign?.LaunchAt ?? now - c.LaunchedAgo;
+            _launchAt[c.Id] = launch;
+            var from = Max(launch, now - BackfillWindow);
+            var series = await rollups.GetMinuteSeriesAsync(c.Id, from, now, ct);
+            var replayed = 0;
+            foreach (var minute in series.Where(m => m.Events == 0 && m.Minute.AddMinutes(1) < now))
+            {
+                for (var second = 0; second < 60; second++)
+                {
+                    var at = minute.Minute.AddSeconds(second);
+                    var visitors = Poisson(Rate(c, at));
+                    for (var i = 0; i < visitors; i++)
+                    {
+                        ScheduleJourney(c, at.AddMilliseconds(_random.Next(1000)));
+                        replayed++;
+                    }
+                }
+            }
+            if (replayed > 0)
+            {
+                logger.LogInformation("Demo: replaying {Visitors} visitors of the last hour for {Campaign}", replayed, c.Name);
+            }
+        }
     }
 
-    private DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <summary>Visitors per second: a surge after launch that settles to a steady level, with slow waves.</summary>
+    private double Rate(DemoCampaign c, DateTimeOffset at)
+    {
+        var sinceLaunch = (at - _launchAt.GetValueOrDefault(c.Id, at)).TotalMinutes;
+        if (sinceLaunch < 0)
+        {
+            return 0;
+        }
+        var surge = 1.0 + 2.0 * Math.Exp(-sinceLaunch / 45);
+        var wave = 1.0 + 0.3 * Math.Sin(sinceLaunch / 4 + c.Slug.Length);
+        return options.Value.VisitorsPerSecond * c.TrafficShare * surge * wave / 3;
+    }
 
     private void SpawnVisitors()
     {
@@ -143,7 +197,7 @@ public sealed class DemoTrafficGenerator(
         }
 
         Emit(EventTypes.PageView, new { page = "campaign", device });
-        var buyer = returning ? 0.16 : 0.09;
+        var buyer = returning ? 0.09 : 0.045;
         if (_random.NextDouble() > 0.62)
         {
             return;
@@ -192,7 +246,7 @@ public sealed class DemoTrafficGenerator(
     {
         var now = time.GetUtcNow();
         var due = new List<PendingEvent>();
-        while (_pending.TryPeek(out _, out var at) && at <= now && due.Count < 5000)
+        while (_pending.TryPeek(out _, out var at) && at <= now && due.Count < 10_000)
         {
             due.Add(_pending.Dequeue());
         }
@@ -208,7 +262,16 @@ public sealed class DemoTrafficGenerator(
                 try
                 {
                     using var response = await client.SendAsync(request, ct);
-                    if (!response.IsSuccessStatusCode)
+                    if (response.IsSuccessStatusCode)
+                    {
+                        var result = await response.Content.ReadFromJsonAsync<IngestResponse>(JsonOptions, ct);
+                        if (result is { Rejected.Count: > 0 })
+                        {
+                            logger.LogWarning("Demo ingest rejected {Count} events, e.g. {Field}: {Reason}",
+                                result.Rejected.Count, result.Rejected[0].Field, result.Rejected[0].Reason);
+                        }
+                    }
+                    else
                     {
                         logger.LogWarning("Demo ingest answered {Status}: {Body}", (int)response.StatusCode,
                             await response.Content.ReadAsStringAsync(ct));

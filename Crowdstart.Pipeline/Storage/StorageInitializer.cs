@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,6 +17,8 @@ public static class StorageInitializer
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CrowdstartDbContext>();
+            // On a fresh database EF would first query the missing history table and log that as an error.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
             await db.Database.MigrateAsync(ct);
         }
         var partitions = services.GetRequiredService<IOptions<LogOptions>>().Value.PartitionCount;

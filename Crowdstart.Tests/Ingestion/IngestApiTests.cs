@@ -181,6 +181,41 @@ public class IngestApiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Post_MangledBodies_NeverAnswer5xx()
+    {
+        // Truncations, byte flips and junk spliced into a valid batch: every answer must be a 2xx or a 4xx.
+        var (campaign, key) = await app.CreateCampaignAsync();
+        var valid = JsonSerializer.Serialize(new[] { PageView(campaign), Pledge(campaign, 12.5m), PageView(campaign, "c-3") });
+        var random = new Random(42);
+        string[] junk = ["\u0000", "\\", "\"", "{", "]", "null", "1e999", "-0", "\ud800", "\u00e9", "\n", "[[[[[[[[[[[[[[[[[[[["];
+        var statuses = new List<int>();
+
+        for (var i = 0; i < 150; i++)
+        {
+            var chars = valid.ToCharArray().ToList();
+            switch (i % 3)
+            {
+                case 0:
+                    chars = chars.Take(random.Next(chars.Count)).ToList();
+                    break;
+                case 1:
+                    chars[random.Next(chars.Count)] = (char)random.Next(0, 0x2FF);
+                    break;
+                default:
+                    chars.InsertRange(random.Next(chars.Count), junk[random.Next(junk.Length)]);
+                    break;
+            }
+            var body = new string(chars.ToArray());
+            var response = await app.PostRawAsync(key, body, i % 2 == 0 ? "application/json" : "application/x-ndjson");
+            statuses.Add((int)response.StatusCode);
+        }
+
+        Assert.All(statuses, s => Assert.InRange(s, 200, 499));
+        Assert.Contains(statuses, s => s == 202);
+        Assert.Contains(statuses, s => s is >= 400 and < 500);
+    }
+
+    [Fact]
     public async Task OpenApi_Document_DescribesTheIngestRoute()
     {
         var doc = await app.Client.GetFromJsonAsync<JsonElement>("openapi/v1.json");
