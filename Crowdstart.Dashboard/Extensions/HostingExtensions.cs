@@ -50,11 +50,20 @@ public static class HostingExtensions
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
+        // API clients get ProblemDetails for failures and unknown routes; people get the app's error pages.
+        app.UseWhen(IsApi, api =>
         {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(context => !IsApi(context), ui =>
+        {
+            if (!app.Environment.IsDevelopment())
+            {
+                ui.UseExceptionHandler("/Error", createScopeForErrors: true);
+            }
+            ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        });
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapOpenApi();
@@ -62,4 +71,6 @@ public static class HostingExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
+
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 }

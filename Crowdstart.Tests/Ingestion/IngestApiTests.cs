@@ -216,6 +216,15 @@ public class IngestApiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Get_UnknownApiRoute_Returns404ProblemDetails()
+    {
+        var response = await app.Client.GetAsync("api/v1/nothing-here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task OpenApi_Document_DescribesTheIngestRoute()
     {
         var doc = await app.Client.GetFromJsonAsync<JsonElement>("openapi/v1.json");

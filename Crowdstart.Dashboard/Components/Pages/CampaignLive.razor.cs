@@ -16,6 +16,7 @@ public partial class CampaignLive : IDisposable
     private IDisposable? _subscription;
     private ITimer? _slide;
     private List<BreadcrumbItem> _breadcrumbs = [];
+    private volatile bool _disposed;
 
     [Parameter] public Guid CampaignId { get; set; }
     [CascadingParameter(Name = "DarkMode")] public bool DarkMode { get; set; }
@@ -36,14 +37,29 @@ public partial class CampaignLive : IDisposable
         _breadcrumbs = [new("Campaigns", "/"), new(Model.Campaign?.Name ?? "Campaign", null, disabled: true)];
     }
 
-    private Task RefreshFromCircuitAsync() => InvokeAsync(async () =>
+    private async Task RefreshFromCircuitAsync()
     {
-        await Model.RefreshAsync();
-        StateHasChanged();
-    });
+        if (_disposed)
+        {
+            return;
+        }
+        try
+        {
+            await InvokeAsync(async () =>
+            {
+                await Model.RefreshAsync();
+                StateHasChanged();
+            });
+        }
+        catch (ObjectDisposedException)
+        {
+            // The circuit went away between the notification and the refresh.
+        }
+    }
 
     public void Dispose()
     {
+        _disposed = true;
         _subscription?.Dispose();
         _slide?.Dispose();
     }

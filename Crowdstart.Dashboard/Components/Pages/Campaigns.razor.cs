@@ -9,6 +9,7 @@ namespace Crowdstart.Dashboard.Components.Pages;
 public partial class Campaigns : IDisposable
 {
     private IDisposable? _subscription;
+    private volatile bool _disposed;
 
     [Inject] public required CampaignsOverviewViewModel Model { get; init; }
     [Inject] public required CampaignChangeFeed Changes { get; init; }
@@ -19,13 +20,29 @@ public partial class Campaigns : IDisposable
     {
         if (RendererInfo.IsInteractive)
         {
-            _subscription = Changes.Subscribe(null, () => InvokeAsync(async () =>
+            _subscription = Changes.Subscribe(null, RefreshFromCircuitAsync);
+        }
+        await Model.RefreshAsync();
+    }
+
+    private async Task RefreshFromCircuitAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        try
+        {
+            await InvokeAsync(async () =>
             {
                 await Model.RefreshAsync();
                 StateHasChanged();
-            }));
+            });
         }
-        await Model.RefreshAsync();
+        catch (ObjectDisposedException)
+        {
+            // The circuit went away between the notification and the refresh.
+        }
     }
 
     private string LaunchText(DateTimeOffset launchAt)
@@ -34,5 +51,9 @@ public partial class Campaigns : IDisposable
         return since >= TimeSpan.Zero ? $"launched {Format.Duration(since)} ago" : $"launches in {Format.Duration(-since)}";
     }
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _subscription?.Dispose();
+    }
 }
