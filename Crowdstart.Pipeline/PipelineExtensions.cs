@@ -66,12 +66,16 @@ public static class PipelineExtensions
     public static async Task InitializePipelineAsync(this IHost app, CancellationToken ct = default)
     {
         await StorageInitializer.InitializeAsync(app.Services, ct);
+        var store = app.Services.GetRequiredService<CampaignStore>();
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
         {
             await DemoCampaigns.SeedAsync(
-                app.Services.GetRequiredService<IDbContextFactory<CrowdstartDbContext>>(),
-                app.Services.GetRequiredService<CampaignStore>(),
+                app.Services.GetRequiredService<IDbContextFactory<CrowdstartDbContext>>(), store,
                 app.Services.GetRequiredService<TimeProvider>(), ct);
+        }
+        else
+        {
+            await DemoCampaigns.RevokeKeysAsync(store, ct);
         }
     }
 

@@ -13,6 +13,16 @@ pg_bin() {
     if command -v initdb >/dev/null 2>&1; then dirname "$(command -v initdb)"; else echo /usr/lib/postgresql/15/bin; fi
 }
 
+# Installs the PostgreSQL 15 server from Debian when this machine has none.
+pg_ensure_server() {
+    if [ ! -x "$(pg_bin)/initdb" ]; then
+        echo "==> Installing PostgreSQL 15 (Debian package postgresql-15)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null
+        apt-get install -y -qq postgresql-15 >/dev/null
+    fi
+}
+
 pg_as_postgres() {
     # From / so the postgres user never needs to enter the caller's (possibly private) folder.
     if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
@@ -27,16 +37,22 @@ pg_ensure_user() {
 # pg_start DATA PORT [extra postgres -c settings...]: creates the cluster on first use, starts it, waits.
 pg_start() {
     local data=$1 port=$2; shift 2
+    pg_ensure_server
     local bin; bin=$(pg_bin)
     pg_ensure_user
-    mkdir -p "$data"
-    chown postgres:postgres "$data" "$(dirname "$data")"
-    chmod 700 "$data"
+    # Only the data folder itself belongs to postgres; its parent just has to be enterable.
+    mkdir -p "$(dirname "$data")"
+    chmod a+x "$(dirname "$data")"
+    install -d -o postgres -g postgres -m 700 "$data"
     if [ ! -f "$data/PG_VERSION" ]; then
         pg_as_postgres "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
     fi
     if pg_as_postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-        return 0
+        # Already running: fine if on the requested port, else restart it there.
+        if [ "$(sed -n 4p "$data/postmaster.pid" 2>/dev/null)" = "$port" ]; then
+            return 0
+        fi
+        pg_as_postgres "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
     fi
     local opts="-p $port -k $data -c listen_addresses=127.0.0.1 -c max_connections=200"
     for setting in "$@"; do opts="$opts -c $setting"; done

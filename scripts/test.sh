@@ -5,6 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
 
+# The build fetches apexcharts with npm; install Node.js from Debian if this machine has none.
+if ! command -v npm >/dev/null 2>&1; then
+    echo "==> Installing Node.js and npm (Debian packages)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq nodejs npm >/dev/null
+fi
+
 TEST_PG_PORT=${TEST_PG_PORT:-55433}
 TEST_PG_DATA=$(mktemp -d /var/tmp/crowdstart-test-pg.XXXXXX)
 RESULTS_DIR=${RESULTS_DIR:-$PWD/artifacts/test-results}

@@ -42,8 +42,8 @@ public static class HostingExtensions
         builder.Services.AddMudServices();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
-        builder.Services.AddScoped<Model.CampaignsOverviewViewModel>();
-        builder.Services.AddScoped<Model.CampaignLiveViewModel>();
+        builder.Services.AddTransient<Model.CampaignsOverviewViewModel>();
+        builder.Services.AddTransient<Model.CampaignLiveViewModel>();
         builder.Services.AddSingleton<DashboardFormatter>();
         return builder;
     }

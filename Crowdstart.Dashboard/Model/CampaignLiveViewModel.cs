@@ -28,6 +28,11 @@ public sealed class CampaignLiveViewModel(CampaignStore campaigns, RollupQueries
 
     public async Task LoadAsync(Guid campaignId, CancellationToken ct = default)
     {
+        // Another campaign's figures must never show under this campaign's name while it loads.
+        Loaded = false;
+        Minutes = [];
+        Totals = null;
+        ChartSeries = [];
         Campaign = await campaigns.FindCampaignAsync(campaignId, ct);
         if (Campaign is not null)
         {

@@ -45,7 +45,16 @@ public static class DemoCampaigns
             {
                 await store.CreateCampaignAsync(c.Slug, c.Name, c.Currency, c.Goal, time.GetUtcNow() - c.LaunchedAgo, c.Id, ct);
             }
-            await store.AddKeyAsync(c.Id, "demo traffic", c.IngestKey, ct);
+            await store.EnsureKeyAsync(c.Id, "demo traffic", c.IngestKey, ct);
+        }
+    }
+
+    /// <summary>Outside demo mode the well-known demo keys must not work.</summary>
+    public static async Task RevokeKeysAsync(CampaignStore store, CancellationToken ct)
+    {
+        foreach (var c in All)
+        {
+            await store.RevokeKeyAsync(c.IngestKey, ct);
         }
     }
 }

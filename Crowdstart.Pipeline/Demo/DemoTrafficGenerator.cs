@@ -278,7 +278,7 @@ public sealed class DemoTrafficGenerator(
                         Requeue(chunk, response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.TooManyRequests);
                     }
                 }
-                catch (HttpRequestException ex)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
                 {
                     logger.LogWarning(ex, "Demo ingest failed; retrying");
                     Requeue(chunk, true);

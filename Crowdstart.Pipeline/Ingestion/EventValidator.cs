@@ -25,8 +25,27 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
         "eventId", "type", "campaignId", "customerId", "sessionId", "occurredAt", "source", "amount", "currency", "properties",
     };
 
+    /// <summary>Largest magnitude accepted for a numeric property (PostgreSQL's jsonb refuses huge exponents).</summary>
+    public const double MaxPropertyNumber = 1e15;
+
     /// <summary>Validates <paramref name="element"/>; returns the event, or null after adding its errors.</summary>
     public EventRecord? Validate(JsonElement element, int index, IngestTarget target, List<EventError> errors)
+    {
+        var before = errors.Count;
+        try
+        {
+            return ValidateFields(element, index, target, errors);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json throws when a string or name holds a lone UTF-16 surrogate escape ("\ud800").
+            errors.RemoveRange(before, errors.Count - before);
+            errors.Add(new(index, "$", "contains an invalid Unicode escape (a lone surrogate)"));
+            return null;
+        }
+    }
+
+    private EventRecord? ValidateFields(JsonElement element, int index, IngestTarget target, List<EventError> errors)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -269,13 +288,25 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
                         fail(field, $"must be at most {MaxPropertyStringLength} characters");
                         ok = false;
                     }
+                    else if (s.Contains('\0'))
+                    {
+                        fail(field, "must not contain NUL characters");
+                        ok = false;
+                    }
                     else if (EmailLike().IsMatch(s))
                     {
                         fail(field, "looks like an email address; PII is not accepted");
                         ok = false;
                     }
                     break;
-                case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
+                case JsonValueKind.Number:
+                    if (!p.Value.TryGetDouble(out var number) || !double.IsFinite(number) || Math.Abs(number) > MaxPropertyNumber)
+                    {
+                        fail(field, "must be a number between -1e15 and 1e15");
+                        ok = false;
+                    }
+                    break;
+                case JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
                     break;
                 default:
                     fail(field, "must be a string, number, boolean or null");

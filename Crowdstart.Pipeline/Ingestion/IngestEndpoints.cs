@@ -82,7 +82,7 @@ public static class IngestEndpoints
         {
             return TooLarge(limits);
         }
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(http.Request.ContentLength ?? 16 * 1024, limits.MaxRequestBytes));
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(http.Request.ContentLength ?? 16 * 1024, 1, limits.MaxRequestBytes));
         var body = http.Request.Body;
         while (true)
         {
@@ -140,6 +140,10 @@ public static class IngestEndpoints
         catch (LogUnavailableException ex)
         {
             return Unavailable(http, ex.RetryAfter, ex.Message);
+        }
+        catch (LogRejectedException ex)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "Events refused", ex.Message);
         }
         var duplicates = valid.Count - result.InsertedCount;
         return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, duplicates, errors));

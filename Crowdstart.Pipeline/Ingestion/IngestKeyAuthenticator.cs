@@ -11,7 +11,10 @@ namespace Crowdstart.Pipeline.Ingestion;
 /// </summary>
 public sealed class IngestKeyAuthenticator(NpgsqlDataSource dataSource, IOptions<IngestionOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, (IngestTarget? Target, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
+    private const int MaxCachedMisses = 10_000;
+    private readonly ConcurrentDictionary<string, (IngestTarget Target, DateTimeOffset Expires)> _hits = new(StringComparer.Ordinal);
+    // Unknown keys are cached apart, so a flood of random keys can never evict the real ones.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _misses = new(StringComparer.Ordinal);
 
     /// <summary>The key's campaign, or null when the header is missing, malformed, unknown or revoked.</summary>
     public async Task<IngestTarget?> AuthenticateAsync(string? authorization, CancellationToken ct)
@@ -26,9 +29,13 @@ public sealed class IngestKeyAuthenticator(NpgsqlDataSource dataSource, IOptions
             return null;
         }
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(key, out var cached) && cached.Expires > now)
+        if (_hits.TryGetValue(key, out var cached) && cached.Expires > now)
         {
             return cached.Target;
+        }
+        if (_misses.TryGetValue(key, out var missExpires) && missExpires > now)
+        {
+            return null;
         }
 
         await using var cmd = dataSource.CreateCommand(
@@ -45,14 +52,26 @@ public sealed class IngestKeyAuthenticator(NpgsqlDataSource dataSource, IOptions
                 target = new IngestTarget(reader.GetGuid(0), reader.GetString(1).Trim());
             }
         }
-        if (_cache.Count > 10_000)
+        var expires = now.AddSeconds(options.Value.KeyCacheSeconds);
+        if (target is null)
         {
-            _cache.Clear();
+            if (_misses.Count >= MaxCachedMisses)
+            {
+                _misses.Clear();
+            }
+            _misses[key] = expires;
         }
-        _cache[key] = (target, now.AddSeconds(options.Value.KeyCacheSeconds));
+        else
+        {
+            _hits[key] = (target, expires);
+        }
         return target;
     }
 
     /// <summary>Forgets cached keys, e.g. right after a key was revoked.</summary>
-    public void Invalidate() => _cache.Clear();
+    public void Invalidate()
+    {
+        _hits.Clear();
+        _misses.Clear();
+    }
 }

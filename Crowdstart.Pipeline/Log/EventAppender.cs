@@ -3,6 +3,7 @@ using Crowdstart.Pipeline.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Crowdstart.Pipeline.Log;
 
@@ -12,6 +13,9 @@ public sealed class LogUnavailableException(string message, Exception? inner = n
     /// <summary>Suggested wait before retrying.</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(2);
 }
+
+/// <summary>The database refused a request's events as data (validation should have caught it); retrying cannot help.</summary>
+public sealed class LogRejectedException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// Group commit: concurrent requests queue their events here and one writer loop appends whatever has
@@ -90,6 +94,18 @@ public sealed class EventAppender : BackgroundService
 
     private async Task WriteGroupAsync(List<Pending> group, int total, CancellationToken ct)
     {
+        try
+        {
+            await WriteAsync(group, total, ct);
+        }
+        finally
+        {
+            Interlocked.Add(ref _queued, -total);
+        }
+    }
+
+    private async Task WriteAsync(List<Pending> group, int total, CancellationToken ct)
+    {
         var all = new List<EventRecord>(total);
         foreach (var p in group)
         {
@@ -110,6 +126,21 @@ public sealed class EventAppender : BackgroundService
                 _signal.Signal(touched);
             }
         }
+        catch (PostgresException ex) when (ex.SqlState.StartsWith("22", StringComparison.Ordinal))
+        {
+            // A data exception (class 22) comes from one request's events: write the requests one by one so
+            // only the offending request fails and the other tenants' events in this group still land.
+            if (group.Count > 1)
+            {
+                foreach (var p in group)
+                {
+                    await WriteAsync([p], p.Events.Count, ct);
+                }
+                return;
+            }
+            _logger.LogError(ex, "The database refused {Count} validated events", total);
+            group[0].Done.TrySetException(new LogRejectedException($"The database refused the events: {ex.MessageText}", ex));
+        }
         catch (Exception ex)
         {
             _logger.LogWarning(ex, "Appending {Count} events failed; their requests get 503", total);
@@ -118,10 +149,6 @@ public sealed class EventAppender : BackgroundService
             {
                 p.Done.TrySetException(unavailable);
             }
-        }
-        finally
-        {
-            Interlocked.Add(ref _queued, -total);
         }
     }
 }

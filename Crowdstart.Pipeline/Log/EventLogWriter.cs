@@ -38,8 +38,10 @@ public sealed class EventLogWriter(NpgsqlDataSource dataSource, int partitionCou
             {
                 return await AppendOnceAsync(events, ct);
             }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected && attempt < 3)
             {
+                // Two processes logging the same eventIds for different customers can also deadlock on the
+                // unique index; PostgreSQL aborts one of them and the retry sees the other's rows.
             }
         }
     }
@@ -73,14 +75,16 @@ public sealed class EventLogWriter(NpgsqlDataSource dataSource, int partitionCou
             throw new InvalidOperationException("The event log has fewer partitions than configured; run the storage initialisation.");
         }
 
-        var existing = new HashSet<Guid>();
-        await using (var dupCmd = new NpgsqlCommand("SELECT event_id FROM event_log WHERE event_id = ANY(@ids)", connection, tx))
+        // Idempotency is per campaign: another tenant reusing (or guessing) an eventId never suppresses ours.
+        var existing = new HashSet<(Guid, Guid)>();
+        await using (var dupCmd = new NpgsqlCommand(
+            "SELECT event_id, campaign_id FROM event_log WHERE event_id = ANY(@ids)", connection, tx))
         {
-            dupCmd.Parameters.AddWithValue("ids", events.Select(e => e.EventId).ToArray());
+            dupCmd.Parameters.AddWithValue("ids", events.Select(e => e.EventId).Distinct().ToArray());
             await using var reader = await dupCmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                existing.Add(reader.GetGuid(0));
+                existing.Add((reader.GetGuid(0), reader.GetGuid(1)));
             }
         }
 
@@ -95,7 +99,7 @@ public sealed class EventLogWriter(NpgsqlDataSource dataSource, int partitionCou
             for (var i = 0; i < events.Count; i++)
             {
                 var e = events[i];
-                if (!existing.Add(e.EventId))
+                if (!existing.Add((e.EventId, e.CampaignId)))
                 {
                     continue;
                 }

@@ -52,10 +52,15 @@ public sealed class CampaignChangeFeed(IOptions<ProcessingOptions> options, Time
         }
     }
 
+    /// <summary>
+    /// One subscriber. Calls never overlap: notifications that arrive while a call runs mark the subscriber
+    /// dirty, and one more call follows, at least the throttle interval after the previous one started.
+    /// </summary>
     private sealed class Subscription(CampaignChangeFeed feed, Guid? campaignId, Func<Task> onChanged) : IDisposable
     {
         private readonly object _gate = new();
-        private bool _scheduled;
+        private bool _running;
+        private bool _dirty;
         private bool _disposed;
         private DateTimeOffset _lastRun = DateTimeOffset.MinValue;
 
@@ -63,43 +68,55 @@ public sealed class CampaignChangeFeed(IOptions<ProcessingOptions> options, Time
 
         public void Notify()
         {
-            TimeSpan delay;
             lock (_gate)
             {
-                if (_scheduled || _disposed)
-                {
-                    return;
-                }
-                _scheduled = true;
-                var due = _lastRun + feed._throttle;
-                var now = feed._time.GetUtcNow();
-                delay = due > now ? due - now : TimeSpan.Zero;
-            }
-            _ = RunAsync(delay);
-        }
-
-        private async Task RunAsync(TimeSpan delay)
-        {
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, feed._time);
-            }
-            lock (_gate)
-            {
-                _scheduled = false;
-                _lastRun = feed._time.GetUtcNow();
                 if (_disposed)
                 {
                     return;
                 }
+                _dirty = true;
+                if (_running)
+                {
+                    return;
+                }
+                _running = true;
             }
-            try
+            _ = RunAsync();
+        }
+
+        private async Task RunAsync()
+        {
+            while (true)
             {
-                await onChanged();
-            }
-            catch (Exception ex)
-            {
-                feed._logger.LogWarning(ex, "A change subscriber failed");
+                TimeSpan delay;
+                lock (_gate)
+                {
+                    var due = _lastRun == DateTimeOffset.MinValue ? DateTimeOffset.MinValue : _lastRun + feed._throttle;
+                    var now = feed._time.GetUtcNow();
+                    delay = due > now ? due - now : TimeSpan.Zero;
+                }
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, feed._time);
+                }
+                lock (_gate)
+                {
+                    if (!_dirty || _disposed)
+                    {
+                        _running = false;
+                        return;
+                    }
+                    _dirty = false;
+                    _lastRun = feed._time.GetUtcNow();
+                }
+                try
+                {
+                    await onChanged();
+                }
+                catch (Exception ex)
+                {
+                    feed._logger.LogWarning(ex, "A change subscriber failed");
+                }
             }
         }
 

@@ -103,6 +103,35 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
             cmd.Parameters.AddWithValue("ra", keys.Select(k => deltas[k].RefundedAmount).ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        {
+            var totals = deltas.GroupBy(d => d.Key.Campaign).Select(g => (
+                Campaign: g.Key,
+                Events: g.Sum(d => d.Value.PageViews + d.Value.RewardViews + d.Value.CartsCreated + d.Value.CheckoutsStarted
+                    + d.Value.CheckoutsFailed + d.Value.PledgesCompleted + d.Value.PledgesRefunded),
+                Pledges: g.Sum(d => d.Value.PledgesCompleted),
+                Refunds: g.Sum(d => d.Value.PledgesRefunded),
+                Pledged: g.Sum(d => d.Value.PledgedAmount),
+                Refunded: g.Sum(d => d.Value.RefundedAmount))).ToArray();
+            await using var cmd = new NpgsqlCommand(
+                """
+                INSERT INTO campaign_partition_totals AS t (campaign_id, partition, events, pledges_completed, pledges_refunded, pledged_amount, refunded_amount)
+                SELECT v.c, @p, v.e, v.pc, v.pr, v.pa, v.ra FROM unnest(@c, @e, @pc, @pr, @pa, @ra) AS v(c, e, pc, pr, pa, ra)
+                ON CONFLICT (campaign_id, partition) DO UPDATE SET
+                    events = t.events + excluded.events,
+                    pledges_completed = t.pledges_completed + excluded.pledges_completed,
+                    pledges_refunded = t.pledges_refunded + excluded.pledges_refunded,
+                    pledged_amount = t.pledged_amount + excluded.pledged_amount,
+                    refunded_amount = t.refunded_amount + excluded.refunded_amount
+                """, connection, tx);
+            cmd.Parameters.AddWithValue("p", partition);
+            cmd.Parameters.AddWithValue("c", totals.Select(t => t.Campaign).ToArray());
+            cmd.Parameters.AddWithValue("e", totals.Select(t => t.Events).ToArray());
+            cmd.Parameters.AddWithValue("pc", totals.Select(t => t.Pledges).ToArray());
+            cmd.Parameters.AddWithValue("pr", totals.Select(t => t.Refunds).ToArray());
+            cmd.Parameters.AddWithValue("pa", totals.Select(t => t.Pledged).ToArray());
+            cmd.Parameters.AddWithValue("ra", totals.Select(t => t.Refunded).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
         await Fault("after-rollups", partition);
 
         await using (var cmd = new NpgsqlCommand(

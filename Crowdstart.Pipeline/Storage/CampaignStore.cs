@@ -41,15 +41,40 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
         return key;
     }
 
-    /// <summary>Stores a caller-chosen key (demo mode uses well-known keys so README's curl example works).</summary>
-    public async Task AddKeyAsync(Guid campaignId, string name, string key, CancellationToken ct = default)
+    /// <summary>
+    /// Makes a caller-chosen key exist and be active (demo mode uses well-known keys so README's curl example works).
+    /// </summary>
+    public async Task EnsureKeyAsync(Guid campaignId, string name, string key, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var hash = HashKey(key);
-        if (await db.IngestKeys.AnyAsync(k => k.KeyHash == hash, ct))
+        if (await db.IngestKeys.FirstOrDefaultAsync(k => k.KeyHash == hash, ct) is { } existing)
         {
+            existing.RevokedAt = null;
+            await db.SaveChangesAsync(ct);
             return;
         }
+        await AddKeyAsync(db, campaignId, name, key, ct);
+    }
+
+    /// <summary>Revokes a key given in plain text; it stops working once caches expire.</summary>
+    public async Task RevokeKeyAsync(string key, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var hash = HashKey(key);
+        await db.IngestKeys.Where(k => k.KeyHash == hash && k.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAt, time.GetUtcNow()), ct);
+    }
+
+    private async Task AddKeyAsync(Guid campaignId, string name, string key, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await AddKeyAsync(db, campaignId, name, key, ct);
+    }
+
+    private async Task AddKeyAsync(CrowdstartDbContext db, Guid campaignId, string name, string key, CancellationToken ct)
+    {
+        var hash = HashKey(key);
         db.IngestKeys.Add(new IngestKey
         {
             Id = Guid.NewGuid(),

@@ -14,6 +14,7 @@ public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> op
     public DbSet<PartitionCheckpoint> PartitionCheckpoints => Set<PartitionCheckpoint>();
     public DbSet<MinuteRollup> MinuteRollups => Set<MinuteRollup>();
     public DbSet<MinuteCustomer> MinuteCustomers => Set<MinuteCustomer>();
+    public DbSet<CampaignTotal> CampaignTotals => Set<CampaignTotal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrowdstartDbContext).Assembly);

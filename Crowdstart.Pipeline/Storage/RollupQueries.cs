@@ -71,8 +71,8 @@ public sealed class RollupQueries(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand(
             $"""
-            SELECT campaign_id, sum({EventsSum})::bigint, sum(pledges_completed)::bigint, sum(pledged_amount), sum(refunded_amount)
-            FROM campaign_minute_rollups WHERE @c::uuid IS NULL OR campaign_id = @c GROUP BY campaign_id
+            SELECT campaign_id, sum(events)::bigint, sum(pledges_completed)::bigint, sum(pledged_amount), sum(refunded_amount)
+            FROM campaign_partition_totals WHERE @c::uuid IS NULL OR campaign_id = @c GROUP BY campaign_id
             """);
         cmd.Parameters.Add(new NpgsqlParameter("c", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)campaignId ?? DBNull.Value });
         var result = new Dictionary<Guid, CampaignTotals>();

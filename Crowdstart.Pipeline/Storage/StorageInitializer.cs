@@ -52,19 +52,32 @@ public static class StorageInitializer
     /// <summary>Creates partition rows 0..n-1; refuses to run against a log created with another count.</summary>
     public static async Task EnsurePartitionsAsync(NpgsqlDataSource dataSource, int partitionCount, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // Serialise concurrent start-ups, then count before creating anything: only an empty log takes a new count.
+        await using (var lockCmd = new NpgsqlCommand("LOCK TABLE log_partitions IN EXCLUSIVE MODE", connection, tx))
+        {
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+        await using (var count = new NpgsqlCommand("SELECT count(*)::int FROM log_partitions", connection, tx))
+        {
+            var existing = (int)(await count.ExecuteScalarAsync(ct))!;
+            if (existing != 0 && existing != partitionCount)
+            {
+                throw new InvalidOperationException(
+                    $"Log:PartitionCount is {partitionCount} but the event log was created with {existing} partitions; " +
+                    $"a customer's partition must not change, so set it back to {existing}.");
+            }
+        }
+        await using (var create = new NpgsqlCommand(
             """
             INSERT INTO log_partitions (partition, next_offset) SELECT g, 1 FROM generate_series(0, @n - 1) g ON CONFLICT DO NOTHING;
             INSERT INTO partition_checkpoints (partition, "offset", updated_at) SELECT g, 0, now() FROM generate_series(0, @n - 1) g ON CONFLICT DO NOTHING;
-            SELECT count(*)::int FROM log_partitions;
-            """);
-        cmd.Parameters.AddWithValue("n", partitionCount);
-        var existing = (int)(await cmd.ExecuteScalarAsync(ct))!;
-        if (existing != partitionCount)
+            """, connection, tx))
         {
-            throw new InvalidOperationException(
-                $"Log:PartitionCount is {partitionCount} but the event log was created with {existing} partitions; " +
-                "a customer's partition must not change, so set it back to " + existing + ".");
+            create.Parameters.AddWithValue("n", partitionCount);
+            await create.ExecuteNonQueryAsync(ct);
         }
+        await tx.CommitAsync(ct);
     }
 }

@@ -32,6 +32,36 @@ public static class RollupOracle
         FROM campaign_minute_rollups ORDER BY 1, 2, 3
         """);
 
+    /// <summary>All-time totals per (campaign, partition): recomputed from the log, and as stored.</summary>
+    public static async Task<(List<object> Expected, List<object> Stored)> TotalsAsync(NpgsqlDataSource db)
+    {
+        async Task<List<object>> Read(string sql)
+        {
+            await using var cmd = db.CreateCommand(sql);
+            await using var r = await cmd.ExecuteReaderAsync();
+            var rows = new List<object>();
+            while (await r.ReadAsync())
+            {
+                rows.Add((r.GetGuid(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetDecimal(5), r.GetDecimal(6)));
+            }
+            return rows;
+        }
+        var expected = await Read(
+            """
+            SELECT campaign_id, partition, count(*), count(*) FILTER (WHERE type = 'pledge_completed'),
+                   count(*) FILTER (WHERE type = 'pledge_refunded'),
+                   coalesce(sum(amount) FILTER (WHERE type = 'pledge_completed'), 0),
+                   coalesce(sum(amount) FILTER (WHERE type = 'pledge_refunded'), 0)
+            FROM event_log GROUP BY 1, 2 ORDER BY 1, 2
+            """);
+        var stored = await Read(
+            """
+            SELECT campaign_id, partition, events, pledges_completed, pledges_refunded, pledged_amount, refunded_amount
+            FROM campaign_partition_totals ORDER BY 1, 2
+            """);
+        return (expected, stored);
+    }
+
     private static async Task<List<RollupRow>> QueryAsync(NpgsqlDataSource db, string sql)
     {
         await using var cmd = db.CreateCommand(sql);

@@ -207,6 +207,42 @@ public class EventValidatorTests
         Assert.Contains(errors, e => e.Field == "properties" && e.Reason.Contains("at most 20 keys"));
     }
 
+    [Theory]
+    [InlineData("""{"note": "a\u0000b"}""", "properties.note", "NUL")]
+    [InlineData("""{"big": 1e1001}""", "properties.big", "between -1e15 and 1e15")]
+    [InlineData("""{"big": -2e15}""", "properties.big", "between -1e15 and 1e15")]
+    public void Validate_PropertyTheDatabaseWouldRefuse_IsRejected(string properties, string field, string reason)
+    {
+        var node = ValidPledge();
+        node["properties"] = JsonNode.Parse(properties);
+
+        var (_, errors) = Validate(node);
+
+        var error = Assert.Single(errors);
+        Assert.Equal(field, error.Field);
+        Assert.Contains(reason, error.Reason);
+    }
+
+    [Theory]
+    [InlineData("customerId")]
+    [InlineData("properties")]
+    public void Validate_LoneSurrogateEscape_RejectsTheEventNotTheRequest(string where)
+    {
+        var json = ValidPledge().ToJsonString();
+        json = where == "customerId"
+            ? json.Replace("\"c-8f3a2b\"", "\"c-\\ud800\"")
+            : json.Replace("\"early_bird\"", "\"\\ud800x\"");
+        using var doc = JsonDocument.Parse(json);
+        var errors = new List<EventError>();
+
+        var record = _validator.Validate(doc.RootElement, 3, _target, errors);
+
+        Assert.Null(record);
+        var error = Assert.Single(errors);
+        Assert.Equal(3, error.Index);
+        Assert.Contains("lone surrogate", error.Reason);
+    }
+
     [Fact]
     public void Validate_NotAnObject_IsRejectedAsWhole()
     {

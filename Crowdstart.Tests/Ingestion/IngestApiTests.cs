@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Ingestion;
@@ -213,6 +214,46 @@ public class IngestApiTests(AppFixture app)
         Assert.All(statuses, s => Assert.InRange(s, 200, 499));
         Assert.Contains(statuses, s => s == 202);
         Assert.Contains(statuses, s => s is >= 400 and < 500);
+    }
+
+    [Theory]
+    [InlineData("", "application/json", 400)]
+    [InlineData("", "application/x-ndjson", 400)]
+    [InlineData("""[{"eventId": "\ud800"}]""", "application/json", 422)]
+    [InlineData("""[{"type": "page_view", "properties": {"x": "\u0000"}}]""", "application/json", 422)]
+    [InlineData("""[{"properties": {"x": 1e1001}}]""", "application/json", 422)]
+    [InlineData("[" + "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[" + "]", "application/json", 400)]
+    public async Task Post_HostileBody_Answers4xxProblem(string body, string contentType, int status)
+    {
+        var (_, key) = await app.CreateCampaignAsync();
+
+        var response = await app.PostRawAsync(key, body, contentType);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Post_DemoKeyAfterDemoModeEnds_IsRefused()
+    {
+        var services = app.Services;
+        var store = (Crowdstart.Pipeline.Storage.CampaignStore)services.GetService(typeof(Crowdstart.Pipeline.Storage.CampaignStore))!;
+        var auth = (IngestKeyAuthenticator)services.GetService(typeof(IngestKeyAuthenticator))!;
+        var demo = Crowdstart.Pipeline.Demo.DemoCampaigns.All[0];
+        if (await store.FindCampaignAsync(demo.Id) is null)
+        {
+            await store.CreateCampaignAsync(demo.Slug, demo.Name, demo.Currency, demo.Goal, DateTimeOffset.UtcNow, demo.Id);
+        }
+        await store.EnsureKeyAsync(demo.Id, "demo traffic", demo.IngestKey);
+        auth.Invalidate();
+        var before = await app.PostEventsAsync(demo.IngestKey, new[] { PageView(demo.Id) });
+
+        await Crowdstart.Pipeline.Demo.DemoCampaigns.RevokeKeysAsync(store, default);
+        auth.Invalidate();
+        var after = await app.PostEventsAsync(demo.IngestKey, new[] { PageView(demo.Id) });
+
+        Assert.Equal(HttpStatusCode.Accepted, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 
     [Fact]

@@ -58,8 +58,11 @@ public class ConcurrentWriterOffsetTests(TwoPartitionDatabase db) : IClassFixtur
             var random = new Random(writer);
             for (var b = 0; b < batchesPerWriter; b++)
             {
+                // Half the batches come from one customer (one partition, so writers of other partitions can
+                // commit in parallel), half from many customers (both partitions, fully contended).
+                var single = $"w{writer}-solo{b}";
                 var events = Enumerable.Range(0, batchSize)
-                    .Select(_ => EventFactory.Event(campaign, $"w{writer}-c{random.Next(50)}", EventTypes.PageView, DateTimeOffset.UtcNow))
+                    .Select(_ => EventFactory.Event(campaign, b % 2 == 0 ? single : $"w{writer}-c{random.Next(50)}", EventTypes.PageView, DateTimeOffset.UtcNow))
                     .ToList();
                 var result = await log.AppendAsync(events);
                 Assert.All(result.Inserted, Assert.True);

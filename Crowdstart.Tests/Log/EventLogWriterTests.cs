@@ -39,6 +39,48 @@ public class EventLogWriterTests(TestDatabase db) : IClassFixture<TestDatabase>
     }
 
     [Fact]
+    public async Task AppendAsync_SameEventIdInTwoCampaigns_StoresBoth()
+    {
+        // Idempotency is per campaign: one tenant reusing an eventId must not make another tenant's event vanish.
+        var id = Guid.NewGuid();
+        var a = EventFactory.Event(Guid.NewGuid(), "c-a", EventTypes.PageView, T0, eventId: id);
+        var b = EventFactory.Event(Guid.NewGuid(), "c-b", EventTypes.PageView, T0, eventId: id);
+
+        var first = await NewWriter().AppendAsync([a]);
+        var second = await NewWriter().AppendAsync([b, a]);
+
+        Assert.Equal([true], first.Inserted);
+        Assert.Equal([true, false], second.Inserted);
+        Assert.Equal(2, await CountAsync(id));
+    }
+
+    [Fact]
+    public async Task Appender_OneRequestRefusedByDatabase_OtherRequestsInTheGroupStillLand()
+    {
+        // Arrange: both requests wait in the queue so the appender writes them as one group; one carries data
+        // the database refuses (jsonb has no \u0000), which validation would normally have caught.
+        var appender = new EventAppender(NewWriter(), new LogSignal(db.PartitionCount),
+            Microsoft.Extensions.Options.Options.Create(new Crowdstart.Pipeline.IngestionOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<EventAppender>.Instance);
+        var good = EventFactory.Event(Guid.NewGuid(), "c-good", EventTypes.PageView, T0);
+        var bad = EventFactory.Event(Guid.NewGuid(), "c-bad", EventTypes.PageView, T0) with { PropertiesJson = """{"note": "\u0000"}""" };
+        var goodTask = appender.AppendAsync([good]);
+        var badTask = appender.AppendAsync([bad]);
+
+        // Act
+        await appender.StartAsync(default);
+        var goodResult = await goodTask;
+        var badError = await Record.ExceptionAsync(() => badTask);
+        await appender.StopAsync(default);
+
+        // Assert
+        Assert.Equal([true], goodResult.Inserted);
+        Assert.IsType<LogRejectedException>(badError);
+        Assert.Equal(1, await CountAsync(good.EventId));
+        Assert.Equal(0, await CountAsync(bad.EventId));
+    }
+
+    [Fact]
     public async Task AppendAsync_Events_GetConsecutiveOffsetsPerPartitionInArrivalOrder()
     {
         var campaign = Guid.NewGuid();

@@ -54,6 +54,45 @@ public class CampaignChangeFeedTests
     }
 
     [Fact]
+    public async Task Publish_WhileCallbackRuns_NeverOverlapsAndRunsOnceMoreAfterwards()
+    {
+        var campaign = Guid.NewGuid();
+        var running = 0;
+        var maxRunning = 0;
+        var calls = 0;
+        var release = new TaskCompletionSource();
+        var started = new SemaphoreSlim(0);
+        using var _ = _feed.Subscribe(campaign, async () =>
+        {
+            var now = Interlocked.Increment(ref running);
+            maxRunning = Math.Max(maxRunning, now);
+            Interlocked.Increment(ref calls);
+            started.Release();
+            if (calls == 1)
+            {
+                await release.Task;
+            }
+            Interlocked.Decrement(ref running);
+        });
+
+        _feed.Publish([campaign]);
+        Assert.True(await started.WaitAsync(TimeSpan.FromSeconds(5)));
+        _time.Advance(TimeSpan.FromSeconds(1)); // the throttle interval passes while the first call is still running
+        _feed.Publish([campaign]);
+        _feed.Publish([campaign]);
+        Assert.False(await started.WaitAsync(TimeSpan.FromMilliseconds(100)));
+        release.SetResult();
+        for (var i = 0; i < 50 && calls < 2; i++)
+        {
+            await Task.Delay(20);
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(2, calls);
+        Assert.Equal(1, maxRunning);
+    }
+
+    [Fact]
     public async Task Dispose_Subscription_StopsNotifications()
     {
         var campaign = Guid.NewGuid();

@@ -59,8 +59,49 @@ public class PartitionProcessorCrashTests(TestDatabase db) : IClassFixture<TestD
         var stored = (await RollupOracle.StoredAsync(db.DataSource)).Where(r => campaigns.Contains(r.Campaign)).ToList();
         Assert.Equal(4 * 1500, expected.Sum(r => r.PageViews + r.RewardViews + r.CartsCreated + r.CheckoutsStarted + r.CheckoutsFailed + r.PledgesCompleted + r.PledgesRefunded));
         Assert.Equal(expected, stored);
+        var (expectedTotals, storedTotals) = await RollupOracle.TotalsAsync(db.DataSource);
+        Assert.Equal(expectedTotals, storedTotals);
         var checkpoints = await db.ScalarAsync<long>("SELECT sum(\"offset\")::bigint FROM partition_checkpoints");
         Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM event_log"), checkpoints);
+    }
+
+    [Fact]
+    public async Task ProcessNextBatch_TwoConsumersRaceOnEveryPartition_RollupsStayExact()
+    {
+        // Two consumers (say, two app instances by mistake) work the same partitions at the same time, with
+        // transactions genuinely in flight together; the checkpoint guard must let exactly one win each batch.
+        var campaign = Guid.NewGuid();
+        var writer = new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System);
+        var random = new Random(99);
+        await writer.AppendAsync(EventFactory.RandomStream(random, [campaign], 3000, 400, 10, DateTimeOffset.UtcNow.AddMinutes(-20)));
+        var conflicts = 0;
+
+        async Task Consume(int partition)
+        {
+            var processor = new PartitionProcessor(db.DataSource, 53)
+            {
+                FaultInjector = async (_, _) => await Task.Delay(Random.Shared.Next(0, 3)),
+            };
+            var idle = 0;
+            while (idle < 3)
+            {
+                try
+                {
+                    idle = (await processor.ProcessNextBatchAsync(partition, default)).EventCount == 0 ? idle + 1 : 0;
+                }
+                catch (CheckpointConflictException)
+                {
+                    Interlocked.Increment(ref conflicts);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, db.PartitionCount).SelectMany(p => new[] { Task.Run(() => Consume(p)), Task.Run(() => Consume(p)) }));
+
+        Assert.True(conflicts > 0, "the consumers must actually have collided");
+        var expected = (await RollupOracle.RecomputeAsync(db.DataSource)).Where(r => r.Campaign == campaign);
+        var stored = (await RollupOracle.StoredAsync(db.DataSource)).Where(r => r.Campaign == campaign);
+        Assert.Equal(expected, stored);
     }
 
     [Fact]

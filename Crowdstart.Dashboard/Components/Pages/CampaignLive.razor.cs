@@ -17,6 +17,7 @@ public partial class CampaignLive : IDisposable
     private ITimer? _slide;
     private List<BreadcrumbItem> _breadcrumbs = [];
     private volatile bool _disposed;
+    private Guid? _loadedId;
 
     [Parameter] public Guid CampaignId { get; set; }
     [CascadingParameter(Name = "DarkMode")] public bool DarkMode { get; set; }
@@ -26,12 +27,26 @@ public partial class CampaignLive : IDisposable
     [Inject] public required DashboardFormatter Format { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
 
-    protected override async Task OnInitializedAsync()
+    protected override void OnInitialized()
     {
         if (RendererInfo.IsInteractive)
         {
-            _subscription = Changes.Subscribe(CampaignId, RefreshFromCircuitAsync);
             _slide = Time.CreateTimer(_ => _ = RefreshFromCircuitAsync(), null, SlideInterval, SlideInterval);
+        }
+    }
+
+    /// <summary>Loads (and subscribes to) the campaign in the URL; runs again when the route's id changes.</summary>
+    protected override async Task OnParametersSetAsync()
+    {
+        if (CampaignId == _loadedId)
+        {
+            return;
+        }
+        _loadedId = CampaignId;
+        _subscription?.Dispose();
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = Changes.Subscribe(CampaignId, RefreshFromCircuitAsync);
         }
         await Model.LoadAsync(CampaignId);
         _breadcrumbs = [new("Campaigns", "/"), new(Model.Campaign?.Name ?? "Campaign", null, disabled: true)];

@@ -59,8 +59,9 @@ internal sealed class LogEntryConfiguration : IEntityTypeConfiguration<LogEntry>
         b.Property(x => x.Partition).HasColumnName("partition");
         b.Property(x => x.Offset).HasColumnName("offset");
         b.Property(x => x.EventId).HasColumnName("event_id");
-        // The idempotency key: a duplicate eventId is stored once, whatever request or restart it comes in.
-        b.HasIndex(x => x.EventId).IsUnique();
+        // The idempotency key: a duplicate eventId of a campaign is stored once, whatever request or restart
+        // it comes in. eventId leads so the writer's duplicate check (event_id = ANY(...)) uses the index.
+        b.HasIndex(x => new { x.EventId, x.CampaignId }).IsUnique();
         b.Property(x => x.CampaignId).HasColumnName("campaign_id");
         b.Property(x => x.CustomerId).HasColumnName("customer_id");
         b.Property(x => x.SessionId).HasColumnName("session_id");
@@ -118,5 +119,21 @@ internal sealed class MinuteCustomerConfiguration : IEntityTypeConfiguration<Min
         b.Property(x => x.CampaignId).HasColumnName("campaign_id");
         b.Property(x => x.Minute).HasColumnName("minute");
         b.Property(x => x.CustomerId).HasColumnName("customer_id");
+    }
+}
+
+internal sealed class CampaignTotalConfiguration : IEntityTypeConfiguration<CampaignTotal>
+{
+    public void Configure(EntityTypeBuilder<CampaignTotal> b)
+    {
+        b.ToTable("campaign_partition_totals");
+        b.HasKey(x => new { x.CampaignId, x.Partition });
+        b.Property(x => x.CampaignId).HasColumnName("campaign_id");
+        b.Property(x => x.Partition).HasColumnName("partition");
+        b.Property(x => x.Events).HasColumnName("events");
+        b.Property(x => x.PledgesCompleted).HasColumnName("pledges_completed");
+        b.Property(x => x.PledgesRefunded).HasColumnName("pledges_refunded");
+        b.Property(x => x.PledgedAmount).HasColumnName("pledged_amount").HasPrecision(18, 2);
+        b.Property(x => x.RefundedAmount).HasColumnName("refunded_amount").HasPrecision(18, 2);
     }
 }

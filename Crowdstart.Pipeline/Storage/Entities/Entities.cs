@@ -87,3 +87,18 @@ public sealed class MinuteCustomer
     public DateTimeOffset Minute { get; set; }
     public required string CustomerId { get; set; }
 }
+
+/// <summary>
+/// All-time totals of a campaign from one log partition, maintained in the same transaction as the minute
+/// rollups, so overview cards read a handful of rows instead of scanning every minute ever recorded.
+/// </summary>
+public sealed class CampaignTotal
+{
+    public Guid CampaignId { get; set; }
+    public int Partition { get; set; }
+    public long Events { get; set; }
+    public long PledgesCompleted { get; set; }
+    public long PledgesRefunded { get; set; }
+    public decimal PledgedAmount { get; set; }
+    public decimal RefundedAmount { get; set; }
+}

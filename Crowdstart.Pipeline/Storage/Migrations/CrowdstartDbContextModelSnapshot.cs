@@ -69,6 +69,43 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.ToTable("campaigns", (string)null);
                 });
 
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.CampaignTotal", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Events")
+                        .HasColumnType("bigint")
+                        .HasColumnName("events");
+
+                    b.Property<decimal>("PledgedAmount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("pledged_amount");
+
+                    b.Property<long>("PledgesCompleted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pledges_completed");
+
+                    b.Property<long>("PledgesRefunded")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pledges_refunded");
+
+                    b.Property<decimal>("RefundedAmount")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("refunded_amount");
+
+                    b.HasKey("CampaignId", "Partition");
+
+                    b.ToTable("campaign_partition_totals", (string)null);
+                });
+
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.IngestKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -178,10 +215,10 @@ namespace Crowdstart.Pipeline.Storage.Migrations
 
                     b.HasKey("Partition", "Offset");
 
-                    b.HasIndex("EventId")
-                        .IsUnique();
-
                     b.HasIndex("CampaignId", "OccurredAt");
+
+                    b.HasIndex("EventId", "CampaignId")
+                        .IsUnique();
 
                     b.ToTable("event_log", (string)null);
                 });

@@ -20,6 +20,8 @@ namespace Crowdstart.Tests.Dashboard.Pages;
 /// <summary>The campaign page rendered by bUnit over real rollups in PostgreSQL.</summary>
 public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
+    // Generous: real database round-trips on a 2-core machine that may be running Chromium at the same time.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
     private readonly BunitContext _ctx = new();
     private CampaignChangeFeed _feed = null!;
     private BunitJSModuleInterop _chart = null!;
@@ -67,7 +69,7 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
         ]);
 
         var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, campaign.Id));
-        cut.WaitForAssertion(() => Assert.Equal("2", cut.Find("[data-testid=kpi-events-hour]").TextContent));
+        cut.WaitForAssertion(() => Assert.Equal("2", cut.Find("[data-testid=kpi-events-hour]").TextContent), Wait);
         Assert.Equal("€100", cut.Find("[data-testid=kpi-pledged-total]").TextContent);
         Assert.Contains("10 %", cut.Markup);
 
@@ -77,11 +79,11 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
             EventFactory.Event(campaign.Id, "a", EventTypes.PledgeRefunded, now.AddSeconds(-5), 100m),
         ]);
 
-        cut.WaitForAssertion(() => Assert.Equal("5", cut.Find("[data-testid=kpi-events-hour]").TextContent));
+        cut.WaitForAssertion(() => Assert.Equal("5", cut.Find("[data-testid=kpi-events-hour]").TextContent), Wait);
         Assert.Equal("€150", cut.Find("[data-testid=kpi-pledged-total]").TextContent);
         Assert.Equal("2", cut.Find("[data-testid=kpi-pledges-hour]").TextContent);
         // The chart pushes its new series after the page's render completes.
-        cut.WaitForAssertion(() => Assert.NotEmpty(_chart.Invocations["updateSeries"]));
+        cut.WaitForAssertion(() => Assert.NotEmpty(_chart.Invocations["updateSeries"]), Wait);
         _chart.VerifyInvoke("create", calledTimes: 1);
         var series = (IReadOnlyList<ChartSeries>)_chart.Invocations["updateSeries"].Last().Arguments[1]!;
         Assert.Equal(5, series[0].Data.Sum(p => p[1]));
@@ -94,6 +96,6 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
     {
         var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, Guid.NewGuid()));
 
-        cut.WaitForAssertion(() => Assert.Contains("This campaign does not exist", cut.Markup));
+        cut.WaitForAssertion(() => Assert.Contains("This campaign does not exist", cut.Markup), Wait);
     }
 }

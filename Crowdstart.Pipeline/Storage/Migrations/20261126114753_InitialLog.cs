@@ -48,6 +48,23 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "campaign_partition_totals",
+                columns: table => new
+                {
+                    campaign_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    partition = table.Column<int>(type: "integer", nullable: false),
+                    events = table.Column<long>(type: "bigint", nullable: false),
+                    pledges_completed = table.Column<long>(type: "bigint", nullable: false),
+                    pledges_refunded = table.Column<long>(type: "bigint", nullable: false),
+                    pledged_amount = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: false),
+                    refunded_amount = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_campaign_partition_totals", x => new { x.campaign_id, x.partition });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "campaigns",
                 columns: table => new
                 {
@@ -147,9 +164,9 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                 columns: new[] { "campaign_id", "occurred_at" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_event_log_event_id",
+                name: "IX_event_log_event_id_campaign_id",
                 table: "event_log",
-                column: "event_id",
+                columns: new[] { "event_id", "campaign_id" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -172,6 +189,9 @@ namespace Crowdstart.Pipeline.Storage.Migrations
 
             migrationBuilder.DropTable(
                 name: "campaign_minute_rollups");
+
+            migrationBuilder.DropTable(
+                name: "campaign_partition_totals");
 
             migrationBuilder.DropTable(
                 name: "event_log");
