@@ -2,7 +2,7 @@
 # Ingest baseline: sustained durable events/s through HTTP (load generator in its own process, batches of
 # 500 over loopback, pipeline running) beside the raw binary COPY rate of rows of the same shape into the
 # same table on the same cluster. Prints both and their ratio. Not a test: numbers go into the docs.
-#   scripts/bench-ingest.sh [seconds=20] [concurrency=4]
+#   scripts/bench-ingest.sh [seconds=20] [concurrency=4]      (PROCESSING=false: ingest alone, pipeline off)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
@@ -18,6 +18,7 @@ pg_as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF
 dotnet build Crowdstart.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
 ConnectionStrings__Crowdstart="$DB" Urls="http://127.0.0.1:$APP_PORT" Demo__Enabled=false Logging__LogLevel__Default=Warning \
+    Processing__Enabled="${PROCESSING:-true}" \
     dotnet Crowdstart.Dashboard/bin/Release/net10.0/Crowdstart.Dashboard.dll >/tmp/crowdstart-bench-app.log 2>&1 &
 APP_PID=$!
 trap 'kill $APP_PID 2>/dev/null || true' EXIT
