@@ -4,6 +4,7 @@
 # PostgreSQL refuses to run as root, so the cluster runs as the 'postgres' system user, in a data folder
 # under /var/lib (reachable by that user even when the clone lives in root's private home folder).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 PG_DEFAULT_DATA=/var/lib/crowdstart/pgdata
 PG_DEFAULT_PORT=55432
@@ -17,9 +18,7 @@ pg_bin() {
 pg_ensure_server() {
     if [ ! -x "$(pg_bin)/initdb" ]; then
         echo "==> Installing PostgreSQL 15 (Debian package postgresql-15)"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq >/dev/null
-        apt-get install -y -qq postgresql-15 >/dev/null
+        apt_install postgresql-15
     fi
 }
 

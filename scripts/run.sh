@@ -5,13 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
 
-# The build fetches apexcharts with npm; install Node.js from Debian if this machine has none.
-if ! command -v npm >/dev/null 2>&1; then
-    echo "==> Installing Node.js and npm (Debian packages)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq nodejs npm >/dev/null
-fi
+ensure_node
 
 PORT=${PORT:-5080}
 PG_PORT=${PG_PORT:-$PG_DEFAULT_PORT}

@@ -5,13 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
 
-# The build fetches apexcharts with npm; install Node.js from Debian if this machine has none.
-if ! command -v npm >/dev/null 2>&1; then
-    echo "==> Installing Node.js and npm (Debian packages)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq nodejs npm >/dev/null
-fi
+ensure_node
 
 TEST_PG_PORT=${TEST_PG_PORT:-55433}
 TEST_PG_DATA=$(mktemp -d /var/tmp/crowdstart-test-pg.XXXXXX)
@@ -23,12 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "==> Installing Debian's chromium for the browser tests"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq chromium >/dev/null
-fi
+ensure_chromium
 
 echo "==> Starting a private PostgreSQL cluster on 127.0.0.1:$TEST_PG_PORT"
 # Durability settings are relaxed for speed: the tests prove crash safety at the transaction level.

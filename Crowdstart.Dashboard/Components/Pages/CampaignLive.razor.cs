@@ -10,13 +10,12 @@ namespace Crowdstart.Dashboard.Components.Pages;
 /// A campaign's live page. Subscribes to the pipeline's change feed (throttled at the source) and re-reads the
 /// pre-computed rollups; a slow timer also slides the 60-minute window when no events arrive.
 /// </summary>
-public partial class CampaignLive : IDisposable
+public partial class CampaignLive : LiveComponentBase
 {
     private static readonly TimeSpan SlideInterval = TimeSpan.FromSeconds(15);
     private IDisposable? _subscription;
     private ITimer? _slide;
     private List<BreadcrumbItem> _breadcrumbs = [];
-    private volatile bool _disposed;
     private Guid? _loadedId;
 
     [Parameter] public Guid CampaignId { get; set; }
@@ -52,29 +51,10 @@ public partial class CampaignLive : IDisposable
         _breadcrumbs = [new("Campaigns", "/"), new(Model.Campaign?.Name ?? "Campaign", null, disabled: true)];
     }
 
-    private async Task RefreshFromCircuitAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-        try
-        {
-            await InvokeAsync(async () =>
-            {
-                await Model.RefreshAsync();
-                StateHasChanged();
-            });
-        }
-        catch (ObjectDisposedException)
-        {
-            // The circuit went away between the notification and the refresh.
-        }
-    }
+    private Task RefreshFromCircuitAsync() => RefreshFromCircuitAsync(() => Model.RefreshAsync());
 
-    public void Dispose()
+    protected override void OnDispose()
     {
-        _disposed = true;
         _subscription?.Dispose();
         _slide?.Dispose();
     }

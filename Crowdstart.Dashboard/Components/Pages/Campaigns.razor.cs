@@ -6,10 +6,9 @@ using Microsoft.AspNetCore.Components;
 namespace Crowdstart.Dashboard.Components.Pages;
 
 /// <summary>Overview of all campaigns; refreshed whenever the pipeline commits new rollups.</summary>
-public partial class Campaigns : IDisposable
+public partial class Campaigns : LiveComponentBase
 {
     private IDisposable? _subscription;
-    private volatile bool _disposed;
 
     [Inject] public required CampaignsOverviewViewModel Model { get; init; }
     [Inject] public required CampaignChangeFeed Changes { get; init; }
@@ -25,25 +24,7 @@ public partial class Campaigns : IDisposable
         await Model.RefreshAsync();
     }
 
-    private async Task RefreshFromCircuitAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-        try
-        {
-            await InvokeAsync(async () =>
-            {
-                await Model.RefreshAsync();
-                StateHasChanged();
-            });
-        }
-        catch (ObjectDisposedException)
-        {
-            // The circuit went away between the notification and the refresh.
-        }
-    }
+    private Task RefreshFromCircuitAsync() => RefreshFromCircuitAsync(() => Model.RefreshAsync());
 
     private string LaunchText(DateTimeOffset launchAt)
     {
@@ -51,9 +32,5 @@ public partial class Campaigns : IDisposable
         return since >= TimeSpan.Zero ? $"launched {Format.Duration(since)} ago" : $"launches in {Format.Duration(-since)}";
     }
 
-    public void Dispose()
-    {
-        _disposed = true;
-        _subscription?.Dispose();
-    }
+    protected override void OnDispose() => _subscription?.Dispose();
 }

@@ -1,0 +1,22 @@
+using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Crowdstart.Pipeline.Storage.Configurations;
+
+internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
+{
+    public void Configure(EntityTypeBuilder<Campaign> b)
+    {
+        b.ToTable("campaigns");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).HasColumnName("id");
+        b.Property(x => x.Slug).HasColumnName("slug").HasMaxLength(80);
+        b.HasIndex(x => x.Slug).IsUnique();
+        b.Property(x => x.Name).HasColumnName("name").HasMaxLength(200);
+        b.Property(x => x.Currency).HasColumnName("currency").HasMaxLength(3).IsFixedLength();
+        b.Property(x => x.GoalAmount).HasColumnName("goal_amount").HasPrecision(18, 2);
+        b.Property(x => x.LaunchAt).HasColumnName("launch_at");
+        b.Property(x => x.CreatedAt).HasColumnName("created_at");
+    }
+}
