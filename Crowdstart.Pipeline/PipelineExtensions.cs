@@ -1,6 +1,7 @@
 using Crowdstart.Pipeline.Demo;
 using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Log;
+using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -51,13 +52,16 @@ public static class PipelineExtensions
         services.AddSingleton<IngestKeyAuthenticator>();
 
         services.AddSingleton(sp => new PartitionProcessor(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.BatchSize));
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.BatchSize,
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.AllowedLatenessSeconds)));
         services.AddSingleton<CampaignChangeFeed>();
         services.AddHostedService<LogNotificationListener>();
         services.AddHostedService<PipelineWorker>();
 
+        services.AddHostedService<TimeSeriesMaintenance>();
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<RollupQueries>();
+        services.AddSingleton<IMetricsQuery, MetricsQuery>();
         services.AddHostedService<DemoTrafficGenerator>();
         return builder;
     }

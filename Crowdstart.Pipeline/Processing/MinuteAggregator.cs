@@ -15,8 +15,7 @@ public sealed class MinuteDelta
     public decimal PledgedAmount;
     public decimal RefundedAmount;
 
-    /// <summary>Customers seen in this minute by this batch; turned into exact new-unique counts at commit.</summary>
-    public HashSet<string> Customers { get; } = new(StringComparer.Ordinal);
+    public long Events => PageViews + RewardViews + CartsCreated + CheckoutsStarted + CheckoutsFailed + PledgesCompleted + PledgesRefunded;
 }
 
 /// <summary>Folds events into per-(campaign, event-time minute) deltas. Pure, so it is tested on its own.</summary>
@@ -39,7 +38,6 @@ public static class MinuteAggregator
             {
                 result[key] = d = new MinuteDelta();
             }
-            d.Customers.Add(e.CustomerId);
             switch (e.Type)
             {
                 case EventTypes.PageView: d.PageViews++; break;

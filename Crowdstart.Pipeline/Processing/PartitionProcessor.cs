@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Log;
+using Crowdstart.Pipeline.Metrics;
 using Npgsql;
 
 namespace Crowdstart.Pipeline.Processing;
@@ -8,12 +11,22 @@ public sealed class CheckpointConflictException(int partition, long expected)
     : Exception($"Checkpoint of partition {partition} is no longer at offset {expected}; another consumer owns it.");
 
 /// <summary>
-/// Folds one batch of a partition into the minute rollups. The rollup upserts, the unique-customer
-/// bookkeeping and the checkpoint move commit in one transaction, and the checkpoint only moves forward
-/// from the value the batch was read after, so a crash anywhere neither loses nor double-counts an event.
+/// Folds one batch of a partition into every metric table, in one transaction with the checkpoint move.
+/// <para>
+/// Additive figures (events per minute and per 10 s, revenue, totals) are summed from the batch. Per-customer
+/// metrics (unique customers, sliding-window conversion, funnel, cohorts, cart completion) are recomputed for
+/// each customer the batch touches from that customer's whole history in the log, once as it was before the
+/// batch (offsets up to the old checkpoint) and once including it; only the difference is written. A customer
+/// lives in one partition, so the history is complete, out-of-order and late events land where they belong,
+/// and results are replaced rather than added twice. The checkpoint only moves forward from the value the
+/// batch was read after, so a crash anywhere neither loses nor double-counts.
+/// </para>
 /// </summary>
-public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSize)
+public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSize, TimeSpan? allowedLateness = null)
 {
+    private readonly TimeSpan _lateness = allowedLateness ?? TimeSpan.FromMinutes(10);
+    private readonly ConcurrentDictionary<Guid, MetricSettings> _settings = new();
+
     /// <summary>Called at named points of a batch; tests throw from it to simulate a crash.</summary>
     public Func<string, int, Task>? FaultInjector { get; set; }
 
@@ -28,111 +41,19 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
             return BatchResult.Empty;
         }
         await Fault("after-read", partition);
-
-        var deltas = MinuteAggregator.Aggregate(events.Select(e => e.Event));
         var newCheckpoint = events[^1].Offset;
+        var minutes = MinuteAggregator.Aggregate(events.Select(e => e.Event));
 
         await using var tx = await connection.BeginTransactionAsync(ct);
+        var metrics = await ComputeCustomerDeltasAsync(connection, tx, partition, checkpoint, newCheckpoint, events, ct);
+        await Fault("after-history", partition);
 
-        // Exact uniques: a customer counts once per campaign minute however many batches mention them.
-        var newUniques = new Dictionary<(Guid, DateTimeOffset), long>();
-        {
-            var campaigns = new List<Guid>();
-            var minutes = new List<DateTimeOffset>();
-            var customers = new List<string>();
-            foreach (var ((campaign, minute), d) in deltas)
-            {
-                foreach (var c in d.Customers)
-                {
-                    campaigns.Add(campaign);
-                    minutes.Add(minute);
-                    customers.Add(c);
-                }
-            }
-            await using var cmd = new NpgsqlCommand(
-                """
-                INSERT INTO campaign_minute_customers (campaign_id, minute, customer_id)
-                SELECT * FROM unnest(@c, @m, @u)
-                ON CONFLICT DO NOTHING
-                RETURNING campaign_id, minute
-                """, connection, tx);
-            cmd.Parameters.AddWithValue("c", campaigns.ToArray());
-            cmd.Parameters.AddWithValue("m", minutes.ToArray());
-            cmd.Parameters.AddWithValue("u", customers.ToArray());
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var key = (reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1));
-                newUniques[key] = newUniques.GetValueOrDefault(key) + 1;
-            }
-        }
-        await Fault("after-uniques", partition);
-
-        {
-            var keys = deltas.Keys.ToArray();
-            await using var cmd = new NpgsqlCommand(
-                """
-                INSERT INTO campaign_minute_rollups AS r (campaign_id, minute, partition, page_views, reward_views, carts_created,
-                    checkouts_started, checkouts_failed, pledges_completed, pledges_refunded, unique_customers, pledged_amount, refunded_amount)
-                SELECT v.c, v.m, @p, v.pv, v.rv, v.cc, v.cs, v.cf, v.pc, v.pr, v.uq, v.pa, v.ra
-                FROM unnest(@c, @m, @pv, @rv, @cc, @cs, @cf, @pc, @pr, @uq, @pa, @ra) AS v(c, m, pv, rv, cc, cs, cf, pc, pr, uq, pa, ra)
-                ON CONFLICT (campaign_id, minute, partition) DO UPDATE SET
-                    page_views = r.page_views + excluded.page_views,
-                    reward_views = r.reward_views + excluded.reward_views,
-                    carts_created = r.carts_created + excluded.carts_created,
-                    checkouts_started = r.checkouts_started + excluded.checkouts_started,
-                    checkouts_failed = r.checkouts_failed + excluded.checkouts_failed,
-                    pledges_completed = r.pledges_completed + excluded.pledges_completed,
-                    pledges_refunded = r.pledges_refunded + excluded.pledges_refunded,
-                    unique_customers = r.unique_customers + excluded.unique_customers,
-                    pledged_amount = r.pledged_amount + excluded.pledged_amount,
-                    refunded_amount = r.refunded_amount + excluded.refunded_amount
-                """, connection, tx);
-            cmd.Parameters.AddWithValue("p", partition);
-            cmd.Parameters.AddWithValue("c", keys.Select(k => k.Campaign).ToArray());
-            cmd.Parameters.AddWithValue("m", keys.Select(k => k.Minute).ToArray());
-            cmd.Parameters.AddWithValue("pv", keys.Select(k => deltas[k].PageViews).ToArray());
-            cmd.Parameters.AddWithValue("rv", keys.Select(k => deltas[k].RewardViews).ToArray());
-            cmd.Parameters.AddWithValue("cc", keys.Select(k => deltas[k].CartsCreated).ToArray());
-            cmd.Parameters.AddWithValue("cs", keys.Select(k => deltas[k].CheckoutsStarted).ToArray());
-            cmd.Parameters.AddWithValue("cf", keys.Select(k => deltas[k].CheckoutsFailed).ToArray());
-            cmd.Parameters.AddWithValue("pc", keys.Select(k => deltas[k].PledgesCompleted).ToArray());
-            cmd.Parameters.AddWithValue("pr", keys.Select(k => deltas[k].PledgesRefunded).ToArray());
-            cmd.Parameters.AddWithValue("uq", keys.Select(k => newUniques.GetValueOrDefault(k)).ToArray());
-            cmd.Parameters.AddWithValue("pa", keys.Select(k => deltas[k].PledgedAmount).ToArray());
-            cmd.Parameters.AddWithValue("ra", keys.Select(k => deltas[k].RefundedAmount).ToArray());
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        {
-            var totals = deltas.GroupBy(d => d.Key.Campaign).Select(g => (
-                Campaign: g.Key,
-                Events: g.Sum(d => d.Value.PageViews + d.Value.RewardViews + d.Value.CartsCreated + d.Value.CheckoutsStarted
-                    + d.Value.CheckoutsFailed + d.Value.PledgesCompleted + d.Value.PledgesRefunded),
-                Pledges: g.Sum(d => d.Value.PledgesCompleted),
-                Refunds: g.Sum(d => d.Value.PledgesRefunded),
-                Pledged: g.Sum(d => d.Value.PledgedAmount),
-                Refunded: g.Sum(d => d.Value.RefundedAmount))).ToArray();
-            await using var cmd = new NpgsqlCommand(
-                """
-                INSERT INTO campaign_partition_totals AS t (campaign_id, partition, events, pledges_completed, pledges_refunded, pledged_amount, refunded_amount)
-                SELECT v.c, @p, v.e, v.pc, v.pr, v.pa, v.ra FROM unnest(@c, @e, @pc, @pr, @pa, @ra) AS v(c, e, pc, pr, pa, ra)
-                ON CONFLICT (campaign_id, partition) DO UPDATE SET
-                    events = t.events + excluded.events,
-                    pledges_completed = t.pledges_completed + excluded.pledges_completed,
-                    pledges_refunded = t.pledges_refunded + excluded.pledges_refunded,
-                    pledged_amount = t.pledged_amount + excluded.pledged_amount,
-                    refunded_amount = t.refunded_amount + excluded.refunded_amount
-                """, connection, tx);
-            cmd.Parameters.AddWithValue("p", partition);
-            cmd.Parameters.AddWithValue("c", totals.Select(t => t.Campaign).ToArray());
-            cmd.Parameters.AddWithValue("e", totals.Select(t => t.Events).ToArray());
-            cmd.Parameters.AddWithValue("pc", totals.Select(t => t.Pledges).ToArray());
-            cmd.Parameters.AddWithValue("pr", totals.Select(t => t.Refunds).ToArray());
-            cmd.Parameters.AddWithValue("pa", totals.Select(t => t.Pledged).ToArray());
-            cmd.Parameters.AddWithValue("ra", totals.Select(t => t.Refunded).ToArray());
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await WriteMinuteRollupsAsync(connection, tx, partition, minutes, metrics, ct);
+        await WriteTotalsAsync(connection, tx, partition, events, ct);
+        await WriteEventCountsAsync(connection, tx, partition, events, ct);
         await Fault("after-rollups", partition);
+        await MetricWriter.WriteAsync(connection, tx, partition, metrics, ct);
+        await Fault("after-metrics", partition);
 
         await using (var cmd = new NpgsqlCommand(
             "UPDATE partition_checkpoints SET \"offset\" = @new, updated_at = now() WHERE partition = @p AND \"offset\" = @old AND @new > @old",
@@ -151,7 +72,174 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         await tx.CommitAsync(ct);
         await Fault("after-commit", partition);
 
-        return new BatchResult(events.Count, newCheckpoint, deltas.Keys.Select(k => k.Campaign).Distinct().ToArray());
+        return new BatchResult(events.Count, newCheckpoint, minutes.Keys.Select(k => k.Campaign).Distinct().ToArray());
+    }
+
+    private bool IsLate(LoggedEvent e) => e.ReceivedAt - e.Event.OccurredAt > _lateness;
+
+    private async Task<MetricDeltas> ComputeCustomerDeltasAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition,
+        long oldCheckpoint, long newCheckpoint, List<LoggedEvent> batch, CancellationToken ct)
+    {
+        var touched = batch.Select(e => (e.Event.CampaignId, e.Event.CustomerId)).Distinct().ToArray();
+        var histories = new Dictionary<(Guid, string), List<HistoryEvent>>(touched.Length);
+        await using (var cmd = new NpgsqlCommand(
+            """
+            SELECT e.campaign_id, e.customer_id, e."offset", e.type, e.occurred_at, e.received_at, e.session_id, e.source
+            FROM event_log e JOIN unnest(@c, @u) AS t(campaign_id, customer_id)
+              ON e.campaign_id = t.campaign_id AND e.customer_id = t.customer_id
+            WHERE e.partition = @p AND e."offset" <= @new
+            """, connection, tx))
+        {
+            cmd.Parameters.AddWithValue("c", touched.Select(t => t.CampaignId).ToArray());
+            cmd.Parameters.AddWithValue("u", touched.Select(t => t.CustomerId).ToArray());
+            cmd.Parameters.AddWithValue("p", partition);
+            cmd.Parameters.AddWithValue("new", newCheckpoint);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var key = (reader.GetGuid(0), reader.GetString(1));
+                if (!histories.TryGetValue(key, out var list))
+                {
+                    histories[key] = list = [];
+                }
+                list.Add(new HistoryEvent(reader.GetInt64(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
+                    reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), reader.GetString(7)));
+            }
+        }
+
+        var deltas = new MetricDeltas();
+        foreach (var ((campaign, _), history) in histories)
+        {
+            var settings = await SettingsAsync(connection, tx, campaign, ct);
+            var before = history.Any(h => h.Offset <= oldCheckpoint)
+                ? CustomerContribution.Compute(history.Where(h => h.Offset <= oldCheckpoint), settings)
+                : null;
+            var after = CustomerContribution.Compute(history, settings);
+            if (before is not null)
+            {
+                deltas.Add(campaign, before, -1);
+            }
+            deltas.Add(campaign, after, +1);
+            deltas.AddCoverage(campaign, before, after);
+        }
+        return deltas;
+    }
+
+    private async Task<MetricSettings> SettingsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid campaign, CancellationToken ct)
+    {
+        if (_settings.TryGetValue(campaign, out var cached))
+        {
+            return cached;
+        }
+        await using var cmd = new NpgsqlCommand("SELECT funnel::text, cart_window_seconds FROM campaigns WHERE id = @id", connection, tx);
+        cmd.Parameters.AddWithValue("id", campaign);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        // Campaigns are validated at ingest; settings of an unknown id fall back to the defaults.
+        var settings = await reader.ReadAsync(ct)
+            ? new MetricSettings(FunnelDefinition.Parse(reader.GetString(0)), TimeSpan.FromSeconds(reader.GetInt32(1)), _lateness)
+            : new MetricSettings(FunnelDefinition.Default, TimeSpan.FromHours(1), _lateness);
+        return _settings[campaign] = settings;
+    }
+
+    private static async Task WriteMinuteRollupsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition,
+        Dictionary<(Guid Campaign, DateTimeOffset Minute), MinuteDelta> minutes, MetricDeltas metrics, CancellationToken ct)
+    {
+        var keys = minutes.Keys.Union(metrics.UniqueCustomers.Keys).ToArray();
+        MinuteDelta D(( Guid, DateTimeOffset) k) => minutes.TryGetValue(k, out var d) ? d : Empty;
+        await using var cmd = new NpgsqlCommand(
+            """
+            INSERT INTO campaign_minute_rollups AS r (campaign_id, minute, partition, page_views, reward_views, carts_created,
+                checkouts_started, checkouts_failed, pledges_completed, pledges_refunded, unique_customers, pledged_amount, refunded_amount)
+            SELECT v.c, v.m, @p, v.pv, v.rv, v.cc, v.cs, v.cf, v.pc, v.pr, v.uq, v.pa, v.ra
+            FROM unnest(@c, @m, @pv, @rv, @cc, @cs, @cf, @pc, @pr, @uq, @pa, @ra) AS v(c, m, pv, rv, cc, cs, cf, pc, pr, uq, pa, ra)
+            ORDER BY v.c, v.m
+            ON CONFLICT (campaign_id, minute, partition) DO UPDATE SET
+                page_views = r.page_views + excluded.page_views,
+                reward_views = r.reward_views + excluded.reward_views,
+                carts_created = r.carts_created + excluded.carts_created,
+                checkouts_started = r.checkouts_started + excluded.checkouts_started,
+                checkouts_failed = r.checkouts_failed + excluded.checkouts_failed,
+                pledges_completed = r.pledges_completed + excluded.pledges_completed,
+                pledges_refunded = r.pledges_refunded + excluded.pledges_refunded,
+                unique_customers = r.unique_customers + excluded.unique_customers,
+                pledged_amount = r.pledged_amount + excluded.pledged_amount,
+                refunded_amount = r.refunded_amount + excluded.refunded_amount
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("p", partition);
+        cmd.Parameters.AddWithValue("c", keys.Select(k => k.Campaign).ToArray());
+        cmd.Parameters.AddWithValue("m", keys.Select(k => k.Minute).ToArray());
+        cmd.Parameters.AddWithValue("pv", keys.Select(k => D(k).PageViews).ToArray());
+        cmd.Parameters.AddWithValue("rv", keys.Select(k => D(k).RewardViews).ToArray());
+        cmd.Parameters.AddWithValue("cc", keys.Select(k => D(k).CartsCreated).ToArray());
+        cmd.Parameters.AddWithValue("cs", keys.Select(k => D(k).CheckoutsStarted).ToArray());
+        cmd.Parameters.AddWithValue("cf", keys.Select(k => D(k).CheckoutsFailed).ToArray());
+        cmd.Parameters.AddWithValue("pc", keys.Select(k => D(k).PledgesCompleted).ToArray());
+        cmd.Parameters.AddWithValue("pr", keys.Select(k => D(k).PledgesRefunded).ToArray());
+        cmd.Parameters.AddWithValue("uq", keys.Select(k => metrics.UniqueCustomers.GetValueOrDefault(k)).ToArray());
+        cmd.Parameters.AddWithValue("pa", keys.Select(k => D(k).PledgedAmount).ToArray());
+        cmd.Parameters.AddWithValue("ra", keys.Select(k => D(k).RefundedAmount).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static readonly MinuteDelta Empty = new();
+
+    private async Task WriteTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, List<LoggedEvent> events, CancellationToken ct)
+    {
+        var totals = events.GroupBy(e => e.Event.CampaignId).Select(g => (
+            Campaign: g.Key,
+            Events: (long)g.Count(),
+            Pledges: (long)g.Count(e => e.Event.Type == EventTypes.PledgeCompleted),
+            Refunds: (long)g.Count(e => e.Event.Type == EventTypes.PledgeRefunded),
+            Pledged: g.Where(e => e.Event.Type == EventTypes.PledgeCompleted).Sum(e => e.Event.Amount ?? 0),
+            Refunded: g.Where(e => e.Event.Type == EventTypes.PledgeRefunded).Sum(e => e.Event.Amount ?? 0),
+            Late: (long)g.Count(IsLate))).OrderBy(t => t.Campaign).ToArray();
+        await using var cmd = new NpgsqlCommand(
+            """
+            INSERT INTO campaign_partition_totals AS t (campaign_id, partition, events, pledges_completed, pledges_refunded, pledged_amount, refunded_amount, late_events)
+            SELECT v.c, @p, v.e, v.pc, v.pr, v.pa, v.ra, v.l FROM unnest(@c, @e, @pc, @pr, @pa, @ra, @l) AS v(c, e, pc, pr, pa, ra, l)
+            ON CONFLICT (campaign_id, partition) DO UPDATE SET
+                events = t.events + excluded.events,
+                pledges_completed = t.pledges_completed + excluded.pledges_completed,
+                pledges_refunded = t.pledges_refunded + excluded.pledges_refunded,
+                pledged_amount = t.pledged_amount + excluded.pledged_amount,
+                refunded_amount = t.refunded_amount + excluded.refunded_amount,
+                late_events = t.late_events + excluded.late_events
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("p", partition);
+        cmd.Parameters.AddWithValue("c", totals.Select(t => t.Campaign).ToArray());
+        cmd.Parameters.AddWithValue("e", totals.Select(t => t.Events).ToArray());
+        cmd.Parameters.AddWithValue("pc", totals.Select(t => t.Pledges).ToArray());
+        cmd.Parameters.AddWithValue("pr", totals.Select(t => t.Refunds).ToArray());
+        cmd.Parameters.AddWithValue("pa", totals.Select(t => t.Pledged).ToArray());
+        cmd.Parameters.AddWithValue("ra", totals.Select(t => t.Refunded).ToArray());
+        cmd.Parameters.AddWithValue("l", totals.Select(t => t.Late).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task WriteEventCountsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, List<LoggedEvent> events, CancellationToken ct)
+    {
+        var counts = events.Where(e => !IsLate(e))
+            .GroupBy(e => (e.Event.CampaignId, Bucket: MetricWindows.Bucket(e.Event.OccurredAt), e.Event.Type, e.Event.Source))
+            .Select(g => (g.Key, Count: (long)g.Count()))
+            .OrderBy(x => x.Key.CampaignId).ThenBy(x => x.Key.Bucket).ThenBy(x => x.Key.Type, StringComparer.Ordinal).ThenBy(x => x.Key.Source, StringComparer.Ordinal)
+            .ToArray();
+        if (counts.Length == 0)
+        {
+            return;
+        }
+        await using var cmd = new NpgsqlCommand(
+            """
+            INSERT INTO metric_event_counts AS t (campaign_id, bucket, type, source, partition, events)
+            SELECT v.c, v.b, v.t, v.s, @p, v.n FROM unnest(@c, @b, @t, @s, @n) AS v(c, b, t, s, n)
+            ON CONFLICT (campaign_id, bucket, type, source, partition) DO UPDATE SET events = t.events + excluded.events
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("p", partition);
+        cmd.Parameters.AddWithValue("c", counts.Select(x => x.Key.CampaignId).ToArray());
+        cmd.Parameters.AddWithValue("b", counts.Select(x => x.Key.Bucket).ToArray());
+        cmd.Parameters.AddWithValue("t", counts.Select(x => x.Key.Type).ToArray());
+        cmd.Parameters.AddWithValue("s", counts.Select(x => x.Key.Source).ToArray());
+        cmd.Parameters.AddWithValue("n", counts.Select(x => x.Count).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task<long> ReadCheckpointAsync(NpgsqlConnection connection, int partition, CancellationToken ct)
@@ -169,7 +257,7 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
 /// <summary>What one batch did.</summary>
 /// <param name="EventCount">Events folded in.</param>
 /// <param name="Checkpoint">The partition's checkpoint after the batch.</param>
-/// <param name="Campaigns">Campaigns whose rollups changed.</param>
+/// <param name="Campaigns">Campaigns whose metrics changed.</param>
 public sealed record BatchResult(int EventCount, long Checkpoint, IReadOnlyList<Guid> Campaigns)
 {
     public static readonly BatchResult Empty = new(0, 0, []);

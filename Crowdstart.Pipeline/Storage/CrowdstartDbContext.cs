@@ -13,8 +13,14 @@ public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> op
     public DbSet<LogEntry> EventLog => Set<LogEntry>();
     public DbSet<PartitionCheckpoint> PartitionCheckpoints => Set<PartitionCheckpoint>();
     public DbSet<MinuteRollup> MinuteRollups => Set<MinuteRollup>();
-    public DbSet<MinuteCustomer> MinuteCustomers => Set<MinuteCustomer>();
     public DbSet<CampaignTotal> CampaignTotals => Set<CampaignTotal>();
+    public DbSet<WindowPoint> WindowPoints => Set<WindowPoint>();
+    public DbSet<EventCount> EventCounts => Set<EventCount>();
+    public DbSet<FunnelStepCount> FunnelSteps => Set<FunnelStepCount>();
+    public DbSet<CohortCell> Cohorts => Set<CohortCell>();
+    public DbSet<CohortReturn> CohortReturns => Set<CohortReturn>();
+    public DbSet<CartMinute> CartMinutes => Set<CartMinute>();
+    public DbSet<CartCompletion> CartCompletions => Set<CartCompletion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrowdstartDbContext).Assembly);

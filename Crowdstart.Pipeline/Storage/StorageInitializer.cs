@@ -22,7 +22,9 @@ public static class StorageInitializer
             await db.Database.MigrateAsync(ct);
         }
         var partitions = services.GetRequiredService<IOptions<LogOptions>>().Value.PartitionCount;
-        await EnsurePartitionsAsync(services.GetRequiredService<NpgsqlDataSource>(), partitions, ct);
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        await EnsurePartitionsAsync(dataSource, partitions, ct);
+        await TimeSeriesPartitions.EnsureAsync(dataSource, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct: ct);
     }
 
     /// <summary>Creates the database named in the connection string when the server does not have it yet.</summary>

@@ -28,6 +28,7 @@ public class TestDatabase : IAsyncLifetime
             await db.Database.MigrateAsync();
         }
         await StorageInitializer.EnsurePartitionsAsync(DataSource, PartitionCount);
+        await TimeSeriesPartitions.EnsureAsync(DataSource, DateTimeOffset.UtcNow);
         Campaigns = new CampaignStore(Contexts, TimeProvider.System);
     }
 

@@ -9,8 +9,6 @@ public sealed class SimulatedCrashException(string point) : Exception($"simulate
 
 public class PartitionProcessorCrashTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
-    private static readonly string[] FaultPoints = ["after-read", "after-uniques", "after-rollups", "before-commit", "after-commit"];
-
     [Fact]
     public async Task ProcessNextBatch_CrashesBetweenAndInsideBatches_RollupsEqualRecomputationFromLog()
     {

@@ -17,6 +17,9 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         b.Property(x => x.Currency).HasColumnName("currency").HasMaxLength(3).IsFixedLength();
         b.Property(x => x.GoalAmount).HasColumnName("goal_amount").HasPrecision(18, 2);
         b.Property(x => x.LaunchAt).HasColumnName("launch_at");
+        b.Property(x => x.EndAt).HasColumnName("end_at");
+        b.Property(x => x.FunnelJson).HasColumnName("funnel").HasColumnType("jsonb");
+        b.Property(x => x.CartWindowSeconds).HasColumnName("cart_window_seconds");
         b.Property(x => x.CreatedAt).HasColumnName("created_at");
     }
 }

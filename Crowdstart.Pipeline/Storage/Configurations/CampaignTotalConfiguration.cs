@@ -17,5 +17,6 @@ internal sealed class CampaignTotalConfiguration : IEntityTypeConfiguration<Camp
         b.Property(x => x.PledgesRefunded).HasColumnName("pledges_refunded");
         b.Property(x => x.PledgedAmount).HasColumnName("pledged_amount").HasPrecision(18, 2);
         b.Property(x => x.RefundedAmount).HasColumnName("refunded_amount").HasPrecision(18, 2);
+        b.Property(x => x.LateEvents).HasColumnName("late_events");
     }
 }

@@ -27,5 +27,7 @@ internal sealed class LogEntryConfiguration : IEntityTypeConfiguration<LogEntry>
         b.Property(x => x.Currency).HasColumnName("currency").HasMaxLength(3).IsFixedLength();
         b.Property(x => x.Properties).HasColumnName("properties").HasColumnType("jsonb");
         b.HasIndex(x => new { x.CampaignId, x.OccurredAt });
+        // The metrics re-read a touched customer's whole history every batch.
+        b.HasIndex(x => new { x.CampaignId, x.CustomerId });
     }
 }

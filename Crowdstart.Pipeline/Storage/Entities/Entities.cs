@@ -10,6 +10,11 @@ public sealed class Campaign
     public required string Currency { get; set; }
     public decimal GoalAmount { get; set; }
     public DateTimeOffset LaunchAt { get; set; }
+    public DateTimeOffset? EndAt { get; set; }
+    /// <summary>The funnel steps as JSON (<see cref="Metrics.FunnelDefinition"/>).</summary>
+    public string FunnelJson { get; set; } = Metrics.FunnelDefinition.Default.ToJson();
+    /// <summary>A cart counts as completed when the pledge follows within this many seconds.</summary>
+    public int CartWindowSeconds { get; set; } = 3600;
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -80,14 +85,6 @@ public sealed class MinuteRollup
     public decimal RefundedAmount { get; set; }
 }
 
-/// <summary>Customers already counted in a campaign minute, so unique counts stay exact across batches.</summary>
-public sealed class MinuteCustomer
-{
-    public Guid CampaignId { get; set; }
-    public DateTimeOffset Minute { get; set; }
-    public required string CustomerId { get; set; }
-}
-
 /// <summary>
 /// All-time totals of a campaign from one log partition, maintained in the same transaction as the minute
 /// rollups, so overview cards read a handful of rows instead of scanning every minute ever recorded.
@@ -101,4 +98,80 @@ public sealed class CampaignTotal
     public long PledgesRefunded { get; set; }
     public decimal PledgedAmount { get; set; }
     public decimal RefundedAmount { get; set; }
+    /// <summary>Events received later than the allowed lateness after they occurred (kept, but not in live windows).</summary>
+    public long LateEvents { get; set; }
+}
+
+/// <summary>Sliding-window unique customers at one 10-second grid point (see Metrics.MetricWindows).</summary>
+public sealed class WindowPoint
+{
+    public Guid CampaignId { get; set; }
+    public int WindowSeconds { get; set; }
+    public DateTimeOffset Point { get; set; }
+    public int Partition { get; set; }
+    public long Visitors { get; set; }
+    public long Pledgers { get; set; }
+}
+
+/// <summary>Events per 10-second bucket by type and source (live windows only: late events excluded).</summary>
+public sealed class EventCount
+{
+    public Guid CampaignId { get; set; }
+    public DateTimeOffset Bucket { get; set; }
+    public required string Type { get; set; }
+    public required string Source { get; set; }
+    public int Partition { get; set; }
+    public long Events { get; set; }
+}
+
+/// <summary>Customers who reached at least funnel step <see cref="Step"/> (1-based), by first-visit source.</summary>
+public sealed class FunnelStepCount
+{
+    public Guid CampaignId { get; set; }
+    public required string Source { get; set; }
+    public int Step { get; set; }
+    public int Partition { get; set; }
+    public long Customers { get; set; }
+}
+
+/// <summary>A cohort: customers whose first visit fell in an hour, by first-visit source.</summary>
+public sealed class CohortCell
+{
+    public Guid CampaignId { get; set; }
+    public DateTimeOffset CohortHour { get; set; }
+    public required string Source { get; set; }
+    public int Partition { get; set; }
+    public long Customers { get; set; }
+    /// <summary>Members who came back in a later session within 24 h of their first visit.</summary>
+    public long Returned { get; set; }
+}
+
+/// <summary>Members of a cohort who first came back in hour <see cref="HoursSince"/> (0–23) after their first visit.</summary>
+public sealed class CohortReturn
+{
+    public Guid CampaignId { get; set; }
+    public DateTimeOffset CohortHour { get; set; }
+    public required string Source { get; set; }
+    public int HoursSince { get; set; }
+    public int Partition { get; set; }
+    public long Customers { get; set; }
+}
+
+/// <summary>Customers whose first cart was created in a minute, and how many pledged within the cart window.</summary>
+public sealed class CartMinute
+{
+    public Guid CampaignId { get; set; }
+    public DateTimeOffset Minute { get; set; }
+    public int Partition { get; set; }
+    public long Carts { get; set; }
+    public long Completed { get; set; }
+}
+
+/// <summary>Histogram of cart completion time in whole seconds (exact percentiles at one-second resolution).</summary>
+public sealed class CartCompletion
+{
+    public Guid CampaignId { get; set; }
+    public int Seconds { get; set; }
+    public int Partition { get; set; }
+    public long Carts { get; set; }
 }

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Crowdstart.Pipeline.Storage.Migrations
 {
     [DbContext(typeof(CrowdstartDbContext))]
-    [Migration("20261126114753_InitialLog")]
-    partial class InitialLog
+    [Migration("20261126115950_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -32,6 +32,10 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("CartWindowSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("cart_window_seconds");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -42,6 +46,15 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .HasColumnType("character(3)")
                         .HasColumnName("currency")
                         .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("EndAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end_at");
+
+                    b.Property<string>("FunnelJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("funnel");
 
                     b.Property<decimal>("GoalAmount")
                         .HasPrecision(18, 2)
@@ -86,6 +99,10 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("events");
 
+                    b.Property<long>("LateEvents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("late_events");
+
                     b.Property<decimal>("PledgedAmount")
                         .HasPrecision(18, 2)
                         .HasColumnType("numeric(18,2)")
@@ -107,6 +124,176 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.HasKey("CampaignId", "Partition");
 
                     b.ToTable("campaign_partition_totals", (string)null);
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.CartCompletion", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<int>("Seconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("seconds");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Carts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("carts");
+
+                    b.HasKey("CampaignId", "Seconds", "Partition");
+
+                    b.ToTable("metric_cart_completion", (string)null);
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.CartMinute", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset>("Minute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("minute");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Carts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("carts");
+
+                    b.Property<long>("Completed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("completed");
+
+                    b.HasKey("CampaignId", "Minute", "Partition");
+
+                    b.ToTable("metric_cart_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.CohortCell", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset>("CohortHour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cohort_hour");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Customers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("customers");
+
+                    b.Property<long>("Returned")
+                        .HasColumnType("bigint")
+                        .HasColumnName("returned");
+
+                    b.HasKey("CampaignId", "CohortHour", "Source", "Partition");
+
+                    b.ToTable("metric_cohorts", (string)null);
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.CohortReturn", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset>("CohortHour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cohort_hour");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<int>("HoursSince")
+                        .HasColumnType("integer")
+                        .HasColumnName("hours_since");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Customers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("customers");
+
+                    b.HasKey("CampaignId", "CohortHour", "Source", "HoursSince", "Partition");
+
+                    b.ToTable("metric_cohort_returns", (string)null);
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.EventCount", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset>("Bucket")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Events")
+                        .HasColumnType("bigint")
+                        .HasColumnName("events");
+
+                    b.HasKey("CampaignId", "Bucket", "Type", "Source", "Partition");
+
+                    b.ToTable("metric_event_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.FunnelStepCount", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("integer")
+                        .HasColumnName("step");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Customers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("customers");
+
+                    b.HasKey("CampaignId", "Source", "Step", "Partition");
+
+                    b.ToTable("metric_funnel_steps", (string)null);
                 });
 
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.IngestKey", b =>
@@ -218,6 +405,8 @@ namespace Crowdstart.Pipeline.Storage.Migrations
 
                     b.HasKey("Partition", "Offset");
 
+                    b.HasIndex("CampaignId", "CustomerId");
+
                     b.HasIndex("CampaignId", "OccurredAt");
 
                     b.HasIndex("EventId", "CampaignId")
@@ -239,25 +428,6 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.HasKey("Partition");
 
                     b.ToTable("log_partitions", (string)null);
-                });
-
-            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.MinuteCustomer", b =>
-                {
-                    b.Property<Guid>("CampaignId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("campaign_id");
-
-                    b.Property<DateTimeOffset>("Minute")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("minute");
-
-                    b.Property<string>("CustomerId")
-                        .HasColumnType("text")
-                        .HasColumnName("customer_id");
-
-                    b.HasKey("CampaignId", "Minute", "CustomerId");
-
-                    b.ToTable("campaign_minute_customers", (string)null);
                 });
 
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.MinuteRollup", b =>
@@ -338,6 +508,37 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.HasKey("Partition");
 
                     b.ToTable("partition_checkpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.WindowPoint", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<int>("WindowSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("window_seconds");
+
+                    b.Property<DateTimeOffset>("Point")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("point");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer")
+                        .HasColumnName("partition");
+
+                    b.Property<long>("Pledgers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pledgers");
+
+                    b.Property<long>("Visitors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("visitors");
+
+                    b.HasKey("CampaignId", "WindowSeconds", "Point", "Partition");
+
+                    b.ToTable("metric_window_points", (string)null);
                 });
 
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.IngestKey", b =>

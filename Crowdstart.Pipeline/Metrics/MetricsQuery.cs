@@ -1,0 +1,379 @@
+using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Processing;
+using Npgsql;
+
+namespace Crowdstart.Pipeline.Metrics;
+
+/// <summary>Read API over the pre-computed metric tables, for the dashboard and the hub.</summary>
+public interface IMetricsQuery
+{
+    /// <summary>The campaign's metrics as of <paramref name="now"/>; null for an unknown campaign.</summary>
+    Task<MetricsSnapshot?> GetSnapshotAsync(Guid campaignId, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Sliding-window conversion every 10 s in [<paramref name="from"/>, <paramref name="to"/>] (gaps as zero).</summary>
+    Task<IReadOnlyList<ConversionPoint>> GetConversionSeriesAsync(Guid campaignId, int windowSeconds, DateTimeOffset from,
+        DateTimeOffset to, CancellationToken ct = default);
+
+    /// <summary>Net revenue per minute or per hour in [<paramref name="from"/>, <paramref name="to"/>), with running totals.</summary>
+    Task<IReadOnlyList<RevenuePoint>> GetRevenueSeriesAsync(Guid campaignId, DateTimeOffset from, DateTimeOffset to, bool hourly,
+        CancellationToken ct = default);
+
+    /// <summary>Net revenue per minute from launch to launch + 4 h (T+0 … T+4 h), with running totals.</summary>
+    Task<IReadOnlyList<RevenuePoint>> GetEarlyVelocityAsync(Guid campaignId, CancellationToken ct = default);
+}
+
+/// <summary>PostgreSQL implementation: every query reads a bounded number of pre-computed rows.</summary>
+public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
+{
+    /// <summary>Early velocity covers the first four hours after launch.</summary>
+    public static readonly TimeSpan EarlyVelocityWindow = TimeSpan.FromHours(4);
+
+    private static readonly (int From, int? To)[] HistogramEdges =
+        [(0, 30), (30, 60), (60, 120), (120, 300), (300, 600), (600, 1200), (1200, 1800), (1800, 3600), (3600, null)];
+
+    private sealed record CampaignInfo(string Currency, decimal Goal, DateTimeOffset LaunchAt, FunnelDefinition Funnel, int CartWindowSeconds);
+
+    public async Task<MetricsSnapshot?> GetSnapshotAsync(Guid campaignId, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var info = await CampaignAsync(connection, campaignId, ct);
+        if (info is null)
+        {
+            return null;
+        }
+        var live = MetricWindows.LivePoint(now);
+
+        var conversion = new List<WindowConversion>();
+        await using (var cmd = Command(connection,
+            "SELECT window_seconds, sum(visitors)::bigint, sum(pledgers)::bigint FROM metric_window_points WHERE campaign_id = @c AND point = @pt GROUP BY 1",
+            ("c", campaignId), ("pt", live)))
+        {
+            var found = new Dictionary<int, (long, long)>();
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                found[r.GetInt32(0)] = (r.GetInt64(1), r.GetInt64(2));
+            }
+            conversion.AddRange(MetricWindows.WindowSeconds.Select(w =>
+                found.TryGetValue(w, out var v) ? new WindowConversion(w, v.Item1, v.Item2) : new WindowConversion(w, 0, 0)));
+        }
+
+        var (social, checkout) = await WindowCountsAsync(connection, campaignId, live, ct);
+        var funnel = await FunnelAsync(connection, campaignId, info.Funnel, ct);
+        var (cohorts, byDay, bySource, returnRate) = await CohortsAsync(connection, campaignId, now, ct);
+        var revenue = await RevenueAsync(connection, campaignId, info, now, ct);
+        var carts = await CartsAsync(connection, campaignId, info, now, ct);
+        var late = await ScalarAsync(connection, "SELECT coalesce(sum(late_events), 0)::bigint FROM campaign_partition_totals WHERE campaign_id = @c", campaignId, ct);
+
+        return new MetricsSnapshot(campaignId, now, conversion, funnel, cohorts, byDay, bySource, returnRate, revenue, social, carts, checkout, late);
+    }
+
+    public async Task<IReadOnlyList<ConversionPoint>> GetConversionSeriesAsync(Guid campaignId, int windowSeconds, DateTimeOffset from,
+        DateTimeOffset to, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var first = MetricWindows.LivePoint(from.AddTicks(-1));
+        var last = MetricWindows.LivePoint(to.AddTicks(-1));
+        var found = new Dictionary<DateTimeOffset, (long, long)>();
+        await using (var cmd = Command(connection,
+            """
+            SELECT point, sum(visitors)::bigint, sum(pledgers)::bigint FROM metric_window_points
+            WHERE campaign_id = @c AND window_seconds = @w AND point BETWEEN @from AND @to GROUP BY point
+            """, ("c", campaignId), ("w", windowSeconds), ("from", first), ("to", last)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                found[r.GetFieldValue<DateTimeOffset>(0)] = (r.GetInt64(1), r.GetInt64(2));
+            }
+        }
+        var series = new List<ConversionPoint>();
+        for (var t = first; t <= last; t = t.AddSeconds(MetricWindows.StepSeconds))
+        {
+            var (v, p) = found.GetValueOrDefault(t);
+            series.Add(new ConversionPoint(t, v, p));
+        }
+        return series;
+    }
+
+    public async Task<IReadOnlyList<RevenuePoint>> GetRevenueSeriesAsync(Guid campaignId, DateTimeOffset from, DateTimeOffset to, bool hourly,
+        CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var info = await CampaignAsync(connection, campaignId, ct);
+        return info is null ? [] : await RevenueSeriesAsync(connection, campaignId, info.LaunchAt, from, to, hourly, ct);
+    }
+
+    public async Task<IReadOnlyList<RevenuePoint>> GetEarlyVelocityAsync(Guid campaignId, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var info = await CampaignAsync(connection, campaignId, ct);
+        if (info is null)
+        {
+            return [];
+        }
+        var launch = MinuteAggregator.MinuteOf(info.LaunchAt);
+        return await RevenueSeriesAsync(connection, campaignId, info.LaunchAt, launch, launch + EarlyVelocityWindow, hourly: false, ct);
+    }
+
+    private static async Task<IReadOnlyList<RevenuePoint>> RevenueSeriesAsync(NpgsqlConnection connection, Guid campaignId, DateTimeOffset launch,
+        DateTimeOffset from, DateTimeOffset to, bool hourly, CancellationToken ct)
+    {
+        var step = hourly ? TimeSpan.FromHours(1) : TimeSpan.FromMinutes(1);
+        var start = new DateTimeOffset(from.UtcTicks - from.UtcTicks % step.Ticks, TimeSpan.Zero);
+        var found = new Dictionary<DateTimeOffset, decimal>();
+        await using (var cmd = Command(connection,
+            $"""
+            SELECT date_trunc('{(hourly ? "hour" : "minute")}', minute AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', sum(pledged_amount - refunded_amount)
+            FROM campaign_minute_rollups WHERE campaign_id = @c AND minute >= @from AND minute < @to GROUP BY 1
+            """, ("c", campaignId), ("from", start), ("to", to)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                found[r.GetFieldValue<DateTimeOffset>(0)] = r.GetDecimal(1);
+            }
+        }
+        var series = new List<RevenuePoint>();
+        var cumulative = 0m;
+        for (var t = start; t < to; t += step)
+        {
+            var net = found.GetValueOrDefault(t);
+            cumulative += net;
+            series.Add(new RevenuePoint(t, t - launch, net, cumulative));
+        }
+        return series;
+    }
+
+    private static async Task<CampaignInfo?> CampaignAsync(NpgsqlConnection connection, Guid campaignId, CancellationToken ct)
+    {
+        await using var cmd = Command(connection,
+            "SELECT currency, goal_amount, launch_at, funnel::text, cart_window_seconds FROM campaigns WHERE id = @c", ("c", campaignId));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct)
+            ? new CampaignInfo(r.GetString(0).Trim(), r.GetDecimal(1), r.GetFieldValue<DateTimeOffset>(2), FunnelDefinition.Parse(r.GetString(3)), r.GetInt32(4))
+            : null;
+    }
+
+    private static async Task<(List<SocialAmplification>, List<CheckoutHealth>)> WindowCountsAsync(NpgsqlConnection connection, Guid campaignId,
+        DateTimeOffset live, CancellationToken ct)
+    {
+        // One pass over the longest window's buckets; shorter windows are sub-ranges of it.
+        var longest = MetricWindows.WindowSeconds.Max();
+        var rows = new List<(DateTimeOffset Bucket, string Type, string Source, long Events)>();
+        await using (var cmd = Command(connection,
+            """
+            SELECT bucket, type, source, sum(events)::bigint FROM metric_event_counts
+            WHERE campaign_id = @c AND bucket >= @from AND bucket < @to AND type IN ('page_view', 'checkout_started', 'checkout_failed')
+            GROUP BY 1, 2, 3
+            """, ("c", campaignId), ("from", live.AddSeconds(-longest)), ("to", live)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                rows.Add((r.GetFieldValue<DateTimeOffset>(0), r.GetString(1), r.GetString(2), r.GetInt64(3)));
+            }
+        }
+        var social = new List<SocialAmplification>();
+        var checkout = new List<CheckoutHealth>();
+        foreach (var w in MetricWindows.WindowSeconds)
+        {
+            var inWindow = rows.Where(x => x.Bucket >= live.AddSeconds(-w)).ToList();
+            var views = inWindow.Where(x => x.Type == EventTypes.PageView).ToList();
+            var networks = views.Where(x => x.Source.StartsWith("social:", StringComparison.Ordinal))
+                .GroupBy(x => x.Source["social:".Length..]).ToDictionary(g => g.Key, g => g.Sum(x => x.Events));
+            social.Add(new SocialAmplification(w, networks.Values.Sum(), views.Where(x => x.Source == "direct").Sum(x => x.Events), networks));
+            checkout.Add(new CheckoutHealth(w,
+                inWindow.Where(x => x.Type == EventTypes.CheckoutStarted).Sum(x => x.Events),
+                inWindow.Where(x => x.Type == EventTypes.CheckoutFailed).Sum(x => x.Events)));
+        }
+        return (social, checkout);
+    }
+
+    private static async Task<List<FunnelStepResult>> FunnelAsync(NpgsqlConnection connection, Guid campaignId, FunnelDefinition funnel, CancellationToken ct)
+    {
+        var counts = new Dictionary<int, Dictionary<string, long>>();
+        await using (var cmd = Command(connection,
+            "SELECT step, source, sum(customers)::bigint FROM metric_funnel_steps WHERE campaign_id = @c GROUP BY 1, 2", ("c", campaignId)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var step = r.GetInt32(0);
+                if (!counts.TryGetValue(step, out var bySource))
+                {
+                    counts[step] = bySource = [];
+                }
+                if (r.GetInt64(2) != 0)
+                {
+                    bySource[r.GetString(1)] = r.GetInt64(2);
+                }
+            }
+        }
+        var result = new List<FunnelStepResult>();
+        long first = 0, previous = 0;
+        for (var k = 1; k <= funnel.Steps.Count; k++)
+        {
+            var bySource = counts.GetValueOrDefault(k) ?? [];
+            var customers = bySource.Values.Sum();
+            if (k == 1)
+            {
+                first = customers;
+            }
+            result.Add(new FunnelStepResult(k, funnel.Steps[k - 1].Type, funnel.Steps[k - 1].WithinSeconds, customers,
+                k == 1 ? null : previous == 0 ? null : (double)customers / previous,
+                first == 0 ? null : (double)customers / first,
+                k == 1 ? 0 : previous - customers,
+                bySource));
+            previous = customers;
+        }
+        return result;
+    }
+
+    private static async Task<(List<CohortRow>, List<CohortGroup>, List<CohortGroup>, double?)> CohortsAsync(NpgsqlConnection connection,
+        Guid campaignId, DateTimeOffset now, CancellationToken ct)
+    {
+        var cells = new List<(DateTimeOffset Hour, string Source, long Customers, long Returned)>();
+        await using (var cmd = Command(connection,
+            "SELECT cohort_hour, source, sum(customers)::bigint, sum(returned)::bigint FROM metric_cohorts WHERE campaign_id = @c GROUP BY 1, 2",
+            ("c", campaignId)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                cells.Add((r.GetFieldValue<DateTimeOffset>(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)));
+            }
+        }
+        var since = now.AddHours(-48);
+        var returns = new Dictionary<(DateTimeOffset, int), long>();
+        await using (var cmd = Command(connection,
+            """
+            SELECT cohort_hour, hours_since, sum(customers)::bigint FROM metric_cohort_returns
+            WHERE campaign_id = @c AND cohort_hour >= @since GROUP BY 1, 2
+            """, ("c", campaignId), ("since", since)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                returns[(r.GetFieldValue<DateTimeOffset>(0), r.GetInt32(1))] = r.GetInt64(2);
+            }
+        }
+        var rows = cells.Where(c => c.Hour >= since).GroupBy(c => c.Hour).OrderBy(g => g.Key)
+            .Select(g => new CohortRow(g.Key, g.Sum(c => c.Customers), g.Sum(c => c.Returned),
+                Enumerable.Range(0, 24).Select(h => returns.GetValueOrDefault((g.Key, h))).ToArray()))
+            .Where(r => r.Customers != 0)
+            .ToList();
+        var byDay = cells.GroupBy(c => c.Hour.UtcDateTime.Date).OrderBy(g => g.Key)
+            .Select(g => new CohortGroup(g.Key.ToString("yyyy-MM-dd"), g.Sum(c => c.Customers), g.Sum(c => c.Returned)))
+            .Where(g => g.Customers != 0).ToList();
+        var bySource = cells.GroupBy(c => c.Source).OrderByDescending(g => g.Sum(c => c.Customers))
+            .Select(g => new CohortGroup(g.Key, g.Sum(c => c.Customers), g.Sum(c => c.Returned)))
+            .Where(g => g.Customers != 0).ToList();
+        var total = cells.Sum(c => c.Customers);
+        return (rows, byDay, bySource, total == 0 ? null : (double)cells.Sum(c => c.Returned) / total);
+    }
+
+    private static async Task<RevenueSummary> RevenueAsync(NpgsqlConnection connection, Guid campaignId, CampaignInfo info, DateTimeOffset now, CancellationToken ct)
+    {
+        decimal pledged = 0, refunded = 0;
+        long pledges = 0;
+        await using (var cmd = Command(connection,
+            """
+            SELECT coalesce(sum(pledged_amount), 0), coalesce(sum(refunded_amount), 0), coalesce(sum(pledges_completed), 0)::bigint
+            FROM campaign_partition_totals WHERE campaign_id = @c
+            """, ("c", campaignId)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (await r.ReadAsync(ct))
+            {
+                (pledged, refunded, pledges) = (r.GetDecimal(0), r.GetDecimal(1), r.GetInt64(2));
+            }
+        }
+        var minute = MinuteAggregator.MinuteOf(now);
+        async Task<decimal> NetAsync(DateTimeOffset from, DateTimeOffset to)
+        {
+            await using var cmd = Command(connection,
+                "SELECT coalesce(sum(pledged_amount - refunded_amount), 0) FROM campaign_minute_rollups WHERE campaign_id = @c AND minute >= @from AND minute < @to",
+                ("c", campaignId), ("from", from), ("to", to));
+            return (decimal)(await cmd.ExecuteScalarAsync(ct))!;
+        }
+        var launch = MinuteAggregator.MinuteOf(info.LaunchAt);
+        return new RevenueSummary(info.Currency, pledged, refunded, info.Goal,
+            await NetAsync(minute, minute.AddMinutes(1)),
+            await NetAsync(minute.AddMinutes(-59), minute.AddMinutes(1)),
+            await NetAsync(launch, launch + EarlyVelocityWindow),
+            pledges);
+    }
+
+    private static async Task<CartCompletionSummary> CartsAsync(NpgsqlConnection connection, Guid campaignId, CampaignInfo info, DateTimeOffset now, CancellationToken ct)
+    {
+        var histogram = new List<(int Seconds, long Carts)>();
+        await using (var cmd = Command(connection,
+            "SELECT seconds, sum(carts)::bigint FROM metric_cart_completion WHERE campaign_id = @c GROUP BY 1 HAVING sum(carts) <> 0 ORDER BY 1",
+            ("c", campaignId)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                histogram.Add((r.GetInt32(0), r.GetInt64(1)));
+            }
+        }
+        long carts = 0, completed = 0, maturedCarts = 0, maturedCompleted = 0;
+        // A cart has matured once its whole completion window has passed; only then can it count as abandoned.
+        var maturedBefore = MinuteAggregator.MinuteOf(now).AddSeconds(-info.CartWindowSeconds).AddMinutes(-1);
+        await using (var cmd = Command(connection,
+            """
+            SELECT coalesce(sum(carts), 0)::bigint, coalesce(sum(completed), 0)::bigint,
+                   coalesce(sum(carts) FILTER (WHERE minute <= @matured), 0)::bigint,
+                   coalesce(sum(completed) FILTER (WHERE minute <= @matured), 0)::bigint
+            FROM metric_cart_minutes WHERE campaign_id = @c
+            """, ("c", campaignId), ("matured", maturedBefore)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (await r.ReadAsync(ct))
+            {
+                (carts, completed, maturedCarts, maturedCompleted) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3));
+            }
+        }
+        var n = histogram.Sum(h => h.Carts);
+        int? Percentile(double p)
+        {
+            if (n == 0)
+            {
+                return null;
+            }
+            // Nearest rank: the smallest time with at least ceil(p·n) carts at or below it (= percentile_disc).
+            var rank = (long)Math.Ceiling(p * n);
+            long cumulative = 0;
+            foreach (var (seconds, count) in histogram)
+            {
+                cumulative += count;
+                if (cumulative >= rank)
+                {
+                    return seconds;
+                }
+            }
+            return histogram[^1].Seconds;
+        }
+        var buckets = HistogramEdges.Select(e => new HistogramBucket(e.From, e.To,
+            histogram.Where(h => h.Seconds >= e.From && (e.To is null || h.Seconds < e.To)).Sum(h => h.Carts))).ToList();
+        return new CartCompletionSummary(carts, completed, Percentile(0.5), Percentile(0.9), Percentile(0.99), buckets,
+            maturedCarts, maturedCarts - maturedCompleted);
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, Guid campaignId, CancellationToken ct)
+    {
+        await using var cmd = Command(connection, sql, ("c", campaignId));
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var cmd = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        return cmd;
+    }
+}
