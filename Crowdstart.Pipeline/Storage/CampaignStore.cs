@@ -15,8 +15,11 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
     public static byte[] HashKey(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
     public async Task<Campaign> CreateCampaignAsync(string slug, string name, string currency, decimal goal, DateTimeOffset launchAt,
-        Guid? id = null, CancellationToken ct = default)
+        Guid? id = null, CancellationToken ct = default, Metrics.FunnelDefinition? funnel = null, int cartWindowSeconds = 3600,
+        DateTimeOffset? endAt = null)
     {
+        (funnel ?? Metrics.FunnelDefinition.Default).Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(cartWindowSeconds, 1);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var campaign = new Campaign
         {
@@ -26,6 +29,9 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
             Currency = currency.ToUpperInvariant(),
             GoalAmount = goal,
             LaunchAt = launchAt.ToUniversalTime(),
+            EndAt = endAt?.ToUniversalTime(),
+            FunnelJson = (funnel ?? Metrics.FunnelDefinition.Default).ToJson(),
+            CartWindowSeconds = cartWindowSeconds,
             CreatedAt = time.GetUtcNow(),
         };
         db.Campaigns.Add(campaign);
