@@ -233,10 +233,12 @@ public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
     private static async Task<(List<CohortRow>, List<CohortGroup>, List<CohortGroup>, double?)> CohortsAsync(NpgsqlConnection connection,
         Guid campaignId, DateTimeOffset now, CancellationToken ct)
     {
+        // Grids cover the last 7 days of cohorts (a bounded read however old the campaign); the overall
+        // return rate comes from the campaign totals.
         var cells = new List<(DateTimeOffset Hour, string Source, long Customers, long Returned)>();
         await using (var cmd = Command(connection,
-            "SELECT cohort_hour, source, sum(customers)::bigint, sum(returned)::bigint FROM metric_cohorts WHERE campaign_id = @c GROUP BY 1, 2",
-            ("c", campaignId)))
+            "SELECT cohort_hour, source, sum(customers)::bigint, sum(returned)::bigint FROM metric_cohorts WHERE campaign_id = @c AND cohort_hour >= @since GROUP BY 1, 2",
+            ("c", campaignId), ("since", now.AddDays(-7))))
         {
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
@@ -269,8 +271,13 @@ public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
         var bySource = cells.GroupBy(c => c.Source).OrderByDescending(g => g.Sum(c => c.Customers))
             .Select(g => new CohortGroup(g.Key, g.Sum(c => c.Customers), g.Sum(c => c.Returned)))
             .Where(g => g.Customers != 0).ToList();
-        var total = cells.Sum(c => c.Customers);
-        return (rows, byDay, bySource, total == 0 ? null : (double)cells.Sum(c => c.Returned) / total);
+        await using var totals = Command(connection,
+            "SELECT coalesce(sum(cohort_customers), 0)::bigint, coalesce(sum(cohort_returned), 0)::bigint FROM campaign_partition_totals WHERE campaign_id = @c",
+            ("c", campaignId));
+        await using var t = await totals.ExecuteReaderAsync(ct);
+        await t.ReadAsync(ct);
+        var (customers, returned) = (t.GetInt64(0), t.GetInt64(1));
+        return (rows, byDay, bySource, customers == 0 ? null : (double)returned / customers);
     }
 
     private static async Task<RevenueSummary> RevenueAsync(NpgsqlConnection connection, Guid campaignId, CampaignInfo info, DateTimeOffset now, CancellationToken ct)
@@ -318,23 +325,36 @@ public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
                 histogram.Add((r.GetInt32(0), r.GetInt64(1)));
             }
         }
-        long carts = 0, completed = 0, maturedCarts = 0, maturedCompleted = 0;
+        long carts = 0, completed = 0, recentCarts = 0, recentCompleted = 0;
         // A cart has matured once its whole completion window has passed; only then can it count as abandoned.
+        // Matured = all carts (campaign totals) minus the few minutes still inside the window.
         var maturedBefore = MinuteAggregator.MinuteOf(now).AddSeconds(-info.CartWindowSeconds).AddMinutes(-1);
         await using (var cmd = Command(connection,
             """
-            SELECT coalesce(sum(carts), 0)::bigint, coalesce(sum(completed), 0)::bigint,
-                   coalesce(sum(carts) FILTER (WHERE minute <= @matured), 0)::bigint,
-                   coalesce(sum(completed) FILTER (WHERE minute <= @matured), 0)::bigint
-            FROM metric_cart_minutes WHERE campaign_id = @c
+            SELECT coalesce(sum(carts), 0)::bigint, coalesce(sum(carts_completed), 0)::bigint
+            FROM campaign_partition_totals WHERE campaign_id = @c
+            """, ("c", campaignId)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (await r.ReadAsync(ct))
+            {
+                (carts, completed) = (r.GetInt64(0), r.GetInt64(1));
+            }
+        }
+        await using (var cmd = Command(connection,
+            """
+            SELECT coalesce(sum(carts), 0)::bigint, coalesce(sum(completed), 0)::bigint
+            FROM metric_cart_minutes WHERE campaign_id = @c AND minute > @matured
             """, ("c", campaignId), ("matured", maturedBefore)))
         {
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (await r.ReadAsync(ct))
             {
-                (carts, completed, maturedCarts, maturedCompleted) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3));
+                (recentCarts, recentCompleted) = (r.GetInt64(0), r.GetInt64(1));
             }
         }
+        var maturedCarts = carts - recentCarts;
+        var maturedCompleted = completed - recentCompleted;
         var n = histogram.Sum(h => h.Carts);
         int? Percentile(double p)
         {

@@ -49,7 +49,7 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         await Fault("after-history", partition);
 
         await WriteMinuteRollupsAsync(connection, tx, partition, minutes, metrics, ct);
-        await WriteTotalsAsync(connection, tx, partition, events, ct);
+        await WriteTotalsAsync(connection, tx, partition, events, metrics, ct);
         await WriteEventCountsAsync(connection, tx, partition, events, ct);
         await Fault("after-rollups", partition);
         await MetricWriter.WriteAsync(connection, tx, partition, metrics, ct);
@@ -183,8 +183,13 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
 
     private static readonly MinuteDelta Empty = new();
 
-    private async Task WriteTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, List<LoggedEvent> events, CancellationToken ct)
+    private async Task WriteTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, List<LoggedEvent> events,
+        MetricDeltas metrics, CancellationToken ct)
     {
+        var carts = metrics.Carts.GroupBy(x => x.Key.Campaign)
+            .ToDictionary(g => g.Key, g => (Carts: g.Sum(x => x.Value.Carts), Completed: g.Sum(x => x.Value.Completed)));
+        var cohorts = metrics.Cohorts.GroupBy(x => x.Key.Campaign)
+            .ToDictionary(g => g.Key, g => (Customers: g.Sum(x => x.Value.Customers), Returned: g.Sum(x => x.Value.Returned)));
         var totals = events.GroupBy(e => e.Event.CampaignId).Select(g => (
             Campaign: g.Key,
             Events: (long)g.Count(),
@@ -192,12 +197,20 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
             Refunds: (long)g.Count(e => e.Event.Type == EventTypes.PledgeRefunded),
             Pledged: g.Where(e => e.Event.Type == EventTypes.PledgeCompleted).Sum(e => e.Event.Amount ?? 0),
             Refunded: g.Where(e => e.Event.Type == EventTypes.PledgeRefunded).Sum(e => e.Event.Amount ?? 0),
-            Late: (long)g.Count(IsLate))).OrderBy(t => t.Campaign).ToArray();
+            Late: (long)g.Count(IsLate),
+            Carts: carts.GetValueOrDefault(g.Key),
+            Cohorts: cohorts.GetValueOrDefault(g.Key))).OrderBy(t => t.Campaign).ToArray();
         await using var cmd = new NpgsqlCommand(
             """
-            INSERT INTO campaign_partition_totals AS t (campaign_id, partition, events, pledges_completed, pledges_refunded, pledged_amount, refunded_amount, late_events)
-            SELECT v.c, @p, v.e, v.pc, v.pr, v.pa, v.ra, v.l FROM unnest(@c, @e, @pc, @pr, @pa, @ra, @l) AS v(c, e, pc, pr, pa, ra, l)
+            INSERT INTO campaign_partition_totals AS t (campaign_id, partition, events, pledges_completed, pledges_refunded, pledged_amount,
+                refunded_amount, late_events, carts, carts_completed, cohort_customers, cohort_returned)
+            SELECT v.c, @p, v.e, v.pc, v.pr, v.pa, v.ra, v.l, v.k, v.kc, v.h, v.hr
+            FROM unnest(@c, @e, @pc, @pr, @pa, @ra, @l, @k, @kc, @h, @hr) AS v(c, e, pc, pr, pa, ra, l, k, kc, h, hr)
             ON CONFLICT (campaign_id, partition) DO UPDATE SET
+                carts = t.carts + excluded.carts,
+                carts_completed = t.carts_completed + excluded.carts_completed,
+                cohort_customers = t.cohort_customers + excluded.cohort_customers,
+                cohort_returned = t.cohort_returned + excluded.cohort_returned,
                 events = t.events + excluded.events,
                 pledges_completed = t.pledges_completed + excluded.pledges_completed,
                 pledges_refunded = t.pledges_refunded + excluded.pledges_refunded,
@@ -213,6 +226,10 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         cmd.Parameters.AddWithValue("pa", totals.Select(t => t.Pledged).ToArray());
         cmd.Parameters.AddWithValue("ra", totals.Select(t => t.Refunded).ToArray());
         cmd.Parameters.AddWithValue("l", totals.Select(t => t.Late).ToArray());
+        cmd.Parameters.AddWithValue("k", totals.Select(t => t.Carts.Carts).ToArray());
+        cmd.Parameters.AddWithValue("kc", totals.Select(t => t.Carts.Completed).ToArray());
+        cmd.Parameters.AddWithValue("h", totals.Select(t => t.Cohorts.Customers).ToArray());
+        cmd.Parameters.AddWithValue("hr", totals.Select(t => t.Cohorts.Returned).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -154,6 +154,11 @@ public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
             var snapshot = (await new MetricsQuery(db.DataSource).GetSnapshotAsync(campaign, end))!;
             var percentiles = (await MetricsOracle.CartPercentilesAsync(db.DataSource, campaign, cartWindow)).Single();
             Assert.Equal(percentiles, $"{snapshot.Carts.P50Seconds} | {snapshot.Carts.P90Seconds} | {snapshot.Carts.P99Seconds}");
+            var cartRows = (await MetricsOracle.CartsAsync(db.DataSource, campaign, cartWindow)).Expected.Select(r => r.Split(" | ")).ToList();
+            Assert.Equal(cartRows.Sum(r => long.Parse(r[1])), snapshot.Carts.Carts);
+            Assert.Equal(cartRows.Sum(r => long.Parse(r[2])), snapshot.Carts.Completed);
+            var cohortRows = (await MetricsOracle.CohortsAsync(db.DataSource, campaign)).Expected.Select(r => r.Split(" | ")).ToList();
+            Assert.Equal((double)cohortRows.Sum(r => long.Parse(r[3])) / cohortRows.Sum(r => long.Parse(r[2])), snapshot.ReturnRate24h!.Value, 12);
             var (funnelRows, _) = await MetricsOracle.FunnelAsync(db.DataSource, campaign, funnel);
             Assert.Equal(
                 funnelRows.Select(r => r.Split(" | ")).GroupBy(r => int.Parse(r[1])).OrderBy(g => g.Key).Select(g => g.Sum(r => long.Parse(r[2]))),

@@ -18,5 +18,9 @@ internal sealed class CampaignTotalConfiguration : IEntityTypeConfiguration<Camp
         b.Property(x => x.PledgedAmount).HasColumnName("pledged_amount").HasPrecision(18, 2);
         b.Property(x => x.RefundedAmount).HasColumnName("refunded_amount").HasPrecision(18, 2);
         b.Property(x => x.LateEvents).HasColumnName("late_events");
+        b.Property(x => x.Carts).HasColumnName("carts");
+        b.Property(x => x.CartsCompleted).HasColumnName("carts_completed");
+        b.Property(x => x.CohortCustomers).HasColumnName("cohort_customers");
+        b.Property(x => x.CohortReturned).HasColumnName("cohort_returned");
     }
 }

@@ -100,6 +100,12 @@ public sealed class CampaignTotal
     public decimal RefundedAmount { get; set; }
     /// <summary>Events received later than the allowed lateness after they occurred (kept, but not in live windows).</summary>
     public long LateEvents { get; set; }
+    /// <summary>Customers with a cart, and those whose cart completed within the cart window.</summary>
+    public long Carts { get; set; }
+    public long CartsCompleted { get; set; }
+    /// <summary>Customers in any cohort, and those who returned within 24 h.</summary>
+    public long CohortCustomers { get; set; }
+    public long CohortReturned { get; set; }
 }
 
 /// <summary>Sliding-window unique customers at one 10-second grid point (see Metrics.MetricWindows).</summary>

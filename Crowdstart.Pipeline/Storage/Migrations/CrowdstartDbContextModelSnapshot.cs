@@ -92,6 +92,22 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("partition");
 
+                    b.Property<long>("Carts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("carts");
+
+                    b.Property<long>("CartsCompleted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("carts_completed");
+
+                    b.Property<long>("CohortCustomers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cohort_customers");
+
+                    b.Property<long>("CohortReturned")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cohort_returned");
+
                     b.Property<long>("Events")
                         .HasColumnType("bigint")
                         .HasColumnName("events");

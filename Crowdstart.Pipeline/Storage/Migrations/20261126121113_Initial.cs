@@ -36,7 +36,11 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     pledges_refunded = table.Column<long>(type: "bigint", nullable: false),
                     pledged_amount = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: false),
                     refunded_amount = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: false),
-                    late_events = table.Column<long>(type: "bigint", nullable: false)
+                    late_events = table.Column<long>(type: "bigint", nullable: false),
+                    carts = table.Column<long>(type: "bigint", nullable: false),
+                    carts_completed = table.Column<long>(type: "bigint", nullable: false),
+                    cohort_customers = table.Column<long>(type: "bigint", nullable: false),
+                    cohort_returned = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Crowdstart.Pipeline.Storage.Migrations
 {
     [DbContext(typeof(CrowdstartDbContext))]
-    [Migration("20261126115950_Initial")]
+    [Migration("20261126121113_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -94,6 +94,22 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.Property<int>("Partition")
                         .HasColumnType("integer")
                         .HasColumnName("partition");
+
+                    b.Property<long>("Carts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("carts");
+
+                    b.Property<long>("CartsCompleted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("carts_completed");
+
+                    b.Property<long>("CohortCustomers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cohort_customers");
+
+                    b.Property<long>("CohortReturned")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cohort_returned");
 
                     b.Property<long>("Events")
                         .HasColumnType("bigint")
