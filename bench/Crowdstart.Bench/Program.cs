@@ -32,8 +32,12 @@ switch (mode)
         await Copy(Arg("db"), Guid.Parse(Arg("campaign")), int.Parse(Arg("events")), int.Parse(Arg("batch", "5000")),
             int.Parse(Arg("partitions", "8")));
         break;
+    case "pipeline":
+        await PipelineBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("rate", "5000")),
+            int.Parse(Arg("seconds", "30")), int.Parse(Arg("partitions", "8")));
+        break;
     default:
-        Console.Error.WriteLine("usage: Crowdstart.Bench setup|http|copy ... (see scripts/bench-ingest.sh)");
+        Console.Error.WriteLine("usage: Crowdstart.Bench setup|http|copy|pipeline ... (see scripts/bench-*.sh)");
         return 2;
 }
 return 0;
@@ -154,7 +158,7 @@ static async Task Copy(string connectionString, Guid campaign, int events, int b
     Console.WriteLine($"copy_events={written} copy_seconds={elapsed:F2} copy_events_per_s={written / elapsed:F0}");
 }
 
-sealed class Factory(DbContextOptions<CrowdstartDbContext> options) : IDbContextFactory<CrowdstartDbContext>
+internal sealed class Factory(DbContextOptions<CrowdstartDbContext> options) : IDbContextFactory<CrowdstartDbContext>
 {
     public CrowdstartDbContext CreateDbContext() => new(options);
 }

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Log;
+using Crowdstart.Pipeline.Metrics;
+using Crowdstart.Pipeline.Processing;
+using Crowdstart.Pipeline.Storage;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+/// <summary>
+/// Pipeline benchmarks on a fresh database: (1) catch-up — a backlog of launch-like events is appended, then
+/// one consumer per partition folds it into every metric table; (2) freshness — events are appended at a
+/// steady rate while consumers run (woken by the in-process signal, as in the app) and each append's delay
+/// until the checkpoint covering it has committed is recorded; (3) dashboard load — snapshot and series read
+/// times for a small campaign and for the one holding the backlog.
+/// </summary>
+static class PipelineBench
+{
+    public static async Task RunAsync(string connectionString, int backlog, int rate, int seconds, int partitions)
+    {
+        await StorageInitializer.EnsureDatabaseAsync(connectionString);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var options = new DbContextOptionsBuilder<CrowdstartDbContext>().UseNpgsql(dataSource).Options;
+        await using (var db = new CrowdstartDbContext(options))
+        {
+            await db.Database.MigrateAsync();
+        }
+        await StorageInitializer.EnsurePartitionsAsync(dataSource, partitions);
+        await TimeSeriesPartitions.EnsureAsync(dataSource, DateTimeOffset.UtcNow);
+        var store = new CampaignStore(new Factory(options), TimeProvider.System);
+        var now = DateTimeOffset.UtcNow;
+        var big = await store.CreateCampaignAsync("bench-big-" + Guid.NewGuid().ToString("N")[..6], "Backlog campaign", "EUR", 1_000_000m, now.AddHours(-3));
+        var small = await store.CreateCampaignAsync("bench-small-" + Guid.NewGuid().ToString("N")[..6], "Small campaign", "EUR", 10_000m, now.AddHours(-3));
+        var writer = new EventLogWriter(dataSource, partitions, TimeProvider.System);
+
+        // 1. Catch-up.
+        var sw = Stopwatch.StartNew();
+        await AppendLaunchAsync(writer, small.Id, 10_000, now.AddHours(-3), TimeSpan.FromHours(3), seed: 1);
+        await AppendLaunchAsync(writer, big.Id, backlog, now.AddHours(-3), TimeSpan.FromHours(3), seed: 2);
+        Console.WriteLine($"backlog_appended={backlog + 10_000} append_seconds={sw.Elapsed.TotalSeconds:F1}");
+        sw.Restart();
+        var processor = new PartitionProcessor(dataSource, 2000);
+        var processed = 0L;
+        await Task.WhenAll(Enumerable.Range(0, partitions).Select(p => Task.Run(async () =>
+        {
+            while (true)
+            {
+                var batch = await processor.ProcessNextBatchAsync(p, default);
+                if (batch.EventCount == 0)
+                {
+                    return;
+                }
+                Interlocked.Add(ref processed, batch.EventCount);
+            }
+        })));
+        Console.WriteLine($"catchup_events={processed} catchup_seconds={sw.Elapsed.TotalSeconds:F1} catchup_events_per_s={processed / sw.Elapsed.TotalSeconds:F0}");
+
+        // 3. Dashboard load (before the live phase adds load).
+        var query = new MetricsQuery(dataSource);
+        foreach (var (name, id) in new[] { ("10k", small.Id), ($"{backlog / 1000}k", big.Id) })
+        {
+            var times = new List<double>();
+            for (var i = 0; i < 30; i++)
+            {
+                var t = Stopwatch.StartNew();
+                await query.GetSnapshotAsync(id, now);
+                await query.GetConversionSeriesAsync(id, 300, now.AddHours(-1), now);
+                await query.GetRevenueSeriesAsync(id, now.AddHours(-1), now, hourly: false);
+                await query.GetEarlyVelocityAsync(id);
+                times.Add(t.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            Console.WriteLine($"dashboard_load campaign_events={name} p50_ms={times[times.Count / 2]:F1} p95_ms={times[(int)(times.Count * 0.95)]:F1}");
+        }
+
+        // 2. Freshness at a steady rate.
+        var signal = new LogSignal(partitions);
+        var committedAt = new ConcurrentDictionary<(int Partition, long Offset), long>();
+        var visible = new ConcurrentBag<(int Partition, long Checkpoint, long At)>();
+        using var stop = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var consumers = Enumerable.Range(0, partitions).Select(p => Task.Run(async () =>
+        {
+            var live = new PartitionProcessor(dataSource, 2000);
+            while (!stop.IsCancellationRequested)
+            {
+                var batch = await live.ProcessNextBatchAsync(p, default);
+                if (batch.EventCount > 0)
+                {
+                    visible.Add((p, batch.Checkpoint, clock.ElapsedTicks));
+                    continue;
+                }
+                try
+                {
+                    await signal.WaitAsync(p, TimeSpan.FromMilliseconds(500), stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        })).ToArray();
+        var random = new Random(3);
+        var perAppend = Math.Max(1, rate / 20); // one append every 50 ms, like a busy group commit
+        var interval = TimeSpan.FromSeconds((double)perAppend / rate);
+        var appended = 0;
+        var next = clock.Elapsed;
+        while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            var events = Enumerable.Range(0, perAppend).Select(_ => RandomEvent(random, big.Id, DateTimeOffset.UtcNow)).ToList();
+            var result = await writer.AppendAsync(events);
+            var at = clock.ElapsedTicks;
+            for (var i = 0; i < events.Count; i++)
+            {
+                var p = Crowdstart.Pipeline.Log.Partitioner.PartitionFor(events[i].CustomerId, partitions);
+                committedAt[(p, result.Offsets[i])] = at;
+            }
+            signal.Signal(result.Partitions!);
+            appended += events.Count;
+            next += interval;
+            var wait = next - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+        }
+        await Task.Delay(3000);
+        stop.Cancel();
+        await Task.WhenAll(consumers);
+        var byPartition = visible.GroupBy(v => v.Partition).ToDictionary(g => g.Key, g => g.OrderBy(v => v.Checkpoint).ToArray());
+        var delays = new List<double>();
+        foreach (var ((p, offset), at) in committedAt)
+        {
+            var seen = byPartition.GetValueOrDefault(p)?.FirstOrDefault(v => v.Checkpoint >= offset);
+            if (seen is { } s)
+            {
+                delays.Add((s.At - at) * 1000.0 / Stopwatch.Frequency);
+            }
+        }
+        delays.Sort();
+        Console.WriteLine($"freshness_rate_target={rate} appended={appended} achieved_rate={appended / (double)seconds:F0} measured={delays.Count} " +
+            $"p50_ms={delays[delays.Count / 2]:F0} p99_ms={delays[(int)(delays.Count * 0.99)]:F0} max_ms={delays[^1]:F0}");
+    }
+
+    private static readonly string[] Sources = ["direct", "search", "email", "social:reddit", "social:twitter", "social:instagram"];
+
+    private static EventRecord RandomEvent(Random random, Guid campaign, DateTimeOffset at)
+    {
+        var type = random.NextDouble() switch
+        {
+            < 0.55 => EventTypes.PageView, < 0.75 => EventTypes.RewardView, < 0.85 => EventTypes.CartCreated,
+            < 0.92 => EventTypes.CheckoutStarted, < 0.94 => EventTypes.CheckoutFailed, _ => EventTypes.PledgeCompleted,
+        };
+        var customer = $"c-{random.Next(100_000)}";
+        return new EventRecord(Guid.NewGuid(), type, campaign, customer, $"{customer}-{random.Next(3)}", at, Sources[random.Next(Sources.Length)],
+            type == EventTypes.PledgeCompleted ? random.Next(10, 300) : null, type == EventTypes.PledgeCompleted ? "EUR" : null, null);
+    }
+
+    /// <summary>Appends <paramref name="count"/> events spread over <paramref name="span"/> (about 10 events per customer).</summary>
+    private static async Task AppendLaunchAsync(EventLogWriter writer, Guid campaign, int count, DateTimeOffset start, TimeSpan span, int seed)
+    {
+        var random = new Random(seed);
+        var customers = Math.Max(100, count / 10);
+        for (var done = 0; done < count; done += 5000)
+        {
+            var batch = Enumerable.Range(0, Math.Min(5000, count - done)).Select(_ =>
+            {
+                var e = RandomEvent(random, campaign, start + TimeSpan.FromTicks((long)(random.NextDouble() * span.Ticks)));
+                var customer = $"c-{random.Next(customers)}";
+                return e with { CustomerId = customer, SessionId = $"{customer}-{random.Next(3)}" };
+            }).ToList();
+            await writer.AppendAsync(batch);
+        }
+    }
+}
