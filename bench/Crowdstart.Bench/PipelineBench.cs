@@ -100,30 +100,34 @@ static class PipelineBench
                 }
             }
         })).ToArray();
-        var random = new Random(3);
-        var perAppend = Math.Max(1, rate / 20); // one append every 50 ms, like a busy group commit
-        var interval = TimeSpan.FromSeconds((double)perAppend / rate);
+        // Two appenders share the target rate (one append every 100 ms each), as concurrent requests would.
+        var perAppend = Math.Max(1, rate / 20);
+        var interval = TimeSpan.FromMilliseconds(100);
         var appended = 0;
-        var next = clock.Elapsed;
-        while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
         {
-            var events = Enumerable.Range(0, perAppend).Select(_ => RandomEvent(random, big.Id, DateTimeOffset.UtcNow)).ToList();
-            var result = await writer.AppendAsync(events);
-            var at = clock.ElapsedTicks;
-            for (var i = 0; i < events.Count; i++)
+            var random = new Random(3 + w);
+            var next = clock.Elapsed;
+            while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
             {
-                var p = Crowdstart.Pipeline.Log.Partitioner.PartitionFor(events[i].CustomerId, partitions);
-                committedAt[(p, result.Offsets[i])] = at;
+                var events = Enumerable.Range(0, perAppend).Select(_ => RandomEvent(random, big.Id, DateTimeOffset.UtcNow)).ToList();
+                var result = await writer.AppendAsync(events);
+                var at = clock.ElapsedTicks;
+                for (var i = 0; i < events.Count; i++)
+                {
+                    var p = Crowdstart.Pipeline.Log.Partitioner.PartitionFor(events[i].CustomerId, partitions);
+                    committedAt[(p, result.Offsets[i])] = at;
+                }
+                signal.Signal(result.Partitions!);
+                Interlocked.Add(ref appended, events.Count);
+                next += interval;
+                var wait = next - clock.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                }
             }
-            signal.Signal(result.Partitions!);
-            appended += events.Count;
-            next += interval;
-            var wait = next - clock.Elapsed;
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait);
-            }
-        }
+        })));
         await Task.Delay(3000);
         stop.Cancel();
         await Task.WhenAll(consumers);
