@@ -1,4 +1,5 @@
 using Crowdstart.Dashboard.Components.Controls;
+using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
@@ -6,7 +7,7 @@ using Crowdstart.Pipeline.Storage.Entities;
 namespace Crowdstart.Dashboard.Model;
 
 /// <summary>State of the live campaign page: last-hour minute series, KPIs and chart series.</summary>
-public sealed class CampaignLiveViewModel(CampaignStore campaigns, RollupQueries rollups, TimeProvider time)
+public sealed class CampaignLiveViewModel(CampaignStore campaigns, RollupQueries rollups, IMetricsQuery metrics, TimeProvider time)
 {
     /// <summary>Width of the live chart.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(60);
@@ -17,6 +18,7 @@ public sealed class CampaignLiveViewModel(CampaignStore campaigns, RollupQueries
     public CampaignTotals? Totals { get; private set; }
     public IReadOnlyList<ChartSeries> ChartSeries { get; private set; } = [];
     public DateTimeOffset? LastUpdate { get; private set; }
+    public MetricsSnapshot? Metrics { get; private set; }
 
     public long EventsLastHour => Minutes.Sum(m => m.Events);
     public long PageViewsLastHour => Minutes.Sum(m => m.PageViews);
@@ -32,6 +34,7 @@ public sealed class CampaignLiveViewModel(CampaignStore campaigns, RollupQueries
         Loaded = false;
         Minutes = [];
         Totals = null;
+        Metrics = null;
         ChartSeries = [];
         Campaign = await campaigns.FindCampaignAsync(campaignId, ct);
         if (Campaign is not null)
@@ -53,6 +56,7 @@ public sealed class CampaignLiveViewModel(CampaignStore campaigns, RollupQueries
         var current = MinuteAggregator.MinuteOf(now);
         Minutes = await rollups.GetMinuteSeriesAsync(Campaign.Id, current - Window + TimeSpan.FromMinutes(1), current.AddMinutes(1), ct);
         Totals = await rollups.GetTotalsAsync(Campaign.Id, ct);
+        Metrics = await metrics.GetSnapshotAsync(Campaign.Id, now, ct);
         ChartSeries =
         [
             new("Events / min", "column", Minutes.Select(m => new[] { (double)m.Minute.ToUnixTimeMilliseconds(), m.Events }).ToArray()),

@@ -28,6 +28,12 @@ public sealed class DashboardFormatter
     /// <summary>e.g. 42.5 %.</summary>
     public string Percent(double ratio) => double.IsFinite(ratio) ? (ratio * 100).ToString("0.#", Culture) + " %" : "—";
 
+    /// <summary>Short spans to the second, e.g. 45 s, 3 min 07 s; longer ones as <see cref="Duration"/>.</summary>
+    public string Elapsed(TimeSpan span) =>
+        span.Duration() < TimeSpan.FromHours(1) && span.Duration() >= TimeSpan.FromMinutes(1)
+            ? $"{(int)span.Duration().TotalMinutes} min {span.Duration().Seconds:00} s"
+            : Duration(span);
+
     /// <summary>e.g. 2 h 05 min, 3 d 4 h, 45 s.</summary>
     public string Duration(TimeSpan span)
     {

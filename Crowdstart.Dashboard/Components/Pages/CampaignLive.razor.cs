@@ -51,6 +51,8 @@ public partial class CampaignLive : LiveComponentBase
         _breadcrumbs = [new("Campaigns", "/"), new(Model.Campaign?.Name ?? "Campaign", null, disabled: true)];
     }
 
+    private string Rate(double? ratio) => ratio is { } r ? Format.Percent(r) : "—";
+
     private Task RefreshFromCircuitAsync() => RefreshFromCircuitAsync(() => Model.RefreshAsync());
 
     protected override void OnDispose()

@@ -34,6 +34,7 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
         _ctx.Services.AddSingleton(TimeProvider.System);
         _ctx.Services.AddSingleton(db.Campaigns);
         _ctx.Services.AddSingleton(new RollupQueries(db.DataSource));
+        _ctx.Services.AddSingleton<Crowdstart.Pipeline.Metrics.IMetricsQuery>(new Crowdstart.Pipeline.Metrics.MetricsQuery(db.DataSource));
         _ctx.Services.AddSingleton(_feed);
         _ctx.Services.AddSingleton<DashboardFormatter>();
         _ctx.Services.AddScoped<CampaignLiveViewModel>();
@@ -82,6 +83,8 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
         cut.WaitForAssertion(() => Assert.Equal("5", cut.Find("[data-testid=kpi-events-hour]").TextContent), Wait);
         Assert.Equal("€150", cut.Find("[data-testid=kpi-pledged-total]").TextContent);
         Assert.Equal("2", cut.Find("[data-testid=kpi-pledges-hour]").TextContent);
+        // b visited and pledged in the last five minutes; a's visit is three minutes old and a pledged too.
+        Assert.Equal("100 %", cut.Find("[data-testid=kpi-conversion-5m]").TextContent);
         // The chart pushes its new series after the page's render completes.
         cut.WaitForAssertion(() => Assert.NotEmpty(_chart.Invocations["updateSeries"]), Wait);
         _chart.VerifyInvoke("create", calledTimes: 1);
