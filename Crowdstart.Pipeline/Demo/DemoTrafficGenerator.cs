@@ -142,17 +142,21 @@ public sealed class DemoTrafficGenerator(
 
     private void SpawnVisitors()
     {
+        // Spawn for the time that really passed: a slow flush makes the timer skip ticks, which must not thin out traffic.
         var now = time.GetUtcNow();
+        var elapsed = _lastSpawn is { } last ? now - last : Tick;
+        _lastSpawn = now;
         foreach (var c in DemoCampaigns.All)
         {
-            var expected = Rate(c, now) * Tick.TotalSeconds;
-            var visitors = Poisson(expected);
+            var visitors = Poisson(Rate(c, now) * elapsed.TotalSeconds);
             for (var i = 0; i < visitors; i++)
             {
-                ScheduleJourney(c, now.AddMilliseconds(_random.Next(0, (int)Tick.TotalMilliseconds)));
+                ScheduleJourney(c, now.AddMilliseconds(_random.Next(0, (int)Math.Max(1, elapsed.TotalMilliseconds))));
             }
         }
     }
+
+    private DateTimeOffset? _lastSpawn;
 
     private void ScheduleJourney(DemoCampaign c, DateTimeOffset start)
     {
@@ -333,6 +337,13 @@ public sealed class DemoTrafficGenerator(
 
     private int Poisson(double lambda)
     {
+        if (lambda > 30)
+        {
+            // Knuth's method underflows for large means; the normal approximation is plenty for demo traffic.
+            var u = 1 - _random.NextDouble();
+            var normal = Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * _random.NextDouble());
+            return Math.Max(0, (int)Math.Round(lambda + Math.Sqrt(lambda) * normal));
+        }
         var l = Math.Exp(-lambda);
         var k = 0;
         var p = 1.0;
