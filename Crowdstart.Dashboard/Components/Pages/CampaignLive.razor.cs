@@ -12,7 +12,8 @@ namespace Crowdstart.Dashboard.Components.Pages;
 /// </summary>
 public partial class CampaignLive : LiveComponentBase
 {
-    private static readonly TimeSpan SlideInterval = TimeSpan.FromSeconds(15);
+    // Windowed figures move with time even without new events: refresh at least every 5 s.
+    private static readonly TimeSpan SlideInterval = TimeSpan.FromSeconds(5);
     private IDisposable? _subscription;
     private ITimer? _slide;
     private List<BreadcrumbItem> _breadcrumbs = [];
