@@ -52,8 +52,7 @@ public static class PipelineExtensions
         services.AddSingleton<IngestKeyAuthenticator>();
 
         services.AddSingleton(sp => new PartitionProcessor(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.BatchSize,
-            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.AllowedLatenessSeconds)));
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.BatchSize));
         services.AddSingleton<CampaignChangeFeed>();
         services.AddHostedService<LogNotificationListener>();
         services.AddHostedService<PipelineWorker>();

@@ -52,9 +52,6 @@ public sealed class ProcessingOptions
 
     /// <summary>Least time between two change notifications delivered to one subscriber.</summary>
     public int NotifyThrottleMilliseconds { get; set; } = 200;
-
-    /// <summary>Events received more than this after they occurred are late: kept and counted, but not in live windows.</summary>
-    public int AllowedLatenessSeconds { get; set; } = 600;
 }
 
 /// <summary>Demo mode: seeded demo campaigns and a traffic generator (section <c>Demo</c>).</summary>

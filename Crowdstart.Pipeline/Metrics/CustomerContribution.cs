@@ -94,7 +94,9 @@ public sealed class CustomerContribution
     /// </summary>
     private void ComputeFunnel(List<HistoryEvent> events, FunnelDefinition funnel)
     {
-        var reached = events.Where(e => e.Type == funnel.Steps[0].Type).Select(e => e.OccurredAt).ToList();
+        // Reached times per step, ascending (events are sorted), so "is there a reached previous step in
+        // [t − window, t]" is one binary search: O(n log n) per customer instead of O(n²).
+        var reached = events.Where(e => e.Type == funnel.Steps[0].Type).Select(e => e.OccurredAt.UtcTicks).ToList();
         if (reached.Count == 0)
         {
             return;
@@ -103,11 +105,11 @@ public sealed class CustomerContribution
         FunnelStepsReached = 1;
         for (var k = 1; k < funnel.Steps.Count; k++)
         {
-            var window = TimeSpan.FromSeconds(funnel.Steps[k].WithinSeconds!.Value);
+            var window = TimeSpan.FromSeconds(funnel.Steps[k].WithinSeconds!.Value).Ticks;
             var previous = reached;
             reached = events
-                .Where(e => e.Type == funnel.Steps[k].Type && previous.Any(p => p <= e.OccurredAt && e.OccurredAt - p <= window))
-                .Select(e => e.OccurredAt)
+                .Where(e => e.Type == funnel.Steps[k].Type && HasReachedIn(previous, e.OccurredAt.UtcTicks - window, e.OccurredAt.UtcTicks))
+                .Select(e => e.OccurredAt.UtcTicks)
                 .ToList();
             if (reached.Count == 0)
             {
@@ -115,6 +117,17 @@ public sealed class CustomerContribution
             }
             FunnelStepsReached = k + 1;
         }
+    }
+
+    /// <summary>Whether the ascending list holds a value in [from, to].</summary>
+    private static bool HasReachedIn(List<long> ascending, long from, long to)
+    {
+        var i = ascending.BinarySearch(from);
+        if (i < 0)
+        {
+            i = ~i;
+        }
+        return i < ascending.Count && ascending[i] <= to;
     }
 
     private void ComputeCohort(List<HistoryEvent> events)

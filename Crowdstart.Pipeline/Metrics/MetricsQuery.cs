@@ -25,6 +25,9 @@ public interface IMetricsQuery
 /// <summary>PostgreSQL implementation: every query reads a bounded number of pre-computed rows.</summary>
 public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
 {
+    /// <summary>Most points one conversion series returns; longer ranges are evenly thinned.</summary>
+    public const int MaxSeriesPoints = 2000;
+
     /// <summary>Early velocity covers the first four hours after launch.</summary>
     public static readonly TimeSpan EarlyVelocityWindow = TimeSpan.FromHours(4);
 
@@ -36,6 +39,8 @@ public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
     public async Task<MetricsSnapshot?> GetSnapshotAsync(Guid campaignId, DateTimeOffset now, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // One snapshot for every read, so totals and recent rows never come from two different commits.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var info = await CampaignAsync(connection, campaignId, ct);
         if (info is null)
         {
@@ -45,8 +50,10 @@ public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
 
         var conversion = new List<WindowConversion>();
         await using (var cmd = Command(connection,
-            "SELECT window_seconds, sum(visitors)::bigint, sum(pledgers)::bigint FROM metric_window_points WHERE campaign_id = @c AND point = @pt GROUP BY 1",
-            ("c", campaignId), ("pt", live)))
+            """
+            SELECT window_seconds, sum(visitors)::bigint, sum(pledgers)::bigint FROM metric_window_points
+            WHERE campaign_id = @c AND window_seconds = ANY(@ws) AND point = @pt GROUP BY 1
+            """, ("c", campaignId), ("ws", MetricWindows.WindowSeconds.ToArray()), ("pt", live)))
         {
             var found = new Dictionary<int, (long, long)>();
             await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -65,21 +72,31 @@ public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
         var carts = await CartsAsync(connection, campaignId, info, now, ct);
         var late = await ScalarAsync(connection, "SELECT coalesce(sum(late_events), 0)::bigint FROM campaign_partition_totals WHERE campaign_id = @c", campaignId, ct);
 
+        await tx.CommitAsync(ct);
         return new MetricsSnapshot(campaignId, now, conversion, funnel, cohorts, byDay, bySource, returnRate, revenue, social, carts, checkout, late);
     }
 
     public async Task<IReadOnlyList<ConversionPoint>> GetConversionSeriesAsync(Guid campaignId, int windowSeconds, DateTimeOffset from,
         DateTimeOffset to, CancellationToken ct = default)
     {
+        if (!MetricWindows.WindowSeconds.Contains(windowSeconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(windowSeconds), $"windowSeconds must be one of {string.Join(", ", MetricWindows.WindowSeconds)}");
+        }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // Grid points inside [from, to]; long ranges are thinned to at most MaxSeriesPoints evenly spaced points.
         var first = MetricWindows.LivePoint(from.AddTicks(-1));
-        var last = MetricWindows.LivePoint(to.AddTicks(-1));
+        var last = MetricWindows.Bucket(to);
+        var stepSeconds = MetricWindows.StepSeconds * (int)Math.Max(1,
+            Math.Ceiling((last - first).TotalSeconds / MetricWindows.StepSeconds / MaxSeriesPoints));
         var found = new Dictionary<DateTimeOffset, (long, long)>();
         await using (var cmd = Command(connection,
             """
             SELECT point, sum(visitors)::bigint, sum(pledgers)::bigint FROM metric_window_points
-            WHERE campaign_id = @c AND window_seconds = @w AND point BETWEEN @from AND @to GROUP BY point
-            """, ("c", campaignId), ("w", windowSeconds), ("from", first), ("to", last)))
+            WHERE campaign_id = @c AND window_seconds = @w AND point BETWEEN @from AND @to
+              AND (extract(epoch FROM point)::bigint - extract(epoch FROM @from)::bigint) % @step = 0
+            GROUP BY point
+            """, ("c", campaignId), ("w", windowSeconds), ("from", first), ("to", last), ("step", (long)stepSeconds)))
         {
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
@@ -88,7 +105,7 @@ public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
             }
         }
         var series = new List<ConversionPoint>();
-        for (var t = first; t <= last; t = t.AddSeconds(MetricWindows.StepSeconds))
+        for (var t = first; t <= last; t = t.AddSeconds(stepSeconds))
         {
             var (v, p) = found.GetValueOrDefault(t);
             series.Add(new ConversionPoint(t, v, p));
@@ -101,7 +118,11 @@ public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var info = await CampaignAsync(connection, campaignId, ct);
-        return info is null ? [] : await RevenueSeriesAsync(connection, campaignId, info.LaunchAt, from, to, hourly, ct);
+        if (to - from > TimeSpan.FromDays(hourly ? 400 : 7))
+        {
+            throw new ArgumentOutOfRangeException(nameof(to), hourly ? "an hourly series covers at most 400 days" : "a per-minute series covers at most 7 days");
+        }
+        return info is null ? [] : await RevenueSeriesAsync(connection, campaignId, MinuteAggregator.MinuteOf(info.LaunchAt), from, to, hourly, ct);
     }
 
     public async Task<IReadOnlyList<RevenuePoint>> GetEarlyVelocityAsync(Guid campaignId, CancellationToken ct = default)
@@ -113,7 +134,7 @@ public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
             return [];
         }
         var launch = MinuteAggregator.MinuteOf(info.LaunchAt);
-        return await RevenueSeriesAsync(connection, campaignId, info.LaunchAt, launch, launch + EarlyVelocityWindow, hourly: false, ct);
+        return await RevenueSeriesAsync(connection, campaignId, launch, launch, launch + EarlyVelocityWindow, hourly: false, ct);
     }
 
     private static async Task<IReadOnlyList<RevenuePoint>> RevenueSeriesAsync(NpgsqlConnection connection, Guid campaignId, DateTimeOffset launch,
@@ -238,7 +259,7 @@ public sealed class MetricsQuery(NpgsqlDataSource dataSource) : IMetricsQuery
         var cells = new List<(DateTimeOffset Hour, string Source, long Customers, long Returned)>();
         await using (var cmd = Command(connection,
             "SELECT cohort_hour, source, sum(customers)::bigint, sum(returned)::bigint FROM metric_cohorts WHERE campaign_id = @c AND cohort_hour >= @since GROUP BY 1, 2",
-            ("c", campaignId), ("since", now.AddDays(-7))))
+            ("c", campaignId), ("since", new DateTimeOffset(now.UtcDateTime.Date.AddDays(-7), TimeSpan.Zero))))
         {
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))

@@ -22,9 +22,9 @@ public sealed class CheckpointConflictException(int partition, long expected)
 /// batch was read after, so a crash anywhere neither loses nor double-counts.
 /// </para>
 /// </summary>
-public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSize, TimeSpan? allowedLateness = null)
+public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSize)
 {
-    private readonly TimeSpan _lateness = allowedLateness ?? TimeSpan.FromMinutes(10);
+    // Campaign settings are fixed at creation, so caching them cannot make two batches disagree.
     private readonly ConcurrentDictionary<Guid, MetricSettings> _settings = new();
 
     /// <summary>Called at named points of a batch; tests throw from it to simulate a crash.</summary>
@@ -45,12 +45,18 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         var minutes = MinuteAggregator.Aggregate(events.Select(e => e.Event));
 
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var metrics = await ComputeCustomerDeltasAsync(connection, tx, partition, checkpoint, newCheckpoint, events, ct);
+        var settings = new Dictionary<Guid, MetricSettings>();
+        foreach (var campaign in events.Select(e => e.Event.CampaignId).Distinct())
+        {
+            settings[campaign] = await SettingsAsync(connection, tx, campaign, ct);
+        }
+        bool IsLate(LoggedEvent e) => e.ReceivedAt - e.Event.OccurredAt > settings[e.Event.CampaignId].AllowedLateness;
+        var metrics = await ComputeCustomerDeltasAsync(connection, tx, partition, checkpoint, newCheckpoint, events, settings, ct);
         await Fault("after-history", partition);
 
         await WriteMinuteRollupsAsync(connection, tx, partition, minutes, metrics, ct);
-        await WriteTotalsAsync(connection, tx, partition, events, metrics, ct);
-        await WriteEventCountsAsync(connection, tx, partition, events, ct);
+        await WriteTotalsAsync(connection, tx, partition, events, metrics, IsLate, ct);
+        await WriteEventCountsAsync(connection, tx, partition, events.Where(e => !IsLate(e)), ct);
         await Fault("after-rollups", partition);
         await MetricWriter.WriteAsync(connection, tx, partition, metrics, ct);
         await Fault("after-metrics", partition);
@@ -75,10 +81,8 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         return new BatchResult(events.Count, newCheckpoint, minutes.Keys.Select(k => k.Campaign).Distinct().ToArray());
     }
 
-    private bool IsLate(LoggedEvent e) => e.ReceivedAt - e.Event.OccurredAt > _lateness;
-
     private async Task<MetricDeltas> ComputeCustomerDeltasAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition,
-        long oldCheckpoint, long newCheckpoint, List<LoggedEvent> batch, CancellationToken ct)
+        long oldCheckpoint, long newCheckpoint, List<LoggedEvent> batch, Dictionary<Guid, MetricSettings> settings, CancellationToken ct)
     {
         var touched = batch.Select(e => (e.Event.CampaignId, e.Event.CustomerId)).Distinct().ToArray();
         var histories = new Dictionary<(Guid, string), List<HistoryEvent>>(touched.Length);
@@ -110,11 +114,10 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         var deltas = new MetricDeltas();
         foreach (var ((campaign, _), history) in histories)
         {
-            var settings = await SettingsAsync(connection, tx, campaign, ct);
             var before = history.Any(h => h.Offset <= oldCheckpoint)
-                ? CustomerContribution.Compute(history.Where(h => h.Offset <= oldCheckpoint), settings)
+                ? CustomerContribution.Compute(history.Where(h => h.Offset <= oldCheckpoint), settings[campaign])
                 : null;
-            var after = CustomerContribution.Compute(history, settings);
+            var after = CustomerContribution.Compute(history, settings[campaign]);
             if (before is not null)
             {
                 deltas.Add(campaign, before, -1);
@@ -131,13 +134,17 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         {
             return cached;
         }
-        await using var cmd = new NpgsqlCommand("SELECT funnel::text, cart_window_seconds FROM campaigns WHERE id = @id", connection, tx);
+        await using var cmd = new NpgsqlCommand(
+            "SELECT funnel::text, cart_window_seconds, allowed_lateness_seconds FROM campaigns WHERE id = @id", connection, tx);
         cmd.Parameters.AddWithValue("id", campaign);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        // Campaigns are validated at ingest; settings of an unknown id fall back to the defaults.
-        var settings = await reader.ReadAsync(ct)
-            ? new MetricSettings(FunnelDefinition.Parse(reader.GetString(0)), TimeSpan.FromSeconds(reader.GetInt32(1)), _lateness)
-            : new MetricSettings(FunnelDefinition.Default, TimeSpan.FromHours(1), _lateness);
+        // Ingest only accepts events of existing campaigns; anything else is a broken log, not a default to guess.
+        if (!await reader.ReadAsync(ct))
+        {
+            throw new InvalidOperationException($"The log holds events of campaign {campaign}, which does not exist.");
+        }
+        var settings = new MetricSettings(FunnelDefinition.Parse(reader.GetString(0)), TimeSpan.FromSeconds(reader.GetInt32(1)),
+            TimeSpan.FromSeconds(reader.GetInt32(2)));
         return _settings[campaign] = settings;
     }
 
@@ -183,8 +190,8 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
 
     private static readonly MinuteDelta Empty = new();
 
-    private async Task WriteTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, List<LoggedEvent> events,
-        MetricDeltas metrics, CancellationToken ct)
+    private static async Task WriteTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, List<LoggedEvent> events,
+        MetricDeltas metrics, Func<LoggedEvent, bool> isLate, CancellationToken ct)
     {
         var carts = metrics.Carts.GroupBy(x => x.Key.Campaign)
             .ToDictionary(g => g.Key, g => (Carts: g.Sum(x => x.Value.Carts), Completed: g.Sum(x => x.Value.Completed)));
@@ -197,7 +204,7 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
             Refunds: (long)g.Count(e => e.Event.Type == EventTypes.PledgeRefunded),
             Pledged: g.Where(e => e.Event.Type == EventTypes.PledgeCompleted).Sum(e => e.Event.Amount ?? 0),
             Refunded: g.Where(e => e.Event.Type == EventTypes.PledgeRefunded).Sum(e => e.Event.Amount ?? 0),
-            Late: (long)g.Count(IsLate),
+            Late: (long)g.Count(isLate),
             Carts: carts.GetValueOrDefault(g.Key),
             Cohorts: cohorts.GetValueOrDefault(g.Key))).OrderBy(t => t.Campaign).ToArray();
         await using var cmd = new NpgsqlCommand(
@@ -233,9 +240,10 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task WriteEventCountsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, List<LoggedEvent> events, CancellationToken ct)
+    private static async Task WriteEventCountsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, IEnumerable<LoggedEvent> liveEvents,
+        CancellationToken ct)
     {
-        var counts = events.Where(e => !IsLate(e))
+        var counts = liveEvents
             .GroupBy(e => (e.Event.CampaignId, Bucket: MetricWindows.Bucket(e.Event.OccurredAt), e.Event.Type, e.Event.Source))
             .Select(g => (g.Key, Count: (long)g.Count()))
             .OrderBy(x => x.Key.CampaignId).ThenBy(x => x.Key.Bucket).ThenBy(x => x.Key.Type, StringComparer.Ordinal).ThenBy(x => x.Key.Source, StringComparer.Ordinal)

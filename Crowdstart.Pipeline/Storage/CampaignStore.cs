@@ -16,8 +16,9 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
 
     public async Task<Campaign> CreateCampaignAsync(string slug, string name, string currency, decimal goal, DateTimeOffset launchAt,
         Guid? id = null, CancellationToken ct = default, Metrics.FunnelDefinition? funnel = null, int cartWindowSeconds = 3600,
-        DateTimeOffset? endAt = null)
+        DateTimeOffset? endAt = null, int allowedLatenessSeconds = 600)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(allowedLatenessSeconds, 0);
         (funnel ?? Metrics.FunnelDefinition.Default).Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(cartWindowSeconds, 1);
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -32,6 +33,7 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
             EndAt = endAt?.ToUniversalTime(),
             FunnelJson = (funnel ?? Metrics.FunnelDefinition.Default).ToJson(),
             CartWindowSeconds = cartWindowSeconds,
+            AllowedLatenessSeconds = allowedLatenessSeconds,
             CreatedAt = time.GetUtcNow(),
         };
         db.Campaigns.Add(campaign);

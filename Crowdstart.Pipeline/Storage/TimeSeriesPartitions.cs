@@ -26,7 +26,7 @@ public static class TimeSeriesPartitions
             {
                 var day = today.AddDays(d);
                 await using var cmd = dataSource.CreateCommand(
-                    $"CREATE TABLE IF NOT EXISTS {table}_p{day:yyyyMMdd} PARTITION OF {table} " +
+                    $"CREATE TABLE IF NOT EXISTS {table}_p{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)} PARTITION OF {table} " +
                     $"FOR VALUES FROM ('{Iso(day)}') TO ('{Iso(day.AddDays(1))}')");
                 try
                 {
@@ -35,7 +35,8 @@ public static class TimeSeriesPartitions
                 catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation)
                 {
                     // Rows for that day already sit in the default partition; they stay there (still queried).
-                    logger?.LogWarning("Day partition {Table} {Day:yyyy-MM-dd} not created: the default partition holds rows for it", table, day);
+                    logger?.LogWarning("Day partition {Table} {Day} not created: the default partition holds rows for it (they stay there)",
+                        table, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                 }
             }
         }
@@ -49,8 +50,8 @@ public static class TimeSeriesPartitions
         {
             await using var list = dataSource.CreateCommand(
                 """
-                SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-                WHERE p.relname = @t AND c.relname ~ '_p[0-9]{8}$'
+                SELECT c.oid::regclass::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = @t::regclass AND c.relname ~ '_p[0-9]{8}$'
                 """);
             list.Parameters.AddWithValue("t", table);
             var names = new List<string>();

@@ -131,6 +131,20 @@ public static class MetricsOracle
         await RowsAsync(db, $"SELECT count(*) FROM event_log WHERE campaign_id = @c AND received_at - occurred_at > {Interval(lateness)}", campaign),
         await RowsAsync(db, "SELECT coalesce(sum(late_events), 0) FROM campaign_partition_totals WHERE campaign_id = @c", campaign));
 
+    /// <summary>Non-late events of a type with <paramref name="from"/> ≤ occurredAt &lt; <paramref name="to"/>.</summary>
+    public static async Task<long> CountAsync(NpgsqlDataSource db, Guid campaign, string type, DateTimeOffset from, DateTimeOffset to, TimeSpan lateness)
+    {
+        await using var cmd = db.CreateCommand($"""
+            SELECT count(*) FROM event_log WHERE campaign_id = @c AND type = @t AND occurred_at >= @from AND occurred_at < @to
+              AND received_at - occurred_at <= {Interval(lateness)}
+            """);
+        cmd.Parameters.AddWithValue("c", campaign);
+        cmd.Parameters.AddWithValue("t", type);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
     private static async Task<List<string>> RowsAsync(NpgsqlDataSource db, string sql, Guid campaign)
     {
         await using var cmd = db.CreateCommand(sql);

@@ -158,6 +158,60 @@ public class CustomerContributionTests
         Assert.Equal(expected, c.Cart!.CompletionSeconds);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Deltas_HistoryArrivingInRandomBatches_SumToTheContributionOfTheWholeHistory(int seed)
+    {
+        // Arrange: a random history (ties in time included) whose events get offsets in a random arrival order,
+        // then are "processed" in random batches exactly as the pipeline does: after − before per batch.
+        var random = new Random(seed);
+        string[] types = [.. EventTypes.All];
+        var times = Enumerable.Range(0, 40).Select(_ => T0.AddSeconds(random.Next(0, 3 * 3600))).ToList();
+        var arrival = Enumerable.Range(0, 40).OrderBy(_ => random.Next()).ToList();
+        var history = arrival.Select((eventIndex, order) => new HistoryEvent(order + 1, types[random.Next(types.Length)],
+            times[eventIndex % 10 == 0 ? 0 : eventIndex], times[eventIndex] + TimeSpan.FromSeconds(random.Next(0, 1200)),
+            $"s{random.Next(3)}", random.Next(2) == 0 ? "direct" : "social:reddit")).ToList();
+        var incremental = new MetricDeltas();
+        long checkpoint = 0;
+        CustomerContribution? before = null;
+        var campaign = Guid.NewGuid();
+
+        // Act
+        while (checkpoint < history.Count)
+        {
+            var next = Math.Min(history.Count, checkpoint + random.Next(1, 8));
+            var after = CustomerContribution.Compute(history.Where(h => h.Offset <= next), Settings);
+            if (before is not null)
+            {
+                incremental.Add(campaign, before, -1);
+            }
+            incremental.Add(campaign, after, +1);
+            incremental.AddCoverage(campaign, before, after);
+            before = after;
+            checkpoint = next;
+        }
+        var whole = new MetricDeltas();
+        var all = CustomerContribution.Compute(history, Settings);
+        whole.Add(campaign, all, +1);
+        whole.AddCoverage(campaign, null, all);
+
+        // Assert
+        static Dictionary<TKey, TValue> NonZero<TKey, TValue>(Dictionary<TKey, TValue> map) where TKey : notnull =>
+            map.Where(x => !EqualityComparer<TValue>.Default.Equals(x.Value, default!)).ToDictionary(x => x.Key, x => x.Value);
+        Assert.Equal(NonZero(whole.Windows), NonZero(incremental.Windows));
+        Assert.Equal(NonZero(whole.Funnel), NonZero(incremental.Funnel));
+        Assert.Equal(NonZero(whole.Cohorts), NonZero(incremental.Cohorts));
+        Assert.Equal(NonZero(whole.CohortReturns), NonZero(incremental.CohortReturns));
+        Assert.Equal(NonZero(whole.Carts), NonZero(incremental.Carts));
+        Assert.Equal(NonZero(whole.CartCompletion), NonZero(incremental.CartCompletion));
+        Assert.Equal(NonZero(whole.UniqueCustomers), NonZero(incremental.UniqueCustomers));
+        Assert.NotEmpty(NonZero(whole.Windows));
+    }
+
     [Fact]
     public void FunnelDefinition_Invalid_NamesTheProblem()
     {

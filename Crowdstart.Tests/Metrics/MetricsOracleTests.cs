@@ -17,6 +17,7 @@ namespace Crowdstart.Tests.Metrics;
 public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private static readonly TimeSpan Lateness = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan LatenessB = TimeSpan.FromMinutes(5);
     private static readonly DateTimeOffset Start = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
 
     private static readonly FunnelDefinition ShortFunnel = new([
@@ -73,8 +74,11 @@ public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
     {
         // Arrange
         var random = new Random(7_2026);
+        // Day partitions for the simulated days, so rows are routed as in production.
+        await Crowdstart.Pipeline.Storage.TimeSeriesPartitions.EnsureAsync(db.DataSource, Start, daysBack: 1, daysAhead: 3);
         var a = await db.Campaigns.CreateCampaignAsync("oracle-a", "Oracle A", "EUR", 10_000m, Start);
-        var b = await db.Campaigns.CreateCampaignAsync("oracle-b", "Oracle B", "EUR", 10_000m, Start, funnel: ShortFunnel, cartWindowSeconds: 1800);
+        var b = await db.Campaigns.CreateCampaignAsync("oracle-b", "Oracle B", "EUR", 10_000m, Start, funnel: ShortFunnel, cartWindowSeconds: 1800,
+            allowedLatenessSeconds: (int)LatenessB.TotalSeconds);
         var plan = PlanJourneys(random, a.Id, 250).Concat(PlanJourneys(random, b.Id, 250)).OrderBy(p => p.ArrivesAt).ToList();
         var time = new FakeTimeProvider(Start);
         var writer = new EventLogWriter(db.DataSource, db.PartitionCount, time);
@@ -87,7 +91,7 @@ public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
             {
                 while (true)
                 {
-                    var processor = new PartitionProcessor(db.DataSource, batchSize: 61, Lateness)
+                    var processor = new PartitionProcessor(db.DataSource, batchSize: 61)
                     {
                         FaultInjector = (point, _) => random.NextDouble() < crashProbability ? throw new SimulatedCrashException(point) : Task.CompletedTask,
                     };
@@ -136,22 +140,44 @@ public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.True(crashes > 10, $"the processor must actually crash (crashed {crashes} times)");
         var late = long.Parse((await MetricsOracle.LateEventsAsync(db.DataSource, a.Id, Lateness)).Expected[0]);
         Assert.True(late > 0, "the stream must contain late events");
-        foreach (var (campaign, funnel, cartWindow) in new[] { (a.Id, FunnelDefinition.Default, TimeSpan.FromHours(1)), (b.Id, ShortFunnel, TimeSpan.FromMinutes(30)) })
+        foreach (var (campaign, funnel, cartWindow, lateness) in new[]
+                 {
+                     (a.Id, FunnelDefinition.Default, TimeSpan.FromHours(1), Lateness),
+                     (b.Id, ShortFunnel, TimeSpan.FromMinutes(30), LatenessB),
+                 })
         {
+            var windows = new Dictionary<int, List<string>>();
             foreach (var w in MetricWindows.WindowSeconds)
             {
-                AssertSame(await MetricsOracle.WindowsAsync(db.DataSource, campaign, w, Lateness), $"window {w}s");
+                var result = await MetricsOracle.WindowsAsync(db.DataSource, campaign, w, lateness);
+                AssertSame(result, $"window {w}s");
+                windows[w] = result.Expected;
             }
             AssertSame(await MetricsOracle.FunnelAsync(db.DataSource, campaign, funnel), "funnel");
             AssertSame(await MetricsOracle.CohortsAsync(db.DataSource, campaign), "cohorts");
             AssertSame(await MetricsOracle.CohortReturnsAsync(db.DataSource, campaign), "cohort returns");
             AssertSame(await MetricsOracle.CartsAsync(db.DataSource, campaign, cartWindow), "carts");
             AssertSame(await MetricsOracle.CartCompletionAsync(db.DataSource, campaign, cartWindow), "cart completion");
-            AssertSame(await MetricsOracle.EventCountsAsync(db.DataSource, campaign, Lateness), "10 s event counts");
-            AssertSame(await MetricsOracle.LateEventsAsync(db.DataSource, campaign, Lateness), "late events");
+            AssertSame(await MetricsOracle.EventCountsAsync(db.DataSource, campaign, lateness), "10 s event counts");
+            AssertSame(await MetricsOracle.LateEventsAsync(db.DataSource, campaign, lateness), "late events");
 
-            // The read API turns the same rows into the snapshot the dashboard shows.
-            var snapshot = (await new MetricsQuery(db.DataSource).GetSnapshotAsync(campaign, end))!;
+            // The read API turns the same rows into the snapshot the dashboard shows, at a busy moment of the launch.
+            var at = Start.AddHours(2).AddSeconds(7);
+            var snapshot = (await new MetricsQuery(db.DataSource).GetSnapshotAsync(campaign, at))!;
+            var live = MetricWindows.LivePoint(at).UtcDateTime.ToString("O");
+            foreach (var conversion in snapshot.Conversion)
+            {
+                var row = windows[conversion.WindowSeconds].SingleOrDefault(r => r.StartsWith(live)) ?? $"{live} | 0 | 0";
+                Assert.Equal(row, $"{live} | {conversion.Visitors} | {conversion.Pledgers}");
+            }
+            Assert.Contains(snapshot.Conversion, c => c.Visitors > 0);
+            foreach (var health in snapshot.Checkout)
+            {
+                var from = MetricWindows.LivePoint(at).AddSeconds(-health.WindowSeconds);
+                Assert.Equal(await MetricsOracle.CountAsync(db.DataSource, campaign, "checkout_started", from, MetricWindows.LivePoint(at), lateness), health.Attempts);
+                Assert.Equal(await MetricsOracle.CountAsync(db.DataSource, campaign, "checkout_failed", from, MetricWindows.LivePoint(at), lateness), health.Failures);
+            }
+            snapshot = (await new MetricsQuery(db.DataSource).GetSnapshotAsync(campaign, end))!;
             var percentiles = (await MetricsOracle.CartPercentilesAsync(db.DataSource, campaign, cartWindow)).Single();
             Assert.Equal(percentiles, $"{snapshot.Carts.P50Seconds} | {snapshot.Carts.P90Seconds} | {snapshot.Carts.P99Seconds}");
             var cartRows = (await MetricsOracle.CartsAsync(db.DataSource, campaign, cartWindow)).Expected.Select(r => r.Split(" | ")).ToList();
@@ -160,9 +186,9 @@ public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
             var cohortRows = (await MetricsOracle.CohortsAsync(db.DataSource, campaign)).Expected.Select(r => r.Split(" | ")).ToList();
             Assert.Equal((double)cohortRows.Sum(r => long.Parse(r[3])) / cohortRows.Sum(r => long.Parse(r[2])), snapshot.ReturnRate24h!.Value, 12);
             var (funnelRows, _) = await MetricsOracle.FunnelAsync(db.DataSource, campaign, funnel);
-            Assert.Equal(
-                funnelRows.Select(r => r.Split(" | ")).GroupBy(r => int.Parse(r[1])).OrderBy(g => g.Key).Select(g => g.Sum(r => long.Parse(r[2]))),
-                snapshot.Funnel.Select(s => s.Customers).Where(c => c > 0));
+            var perStep = funnelRows.Select(r => r.Split(" | ")).GroupBy(r => int.Parse(r[1])).ToDictionary(g => g.Key, g => g.Sum(r => long.Parse(r[2])));
+            Assert.Equal(funnel.Steps.Count, snapshot.Funnel.Count);
+            Assert.Equal(snapshot.Funnel.Select(s => perStep.GetValueOrDefault(s.Step)), snapshot.Funnel.Select(s => s.Customers));
         }
         var stored = (await RollupOracle.StoredAsync(db.DataSource)).Where(r => r.Campaign == a.Id || r.Campaign == b.Id);
         var expected = (await RollupOracle.RecomputeAsync(db.DataSource)).Where(r => r.Campaign == a.Id || r.Campaign == b.Id);

@@ -9,13 +9,34 @@ public sealed class SimulatedCrashException(string point) : Exception($"simulate
 
 public class PartitionProcessorCrashTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
+    private async Task<Guid> NewCampaignAsync() =>
+        (await db.Campaigns.CreateCampaignAsync("crash-" + Guid.NewGuid().ToString("N")[..8], "Crash test", "EUR", 1000m, DateTimeOffset.UtcNow)).Id;
+
+    [Fact]
+    public async Task ProcessNextBatch_EventOfUnknownCampaign_FailsWithoutCommitting()
+    {
+        var writer = new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System);
+        var stranger = EventFactory.Event(Guid.NewGuid(), "lost-customer", Crowdstart.Pipeline.Events.EventTypes.PageView, DateTimeOffset.UtcNow);
+        await writer.AppendAsync([stranger]);
+        var partition = Partitioner.PartitionFor("lost-customer", db.PartitionCount);
+        var before = await db.ScalarAsync<long>($"SELECT \"offset\" FROM partition_checkpoints WHERE partition = {partition}");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new PartitionProcessor(db.DataSource, 1000).ProcessNextBatchAsync(partition, default));
+
+        Assert.Contains("does not exist", error.Message);
+        Assert.Equal(before, await db.ScalarAsync<long>($"SELECT \"offset\" FROM partition_checkpoints WHERE partition = {partition}"));
+        // Leave the log consumable for the other tests of this class.
+        await using var fix = db.DataSource.CreateCommand($"INSERT INTO campaigns (id, slug, name, currency, goal_amount, launch_at, funnel, cart_window_seconds, allowed_lateness_seconds, created_at) VALUES ('{stranger.CampaignId}', 'late-{stranger.CampaignId:N}', 'Late arrival', 'EUR', 0, now(), '{Crowdstart.Pipeline.Metrics.FunnelDefinition.Default.ToJson()}', 3600, 600, now())");
+        await fix.ExecuteNonQueryAsync();
+    }
+
     [Fact]
     public async Task ProcessNextBatch_CrashesBetweenAndInsideBatches_RollupsEqualRecomputationFromLog()
     {
         // Arrange: two campaigns, 300 customers, events out of order over 15 minutes, appended in waves with
         // duplicates re-sent, and late events for old minutes arriving after those minutes were processed.
         var random = new Random(20261126);
-        var campaigns = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        var campaigns = new[] { await NewCampaignAsync(), await NewCampaignAsync() };
         var start = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
         var writer = new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System);
         var crashes = 0;
@@ -68,7 +89,7 @@ public class PartitionProcessorCrashTests(TestDatabase db) : IClassFixture<TestD
     {
         // Two consumers (say, two app instances by mistake) work the same partitions at the same time, with
         // transactions genuinely in flight together; the checkpoint guard must let exactly one win each batch.
-        var campaign = Guid.NewGuid();
+        var campaign = await NewCampaignAsync();
         var writer = new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System);
         var random = new Random(99);
         await writer.AppendAsync(EventFactory.RandomStream(random, [campaign], 3000, 400, 10, DateTimeOffset.UtcNow.AddMinutes(-20)));
@@ -105,7 +126,7 @@ public class PartitionProcessorCrashTests(TestDatabase db) : IClassFixture<TestD
     [Fact]
     public async Task ProcessNextBatch_CheckpointMovedByAnotherConsumer_RollsBackWithoutDoubleCounting()
     {
-        var campaign = Guid.NewGuid();
+        var campaign = await NewCampaignAsync();
         var writer = new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System);
         await writer.AppendAsync(EventFactory.RandomStream(new Random(1), [campaign], 200, 40, 3, DateTimeOffset.UtcNow.AddMinutes(-5)));
         var rival = new PartitionProcessor(db.DataSource, 1000);

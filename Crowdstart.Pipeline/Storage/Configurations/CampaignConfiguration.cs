@@ -20,6 +20,7 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         b.Property(x => x.EndAt).HasColumnName("end_at");
         b.Property(x => x.FunnelJson).HasColumnName("funnel").HasColumnType("jsonb");
         b.Property(x => x.CartWindowSeconds).HasColumnName("cart_window_seconds");
+        b.Property(x => x.AllowedLatenessSeconds).HasColumnName("allowed_lateness_seconds");
         b.Property(x => x.CreatedAt).HasColumnName("created_at");
     }
 }

@@ -15,6 +15,11 @@ public sealed class Campaign
     public string FunnelJson { get; set; } = Metrics.FunnelDefinition.Default.ToJson();
     /// <summary>A cart counts as completed when the pledge follows within this many seconds.</summary>
     public int CartWindowSeconds { get; set; } = 3600;
+    /// <summary>
+    /// Events received more than this many seconds after they occurred are late. Fixed per campaign so every
+    /// consumer, before and after a restart, applies the same rule to the same events.
+    /// </summary>
+    public int AllowedLatenessSeconds { get; set; } = 600;
     public DateTimeOffset CreatedAt { get; set; }
 }
 

@@ -29,6 +29,10 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("AllowedLatenessSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("allowed_lateness_seconds");
+
                     b.Property<int>("CartWindowSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("cart_window_seconds");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Crowdstart.Pipeline.Storage.Migrations
 {
     [DbContext(typeof(CrowdstartDbContext))]
-    [Migration("20261126121113_Initial")]
+    [Migration("20261126125328_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -31,6 +31,10 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<int>("AllowedLatenessSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("allowed_lateness_seconds");
 
                     b.Property<int>("CartWindowSeconds")
                         .HasColumnType("integer")

@@ -60,6 +60,7 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     end_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     funnel = table.Column<string>(type: "jsonb", nullable: false),
                     cart_window_seconds = table.Column<int>(type: "integer", nullable: false),
+                    allowed_lateness_seconds = table.Column<int>(type: "integer", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
