@@ -46,36 +46,47 @@ public sealed class MetricDeltas
         }
     }
 
-    /// <summary>Adds the window coverage difference between a customer's old and new contribution.</summary>
-    public void AddCoverage(Guid campaign, CustomerContribution? before, CustomerContribution after)
+    /// <summary>
+    /// Adds the window coverage difference between a customer's old and new contribution. Coverage can only
+    /// change within W after the batch's own events (<paramref name="newEventTimes"/>), so only those points are
+    /// compared: the work per batch is bounded by the batch, not by the customer's whole history.
+    /// </summary>
+    public void AddCoverage(Guid campaign, CustomerContribution? before, CustomerContribution after, IEnumerable<DateTimeOffset> newEventTimes)
     {
+        var starts = newEventTimes.Select(t => MetricWindows.FirstPoint(t.UtcTicks)).Distinct().Order().ToArray();
         foreach (var w in MetricWindows.WindowSeconds)
         {
-            ApplyDifference(campaign, w, before?.VisitCoverage[w] ?? [], after.VisitCoverage[w], visit: true);
-            ApplyDifference(campaign, w, before?.PledgeCoverage[w] ?? [], after.PledgeCoverage[w], visit: false);
+            var length = TimeSpan.FromSeconds(w).Ticks;
+            var ranges = new List<(long Start, long End)>();
+            foreach (var start in starts)
+            {
+                if (ranges.Count > 0 && start <= ranges[^1].End)
+                {
+                    ranges[^1] = (ranges[^1].Start, Math.Max(ranges[^1].End, start + length));
+                }
+                else
+                {
+                    ranges.Add((start, start + length));
+                }
+            }
+            ApplyDifference(campaign, w, ranges, before?.VisitCoverage[w] ?? [], after.VisitCoverage[w], visit: true);
+            ApplyDifference(campaign, w, ranges, before?.PledgeCoverage[w] ?? [], after.PledgeCoverage[w], visit: false);
         }
     }
 
-    private void ApplyDifference(Guid campaign, int window, List<(long Start, long End)> before, List<(long Start, long End)> after, bool visit)
+    private void ApplyDifference(Guid campaign, int window, List<(long Start, long End)> ranges,
+        List<(long Start, long End)> before, List<(long Start, long End)> after, bool visit)
     {
-        // Walk the grid points covered by exactly one side: +1 where only 'after' covers, −1 where only 'before' does.
-        foreach (var (start, end) in after)
+        // +1 where only 'after' covers a point, −1 where only 'before' does (cannot happen while the log only grows).
+        foreach (var (start, end) in ranges)
         {
             for (var p = start; p < end; p += MetricWindows.StepTicks)
             {
-                if (!Covers(before, p))
+                var was = Covers(before, p);
+                var now = Covers(after, p);
+                if (was != now)
                 {
-                    BumpWindow(campaign, window, p, visit, +1);
-                }
-            }
-        }
-        foreach (var (start, end) in before)
-        {
-            for (var p = start; p < end; p += MetricWindows.StepTicks)
-            {
-                if (!Covers(after, p))
-                {
-                    BumpWindow(campaign, window, p, visit, -1);
+                    BumpWindow(campaign, window, p, visit, now ? +1 : -1);
                 }
             }
         }

@@ -123,7 +123,7 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
                 deltas.Add(campaign, before, -1);
             }
             deltas.Add(campaign, after, +1);
-            deltas.AddCoverage(campaign, before, after);
+            deltas.AddCoverage(campaign, before, after, history.Where(h => h.Offset > oldCheckpoint).Select(h => h.OccurredAt));
         }
         return deltas;
     }

@@ -190,14 +190,14 @@ public class CustomerContributionTests
                 incremental.Add(campaign, before, -1);
             }
             incremental.Add(campaign, after, +1);
-            incremental.AddCoverage(campaign, before, after);
+            incremental.AddCoverage(campaign, before, after, history.Where(h => h.Offset > checkpoint && h.Offset <= next).Select(h => h.OccurredAt));
             before = after;
             checkpoint = next;
         }
         var whole = new MetricDeltas();
         var all = CustomerContribution.Compute(history, Settings);
         whole.Add(campaign, all, +1);
-        whole.AddCoverage(campaign, null, all);
+        whole.AddCoverage(campaign, null, all, history.Select(h => h.OccurredAt));
 
         // Assert
         static Dictionary<TKey, TValue> NonZero<TKey, TValue>(Dictionary<TKey, TValue> map) where TKey : notnull =>
