@@ -103,7 +103,8 @@ internal static class MetricWriter
         }
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, string sql,
+    /// <summary>Runs an upsert whose <c>@p</c> is the log partition, with array parameters for <c>unnest</c>.</summary>
+    public static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, string sql,
         CancellationToken ct, params (string Name, object Value)[] parameters)
     {
         await using var cmd = new NpgsqlCommand(sql, connection, tx);

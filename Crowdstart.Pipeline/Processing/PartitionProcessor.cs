@@ -153,7 +153,7 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
     {
         var keys = minutes.Keys.Union(metrics.UniqueCustomers.Keys).ToArray();
         MinuteDelta D(( Guid, DateTimeOffset) k) => minutes.TryGetValue(k, out var d) ? d : Empty;
-        await using var cmd = new NpgsqlCommand(
+        await MetricWriter.ExecuteAsync(connection, tx, partition,
             """
             INSERT INTO campaign_minute_rollups AS r (campaign_id, minute, partition, page_views, reward_views, carts_created,
                 checkouts_started, checkouts_failed, pledges_completed, pledges_refunded, unique_customers, pledged_amount, refunded_amount)
@@ -171,21 +171,19 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
                 unique_customers = r.unique_customers + excluded.unique_customers,
                 pledged_amount = r.pledged_amount + excluded.pledged_amount,
                 refunded_amount = r.refunded_amount + excluded.refunded_amount
-            """, connection, tx);
-        cmd.Parameters.AddWithValue("p", partition);
-        cmd.Parameters.AddWithValue("c", keys.Select(k => k.Campaign).ToArray());
-        cmd.Parameters.AddWithValue("m", keys.Select(k => k.Minute).ToArray());
-        cmd.Parameters.AddWithValue("pv", keys.Select(k => D(k).PageViews).ToArray());
-        cmd.Parameters.AddWithValue("rv", keys.Select(k => D(k).RewardViews).ToArray());
-        cmd.Parameters.AddWithValue("cc", keys.Select(k => D(k).CartsCreated).ToArray());
-        cmd.Parameters.AddWithValue("cs", keys.Select(k => D(k).CheckoutsStarted).ToArray());
-        cmd.Parameters.AddWithValue("cf", keys.Select(k => D(k).CheckoutsFailed).ToArray());
-        cmd.Parameters.AddWithValue("pc", keys.Select(k => D(k).PledgesCompleted).ToArray());
-        cmd.Parameters.AddWithValue("pr", keys.Select(k => D(k).PledgesRefunded).ToArray());
-        cmd.Parameters.AddWithValue("uq", keys.Select(k => metrics.UniqueCustomers.GetValueOrDefault(k)).ToArray());
-        cmd.Parameters.AddWithValue("pa", keys.Select(k => D(k).PledgedAmount).ToArray());
-        cmd.Parameters.AddWithValue("ra", keys.Select(k => D(k).RefundedAmount).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
+            """, ct,
+            ("c", keys.Select(k => k.Campaign).ToArray()),
+            ("m", keys.Select(k => k.Minute).ToArray()),
+            ("pv", keys.Select(k => D(k).PageViews).ToArray()),
+            ("rv", keys.Select(k => D(k).RewardViews).ToArray()),
+            ("cc", keys.Select(k => D(k).CartsCreated).ToArray()),
+            ("cs", keys.Select(k => D(k).CheckoutsStarted).ToArray()),
+            ("cf", keys.Select(k => D(k).CheckoutsFailed).ToArray()),
+            ("pc", keys.Select(k => D(k).PledgesCompleted).ToArray()),
+            ("pr", keys.Select(k => D(k).PledgesRefunded).ToArray()),
+            ("uq", keys.Select(k => metrics.UniqueCustomers.GetValueOrDefault(k)).ToArray()),
+            ("pa", keys.Select(k => D(k).PledgedAmount).ToArray()),
+            ("ra", keys.Select(k => D(k).RefundedAmount).ToArray()));
     }
 
     private static readonly MinuteDelta Empty = new();
@@ -207,7 +205,7 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
             Late: (long)g.Count(isLate),
             Carts: carts.GetValueOrDefault(g.Key),
             Cohorts: cohorts.GetValueOrDefault(g.Key))).OrderBy(t => t.Campaign).ToArray();
-        await using var cmd = new NpgsqlCommand(
+        await MetricWriter.ExecuteAsync(connection, tx, partition,
             """
             INSERT INTO campaign_partition_totals AS t (campaign_id, partition, events, pledges_completed, pledges_refunded, pledged_amount,
                 refunded_amount, late_events, carts, carts_completed, cohort_customers, cohort_returned)
@@ -224,20 +222,18 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
                 pledged_amount = t.pledged_amount + excluded.pledged_amount,
                 refunded_amount = t.refunded_amount + excluded.refunded_amount,
                 late_events = t.late_events + excluded.late_events
-            """, connection, tx);
-        cmd.Parameters.AddWithValue("p", partition);
-        cmd.Parameters.AddWithValue("c", totals.Select(t => t.Campaign).ToArray());
-        cmd.Parameters.AddWithValue("e", totals.Select(t => t.Events).ToArray());
-        cmd.Parameters.AddWithValue("pc", totals.Select(t => t.Pledges).ToArray());
-        cmd.Parameters.AddWithValue("pr", totals.Select(t => t.Refunds).ToArray());
-        cmd.Parameters.AddWithValue("pa", totals.Select(t => t.Pledged).ToArray());
-        cmd.Parameters.AddWithValue("ra", totals.Select(t => t.Refunded).ToArray());
-        cmd.Parameters.AddWithValue("l", totals.Select(t => t.Late).ToArray());
-        cmd.Parameters.AddWithValue("k", totals.Select(t => t.Carts.Carts).ToArray());
-        cmd.Parameters.AddWithValue("kc", totals.Select(t => t.Carts.Completed).ToArray());
-        cmd.Parameters.AddWithValue("h", totals.Select(t => t.Cohorts.Customers).ToArray());
-        cmd.Parameters.AddWithValue("hr", totals.Select(t => t.Cohorts.Returned).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
+            """, ct,
+            ("c", totals.Select(t => t.Campaign).ToArray()),
+            ("e", totals.Select(t => t.Events).ToArray()),
+            ("pc", totals.Select(t => t.Pledges).ToArray()),
+            ("pr", totals.Select(t => t.Refunds).ToArray()),
+            ("pa", totals.Select(t => t.Pledged).ToArray()),
+            ("ra", totals.Select(t => t.Refunded).ToArray()),
+            ("l", totals.Select(t => t.Late).ToArray()),
+            ("k", totals.Select(t => t.Carts.Carts).ToArray()),
+            ("kc", totals.Select(t => t.Carts.Completed).ToArray()),
+            ("h", totals.Select(t => t.Cohorts.Customers).ToArray()),
+            ("hr", totals.Select(t => t.Cohorts.Returned).ToArray()));
     }
 
     private static async Task WriteEventCountsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, IEnumerable<LoggedEvent> liveEvents,
@@ -252,19 +248,17 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         {
             return;
         }
-        await using var cmd = new NpgsqlCommand(
+        await MetricWriter.ExecuteAsync(connection, tx, partition,
             """
             INSERT INTO metric_event_counts AS t (campaign_id, bucket, type, source, partition, events)
             SELECT v.c, v.b, v.t, v.s, @p, v.n FROM unnest(@c, @b, @t, @s, @n) AS v(c, b, t, s, n)
             ON CONFLICT (campaign_id, bucket, type, source, partition) DO UPDATE SET events = t.events + excluded.events
-            """, connection, tx);
-        cmd.Parameters.AddWithValue("p", partition);
-        cmd.Parameters.AddWithValue("c", counts.Select(x => x.Key.CampaignId).ToArray());
-        cmd.Parameters.AddWithValue("b", counts.Select(x => x.Key.Bucket).ToArray());
-        cmd.Parameters.AddWithValue("t", counts.Select(x => x.Key.Type).ToArray());
-        cmd.Parameters.AddWithValue("s", counts.Select(x => x.Key.Source).ToArray());
-        cmd.Parameters.AddWithValue("n", counts.Select(x => x.Count).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
+            """, ct,
+            ("c", counts.Select(x => x.Key.CampaignId).ToArray()),
+            ("b", counts.Select(x => x.Key.Bucket).ToArray()),
+            ("t", counts.Select(x => x.Key.Type).ToArray()),
+            ("s", counts.Select(x => x.Key.Source).ToArray()),
+            ("n", counts.Select(x => x.Count).ToArray()));
     }
 
     private static async Task<long> ReadCheckpointAsync(NpgsqlConnection connection, int partition, CancellationToken ct)
