@@ -29,16 +29,24 @@ public sealed class PipelineWorker(
     private async Task ConsumeAsync(int partition, CancellationToken ct)
     {
         var poll = TimeSpan.FromMilliseconds(Math.Max(50, options.Value.PollIntervalMilliseconds));
+        var minInterval = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.MinBatchIntervalMilliseconds));
         var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             try
             {
+                var started = DateTime.UtcNow;
                 var batch = await processor.ProcessNextBatchAsync(partition, ct);
                 failures = 0;
                 if (batch.EventCount > 0)
                 {
                     changes.Publish(batch.Campaigns);
+                    // A full batch means a backlog: go on at once. A partial one means we are caught up.
+                    var rest = minInterval - (DateTime.UtcNow - started);
+                    if (batch.EventCount < options.Value.BatchSize && rest > TimeSpan.Zero)
+                    {
+                        await Task.Delay(rest, ct);
+                    }
                     continue;
                 }
                 await signal.WaitAsync(partition, poll, ct);

@@ -85,10 +85,17 @@ static class PipelineBench
             var live = new PartitionProcessor(dataSource, 2000);
             while (!stop.IsCancellationRequested)
             {
+                var started = clock.Elapsed;
                 var batch = await live.ProcessNextBatchAsync(p, default);
                 if (batch.EventCount > 0)
                 {
                     visible.Add((p, batch.Checkpoint, clock.ElapsedTicks));
+                    // Same pacing as PipelineWorker (Processing:MinBatchIntervalMilliseconds = 200) when caught up.
+                    var rest = TimeSpan.FromMilliseconds(200) - (clock.Elapsed - started);
+                    if (batch.EventCount < 2000 && rest > TimeSpan.Zero)
+                    {
+                        await Task.Delay(rest);
+                    }
                     continue;
                 }
                 try
