@@ -1,4 +1,5 @@
 using Crowdstart.Dashboard.Extensions;
+using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,7 @@ builder.AddDashboard();
 
 var app = builder.Build();
 await app.InitializePipelineAsync();
+await app.InitializeDashboardAsync();
 app.UseDashboard();
 app.Run();
 

@@ -1,7 +1,9 @@
+using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Demo;
 using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Metrics;
+using Crowdstart.Pipeline.Privacy;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -29,6 +31,12 @@ public static class PipelineExtensions
             .Validate(o => o.PartitionCount is >= 1 and <= 1024, "Log:PartitionCount must be between 1 and 1024");
         services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.SectionName);
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
+        services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.SectionName)
+            .Validate(o => o.DefaultGrantHours >= 1 && o.MaxGrantHours >= o.DefaultGrantHours,
+                "Privacy:DefaultGrantHours must be at least 1 and at most Privacy:MaxGrantHours");
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName)
+            .Validate(o => o.RawEventDays >= 1 && o.CustomerDataDays >= 1 && o.CustomerDataDays <= o.RawEventDays && o.AggregateDays >= 1,
+                "Retention days must be at least 1, and Retention:CustomerDataDays at most Retention:RawEventDays");
         services.AddSingleton(TimeProvider.System);
 
         // Resolved lazily so hosts and tests can override the connection string until the container is built.
@@ -48,7 +56,8 @@ public static class PipelineExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EventAppender>();
         services.AddHostedService(sp => sp.GetRequiredService<EventAppender>());
-        services.AddSingleton(sp => new EventValidator(sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new EventValidator(sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<PrivacyOptions>>().Value));
         services.AddSingleton<IngestKeyAuthenticator>();
 
         services.AddSingleton(sp => new PartitionProcessor(
@@ -62,6 +71,16 @@ public static class PipelineExtensions
         services.AddSingleton<RollupQueries>();
         services.AddSingleton<IMetricsQuery, MetricsQuery>();
         services.AddHostedService<DemoTrafficGenerator>();
+
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<AccessChangeFeed>();
+        services.AddSingleton<CampaignAccess>();
+        services.AddSingleton<DataAccessGrants>();
+        services.AddSingleton<CustomerData>();
+        services.AddSingleton<Organisations>();
+        services.AddSingleton<IngestKeys>();
+        services.AddSingleton<RetentionEnforcer>();
+        services.AddHostedService<RetentionService>();
         return builder;
     }
 

@@ -1,4 +1,6 @@
+using Crowdstart.Dashboard.Api;
 using Crowdstart.Dashboard.Components;
+using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
@@ -38,6 +40,8 @@ public static class HostingExtensions
 
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
+        builder.AddDashboardSecurity();
+        builder.Services.AddExceptionHandler<AccessDeniedExceptionHandler>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddOpenApi();
@@ -64,13 +68,38 @@ public static class HostingExtensions
             }
             ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         });
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.MapOpenApi();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
         app.MapPipelineApi();
+        app.MapAccountEndpoints();
+        app.MapCampaignApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+}
+
+/// <summary>
+/// A denied access that surfaced as an exception (e.g. a grant that ended between the policy check and the read)
+/// is a 403 for API clients, never a 500.
+/// </summary>
+internal sealed class AccessDeniedExceptionHandler(IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (exception is not Pipeline.Accounts.AccessDeniedException denied)
+        {
+            return false;
+        }
+        http.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = denied.Message },
+        });
+    }
 }

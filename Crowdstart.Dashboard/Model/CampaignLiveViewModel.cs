@@ -1,4 +1,6 @@
 using Crowdstart.Dashboard.Components.Controls;
+using Crowdstart.Dashboard.Security;
+using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Storage;
@@ -7,7 +9,8 @@ using Crowdstart.Pipeline.Storage.Entities;
 namespace Crowdstart.Dashboard.Model;
 
 /// <summary>State of the live campaign page: last-hour minute series, KPIs and chart series.</summary>
-public sealed class CampaignLiveViewModel(CampaignStore campaigns, RollupQueries rollups, IMetricsQuery metrics, TimeProvider time)
+public sealed class CampaignLiveViewModel(CampaignStore campaigns, CampaignAccess access, CurrentUser user, RollupQueries rollups,
+    IMetricsQuery metrics, TimeProvider time)
 {
     /// <summary>Width of the live chart.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(60);
@@ -36,7 +39,10 @@ public sealed class CampaignLiveViewModel(CampaignStore campaigns, RollupQueries
         Totals = null;
         Metrics = null;
         ChartSeries = [];
-        Campaign = await campaigns.FindCampaignAsync(campaignId, ct);
+        // The route is already guarded by policy; checking here too keeps the model safe wherever it is used.
+        Campaign = await access.CanReadAsync(await user.RequireAsync(), campaignId, ct)
+            ? await campaigns.FindCampaignAsync(campaignId, ct)
+            : null;
         if (Campaign is not null)
         {
             await RefreshAsync(ct);

@@ -1,3 +1,5 @@
+using Crowdstart.Dashboard.Security;
+using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
 
@@ -9,8 +11,8 @@ public sealed record CampaignCard(Campaign Campaign, CampaignTotals Totals)
     public double GoalProgress => Campaign.GoalAmount > 0 ? (double)(Totals.NetPledged / Campaign.GoalAmount) : 0;
 }
 
-/// <summary>State of the campaigns overview.</summary>
-public sealed class CampaignsOverviewViewModel(CampaignStore campaigns, RollupQueries rollups)
+/// <summary>State of the campaigns overview: the signed-in user's campaigns only.</summary>
+public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUser user, RollupQueries rollups)
 {
     public bool Loaded { get; private set; }
     public IReadOnlyList<CampaignCard> Cards { get; private set; } = [];
@@ -18,7 +20,7 @@ public sealed class CampaignsOverviewViewModel(CampaignStore campaigns, RollupQu
 
     public async Task RefreshAsync(CancellationToken ct = default)
     {
-        var list = await campaigns.ListCampaignsAsync(ct);
+        var list = await access.ReadableCampaignsAsync(await user.RequireAsync(), ct);
         var totals = await rollups.GetTotalsAsync(ct);
         Cards = list.Select(c => new CampaignCard(c, totals.GetValueOrDefault(c.Id) ?? new CampaignTotals(c.Id, 0, 0, 0, 0))).ToArray();
         Loaded = true;

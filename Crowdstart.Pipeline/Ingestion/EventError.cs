@@ -10,4 +10,7 @@ public sealed record EventError(int Index, string Field, string Reason);
 /// <param name="Accepted">Events durably in the log after this request (new ones and duplicates of logged ones).</param>
 /// <param name="Duplicates">Accepted events whose <c>eventId</c> was already logged; they are counted once.</param>
 /// <param name="Rejected">One entry per problem found in a rejected event.</param>
-public sealed record IngestResponse(int Accepted, int Duplicates, IReadOnlyList<EventError> Rejected);
+/// <param name="Redacted">
+/// In redact mode (<c>Privacy:PiiMode</c>), one entry per property removed or blanked in an accepted event.
+/// </param>
+public sealed record IngestResponse(int Accepted, int Duplicates, IReadOnlyList<EventError> Rejected, IReadOnlyList<EventError>? Redacted = null);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Privacy;
 
 namespace Crowdstart.Pipeline.Ingestion;
 
@@ -12,10 +13,13 @@ public sealed record IngestTarget(Guid CampaignId, string Currency);
 
 /// <summary>
 /// Validates one event on its own and reports every problem it finds with the field and the reason.
-/// Unknown top-level fields are refused: custom data belongs in <c>properties</c>, where it is checked for PII.
+/// Unknown top-level fields are refused: custom data belongs in <c>properties</c>, whose keys are allowlisted per
+/// event type and whose values are scanned for personal data (<see cref="PiiScanner"/>).
 /// </summary>
-public sealed partial class EventValidator(IngestionOptions options, TimeProvider time)
+public sealed partial class EventValidator(IngestionOptions options, TimeProvider time, PrivacyOptions? privacy = null)
 {
+    private readonly PrivacyOptions _privacy = privacy ?? new PrivacyOptions();
+
     public const int MaxIdLength = 128;
     public const int MaxPropertyStringLength = 200;
     public const decimal MaxAmount = 1_000_000m;
@@ -28,24 +32,37 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
     /// <summary>Largest magnitude accepted for a numeric property (PostgreSQL's jsonb refuses huge exponents).</summary>
     public const double MaxPropertyNumber = 1e15;
 
-    /// <summary>Validates <paramref name="element"/>; returns the event, or null after adding its errors.</summary>
-    public EventRecord? Validate(JsonElement element, int index, IngestTarget target, List<EventError> errors)
+    /// <summary>
+    /// Validates <paramref name="element"/>; returns the event, or null after adding its errors. In
+    /// <see cref="PiiMode.Redact"/> mode, properties it removed or blanked are listed in <paramref name="redactions"/>.
+    /// </summary>
+    public EventRecord? Validate(JsonElement element, int index, IngestTarget target, List<EventError> errors,
+        List<EventError>? redactions = null)
     {
         var before = errors.Count;
+        var redactedBefore = redactions?.Count ?? 0;
         try
         {
-            return ValidateFields(element, index, target, errors);
+            var record = ValidateFields(element, index, target, errors, redactions);
+            if (record is null && redactions is not null)
+            {
+                // A refused event stores nothing, so nothing of it was redacted.
+                redactions.RemoveRange(redactedBefore, redactions.Count - redactedBefore);
+            }
+            return record;
         }
         catch (InvalidOperationException)
         {
             // System.Text.Json throws when a string or name holds a lone UTF-16 surrogate escape ("\ud800").
             errors.RemoveRange(before, errors.Count - before);
+            redactions?.RemoveRange(redactedBefore, redactions.Count - redactedBefore);
             errors.Add(new(index, "$", "contains an invalid Unicode escape (a lone surrogate)"));
             return null;
         }
     }
 
-    private EventRecord? ValidateFields(JsonElement element, int index, IngestTarget target, List<EventError> errors)
+    private EventRecord? ValidateFields(JsonElement element, int index, IngestTarget target, List<EventError> errors,
+        List<EventError>? redactions)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -83,7 +100,7 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
         var occurredAt = OccurredAt(element, Fail);
         var source = Source(element, Fail);
         var (amount, currency) = Money(element, type, target, Fail);
-        var properties = Properties(element, Fail);
+        var properties = Properties(element, type, Fail, (field, reason) => redactions?.Add(new(index, field, reason)));
 
         if (errors.Count != before)
         {
@@ -142,9 +159,9 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
             fail(name, $"must be at most {MaxIdLength} characters");
             return null;
         }
-        if (text.Contains('@'))
+        if (PiiScanner.FindInId(text) is { } pii)
         {
-            fail(name, "looks like an email address; send an opaque pseudonymous id instead (no PII)");
+            fail(name, $"looks like {pii}; send an opaque pseudonymous id instead (no PII)");
             return null;
         }
         if (!OpaqueId().IsMatch(text))
@@ -255,7 +272,7 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
         return (amount, currency);
     }
 
-    private string? Properties(JsonElement e, Action<string, string> fail)
+    private string? Properties(JsonElement e, string? type, Action<string, string> fail, Action<string, string> redacted)
     {
         if (!e.TryGetProperty("properties", out var props) || props.ValueKind == JsonValueKind.Null)
         {
@@ -269,6 +286,9 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
 
         var count = 0;
         var ok = true;
+        var redact = _privacy.PiiMode == PiiMode.Redact;
+        // Keys to drop (null) or values to blank ("[redacted]"), only filled in redact mode.
+        Dictionary<string, string?>? changes = null;
         foreach (var p in props.EnumerateObject())
         {
             count++;
@@ -279,6 +299,22 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
                 ok = false;
                 continue;
             }
+            if (type is not null && !_privacy.IsAllowed(type, p.Name))
+            {
+                var reason = $"is not an allowed property for {type} (allowed: {string.Join(", ", _privacy.AllowedFor(type))})";
+                if (redact)
+                {
+                    (changes ??= [])[p.Name] = null;
+                    redacted(field, reason + "; removed");
+                }
+                else
+                {
+                    fail(field, reason);
+                    ok = false;
+                }
+                continue;
+            }
+            string? pii = null;
             switch (p.Value.ValueKind)
             {
                 case JsonValueKind.String:
@@ -293,10 +329,9 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
                         fail(field, "must not contain NUL characters");
                         ok = false;
                     }
-                    else if (EmailLike().IsMatch(s))
+                    else
                     {
-                        fail(field, "looks like an email address; PII is not accepted");
-                        ok = false;
+                        pii = PiiScanner.FindInText(s);
                     }
                     break;
                 case JsonValueKind.Number:
@@ -304,6 +339,10 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
                     {
                         fail(field, "must be a number between -1e15 and 1e15");
                         ok = false;
+                    }
+                    else
+                    {
+                        pii = PiiScanner.FindInNumber(number, p.Value.GetRawText());
                     }
                     break;
                 case JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
@@ -313,13 +352,55 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
                     ok = false;
                     break;
             }
+            if (pii is not null)
+            {
+                if (redact)
+                {
+                    (changes ??= [])[p.Name] = PrivacyOptions.RedactedValue;
+                    redacted(field, $"looked like {pii}; value redacted");
+                }
+                else
+                {
+                    fail(field, $"looks like {pii}; PII is not accepted");
+                    ok = false;
+                }
+            }
         }
         if (count > options.MaxPropertyCount)
         {
             fail("properties", $"must have at most {options.MaxPropertyCount} keys");
             ok = false;
         }
-        return ok && count > 0 ? props.GetRawText() : null;
+        if (!ok || count == 0)
+        {
+            return null;
+        }
+        return changes is null ? props.GetRawText() : Rewrite(props, changes);
+    }
+
+    private static string? Rewrite(JsonElement props, Dictionary<string, string?> changes)
+    {
+        using var buffer = new MemoryStream();
+        var kept = 0;
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var p in props.EnumerateObject())
+            {
+                if (!changes.TryGetValue(p.Name, out var replacement))
+                {
+                    p.WriteTo(writer);
+                    kept++;
+                }
+                else if (replacement is not null)
+                {
+                    writer.WriteString(p.Name, replacement);
+                    kept++;
+                }
+            }
+            writer.WriteEndObject();
+        }
+        return kept == 0 ? null : System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9._:\-]+$")]
@@ -336,7 +417,4 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
 
     [GeneratedRegex(@"^[a-z][a-z0-9_]{0,39}$")]
     private static partial Regex PropertyName();
-
-    [GeneratedRegex(@"[^\s@]+@[^\s@]+\.[^\s@]+")]
-    private static partial Regex EmailLike();
 }

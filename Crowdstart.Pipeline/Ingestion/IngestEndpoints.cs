@@ -49,6 +49,8 @@ public static class IngestEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            // Authenticated by the campaign's ingest key in the handler, not by a user: no user policy applies.
+            .AllowAnonymous()
             .DisableAntiforgery();
         return group;
     }
@@ -107,6 +109,7 @@ public static class IngestEndpoints
         using var _ = parsed;
 
         var errors = new List<EventError>();
+        var redactions = new List<EventError>();
         var valid = new List<EventRecord>(parsed!.Events.Count);
         foreach (var (index, element, parseError) in parsed.Events)
         {
@@ -115,7 +118,7 @@ public static class IngestEndpoints
                 errors.Add(new EventError(index, "$", parseError));
                 continue;
             }
-            if (validator.Validate(element, index, target, errors) is { } record)
+            if (validator.Validate(element, index, target, errors, redactions) is { } record)
             {
                 valid.Add(record);
             }
@@ -146,7 +149,7 @@ public static class IngestEndpoints
             return Problem(StatusCodes.Status422UnprocessableEntity, "Events refused", ex.Message);
         }
         var duplicates = valid.Count - result.InsertedCount;
-        return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, duplicates, errors));
+        return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, duplicates, errors, redactions));
     }
 
     private static ProblemHttpResult TooLarge(IngestionOptions limits) =>

@@ -14,7 +14,8 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
     /// <summary>SHA-256 of a key. Keys carry 256 random bits, so a fast hash is enough to make a leaked table useless.</summary>
     public static byte[] HashKey(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
-    public async Task<Campaign> CreateCampaignAsync(string slug, string name, string currency, decimal goal, DateTimeOffset launchAt,
+    /// <summary>Creates a campaign owned by <paramref name="organisationId"/>.</summary>
+    public async Task<Campaign> CreateCampaignAsync(Guid organisationId, string slug, string name, string currency, decimal goal, DateTimeOffset launchAt,
         Guid? id = null, CancellationToken ct = default, Metrics.FunnelDefinition? funnel = null, int cartWindowSeconds = 3600,
         DateTimeOffset? endAt = null, int allowedLatenessSeconds = 600)
     {
@@ -25,6 +26,7 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
         var campaign = new Campaign
         {
             Id = id ?? Guid.NewGuid(),
+            OrganisationId = organisationId,
             Slug = slug,
             Name = name,
             Currency = currency.ToUpperInvariant(),
@@ -41,13 +43,42 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
         return campaign;
     }
 
+    /// <summary>The id of the organisation with <paramref name="slug"/>, created when missing (tools and benchmarks).</summary>
+    public async Task<Guid> EnsureOrganisationAsync(string slug, string name, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (await db.Organisations.Where(o => o.Slug == slug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct) is { } id)
+        {
+            return id;
+        }
+        var org = new Organisation { Id = Guid.NewGuid(), Slug = slug, Name = name, CreatedAt = time.GetUtcNow() };
+        db.Organisations.Add(org);
+        await db.SaveChangesAsync(ct);
+        return org.Id;
+    }
+
     /// <summary>Creates a key and returns its only plaintext copy.</summary>
     public async Task<string> CreateIngestKeyAsync(Guid campaignId, string name, CancellationToken ct = default)
     {
-        var key = KeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var key = NewKey();
         await AddKeyAsync(campaignId, name, key, ct);
         return key;
     }
+
+    /// <summary>A fresh random key (256 bits) with the recognisable prefix.</summary>
+    public static string NewKey() => KeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A key row for <paramref name="key"/>, to add to a context.</summary>
+    public IngestKey NewKeyRow(Guid campaignId, string name, string key, Guid? createdBy = null) => new()
+    {
+        Id = Guid.NewGuid(),
+        CampaignId = campaignId,
+        Name = name,
+        KeyHash = HashKey(key),
+        Prefix = key[..Math.Min(12, key.Length)],
+        CreatedAt = time.GetUtcNow(),
+        CreatedByUserId = createdBy,
+    };
 
     /// <summary>
     /// Makes a caller-chosen key exist and be active (demo mode uses well-known keys so README's curl example works).
@@ -82,16 +113,7 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
 
     private async Task AddKeyAsync(CrowdstartDbContext db, Guid campaignId, string name, string key, CancellationToken ct)
     {
-        var hash = HashKey(key);
-        db.IngestKeys.Add(new IngestKey
-        {
-            Id = Guid.NewGuid(),
-            CampaignId = campaignId,
-            Name = name,
-            KeyHash = hash,
-            Prefix = key[..Math.Min(12, key.Length)],
-            CreatedAt = time.GetUtcNow(),
-        });
+        db.IngestKeys.Add(NewKeyRow(campaignId, name, key));
         await db.SaveChangesAsync(ct);
     }
 

@@ -1,12 +1,23 @@
 using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace Crowdstart.Pipeline.Storage;
 
-/// <summary>The relational model: campaigns, ingest keys, the event log, checkpoints and rollups.</summary>
-public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> options) : DbContext(options)
+/// <summary>
+/// The relational model: accounts (ASP.NET Core Identity), organisations, campaigns, ingest keys, the event log,
+/// checkpoints, rollups, data-access grants and the audit log.
+/// </summary>
+public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> options)
+    : IdentityDbContext<CrowdstartUser, IdentityRole<Guid>, Guid>(options)
 {
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<OrganisationMember> OrganisationMembers => Set<OrganisationMember>();
+    public DbSet<DataAccessGrant> DataAccessGrants => Set<DataAccessGrant>();
+    public DbSet<DataAccessRequest> DataAccessRequests => Set<DataAccessRequest>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<IngestKey> IngestKeys => Set<IngestKey>();
     public DbSet<LogPartition> LogPartitions => Set<LogPartition>();
@@ -22,8 +33,20 @@ public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> op
     public DbSet<CartMinute> CartMinutes => Set<CartMinute>();
     public DbSet<CartCompletion> CartCompletions => Set<CartCompletion>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // Identity's tables, named like the rest of the schema.
+        modelBuilder.Entity<CrowdstartUser>().ToTable("users");
+        modelBuilder.Entity<CrowdstartUser>().Property(u => u.DisplayName).HasMaxLength(200);
+        modelBuilder.Entity<IdentityRole<Guid>>().ToTable("roles");
+        modelBuilder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
+        modelBuilder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        modelBuilder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        modelBuilder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        modelBuilder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrowdstartDbContext).Assembly);
+    }
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the app.</summary>

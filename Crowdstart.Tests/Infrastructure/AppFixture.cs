@@ -43,14 +43,75 @@ public sealed class AppFixture : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    /// <summary>Creates a campaign with an ingest key.</summary>
-    public async Task<(Guid CampaignId, string Key)> CreateCampaignAsync(string currency = "EUR", string? name = null)
+    /// <summary>Creates a campaign with an ingest key (in the test database's organisation unless one is given).</summary>
+    public async Task<(Guid CampaignId, string Key)> CreateCampaignAsync(string currency = "EUR", string? name = null, Guid? organisationId = null)
     {
         var slug = "t-" + Guid.NewGuid().ToString("N")[..10];
-        var campaign = await Database.Campaigns.CreateCampaignAsync(slug, name ?? $"Test campaign {slug}", currency, 10_000m,
+        var campaign = await Database.Campaigns.CreateCampaignAsync(organisationId ?? Database.OrganisationId, slug, name ?? $"Test campaign {slug}", currency, 10_000m,
             DateTimeOffset.UtcNow.AddMinutes(-30));
         return (campaign.Id, await Database.Campaigns.CreateIngestKeyAsync(campaign.Id, "test"));
     }
+
+    /// <summary>Creates an account through the app's own account service; returns its id, e-mail and password.</summary>
+    public async Task<TestUser> CreateUserAsync(string role, Guid? organisationId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<Crowdstart.Dashboard.Security.AccountAdmin>();
+        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..12]}@test.example";
+        var password = "test-password-" + Guid.NewGuid().ToString("N")[..8];
+        var (user, errors) = await accounts.CreateAsync(Crowdstart.Pipeline.Accounts.Actor.System, email, role + " under test", password, role, organisationId);
+        Assert.True(user is not null, string.Join("; ", errors));
+        return new TestUser(user.Id, email, password);
+    }
+
+    /// <summary>Signs in through the real sign-in form (antiforgery token included); the client keeps the cookie.</summary>
+    public async Task<HttpClient> SignInAsync(TestUser user)
+    {
+        var client = NewCookieClient();
+        var response = await PostLoginAsync(client, user.Email, user.Password);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        Assert.DoesNotContain("error=", response.Headers.Location?.ToString() ?? "");
+        return client;
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects (tests look at them).</summary>
+    public HttpClient NewCookieClient() => new(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false })
+    {
+        BaseAddress = BaseAddress,
+    };
+
+    /// <summary>Posts the sign-in form the way a browser does: GET the page for the antiforgery token, then POST.</summary>
+    public async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
+    {
+        var page = await client.GetStringAsync("account/login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(token), "the sign-in page carries an antiforgery token");
+        return await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["Email"] = email, ["Password"] = password, ["ReturnUrl"] = "/",
+        }));
+    }
+
+    /// <summary>Signs a browser page in through the sign-in form.</summary>
+    public static async Task SignInAsync(Microsoft.Playwright.IPage page, TestUser user)
+    {
+        await page.GotoAsync("account/login");
+        await page.Locator("input[name=Email]").FillAsync(user.Email);
+        await page.Locator("input[name=Password]").FillAsync(user.Password);
+        await page.Locator("[data-testid=login-form] button[type=submit]").ClickAsync();
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        }
+        catch (TimeoutException)
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "sign-in-failed.png") });
+            throw new TimeoutException($"sign-in as {user.Email} did not leave the sign-in page: {page.Url}");
+        }
+    }
+
+    /// <summary>Creates an organisation.</summary>
+    public Task<Guid> CreateOrganisationAsync(string name = "Test organisation") => Database.CreateOrganisationAsync(name);
 
     /// <summary>POSTs a JSON body to the ingest API with the given key.</summary>
     public Task<HttpResponseMessage> PostEventsAsync(string? key, object body, string contentType = "application/json") =>
@@ -101,6 +162,9 @@ public sealed class AppFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>An account created for a test, with its password.</summary>
+public sealed record TestUser(Guid Id, string Email, string Password);
 
 [CollectionDefinition(Name)]
 public sealed class AppCollection : ICollectionFixture<AppFixture>, ICollectionFixture<BrowserFixture>

@@ -18,6 +18,9 @@ public class TestDatabase : IAsyncLifetime
     public IDbContextFactory<CrowdstartDbContext> Contexts { get; private set; } = null!;
     public CampaignStore Campaigns { get; private set; } = null!;
 
+    /// <summary>An organisation created with the database, for campaigns whose owner does not matter to a test.</summary>
+    public Guid OrganisationId { get; } = Guid.NewGuid();
+
     public async Task InitializeAsync()
     {
         await StorageInitializer.EnsureDatabaseAsync(ConnectionString);
@@ -30,6 +33,14 @@ public class TestDatabase : IAsyncLifetime
         await StorageInitializer.EnsurePartitionsAsync(DataSource, PartitionCount);
         await TimeSeriesPartitions.EnsureAsync(DataSource, DateTimeOffset.UtcNow);
         Campaigns = new CampaignStore(Contexts, TimeProvider.System);
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            db.Organisations.Add(new Crowdstart.Pipeline.Storage.Entities.Organisation
+            {
+                Id = OrganisationId, Slug = "test-org-" + Name, Name = "Test organisation", CreatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
     }
 
     public async Task DisposeAsync()
@@ -39,6 +50,37 @@ public class TestDatabase : IAsyncLifetime
         await admin.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
         await drop.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Adds a user (no password; tests act for it through <see cref="Crowdstart.Pipeline.Accounts.Actor"/>), optionally in an organisation.</summary>
+    public async Task<Guid> CreateUserAsync(string email, Guid? organisationId = null)
+    {
+        await using var db = await Contexts.CreateDbContextAsync();
+        var user = new Crowdstart.Pipeline.Storage.Entities.CrowdstartUser
+        {
+            Id = Guid.NewGuid(), UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email,
+            NormalizedEmail = email.ToUpperInvariant(), DisplayName = email, SecurityStamp = Guid.NewGuid().ToString(), CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Users.Add(user);
+        if (organisationId is { } org)
+        {
+            db.OrganisationMembers.Add(new Crowdstart.Pipeline.Storage.Entities.OrganisationMember { OrganisationId = org, UserId = user.Id, AddedAt = DateTimeOffset.UtcNow });
+        }
+        await db.SaveChangesAsync();
+        return user.Id;
+    }
+
+    /// <summary>Adds an organisation.</summary>
+    public async Task<Guid> CreateOrganisationAsync(string name)
+    {
+        await using var db = await Contexts.CreateDbContextAsync();
+        var org = new Crowdstart.Pipeline.Storage.Entities.Organisation
+        {
+            Id = Guid.NewGuid(), Slug = "org-" + Guid.NewGuid().ToString("N")[..10], Name = name, CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Organisations.Add(org);
+        await db.SaveChangesAsync();
+        return org.Id;
     }
 
     /// <summary>Runs a scalar query.</summary>

@@ -242,7 +242,7 @@ public class IngestApiTests(AppFixture app)
         var demo = Crowdstart.Pipeline.Demo.DemoCampaigns.All[0];
         if (await store.FindCampaignAsync(demo.Id) is null)
         {
-            await store.CreateCampaignAsync(demo.Slug, demo.Name, demo.Currency, demo.Goal, DateTimeOffset.UtcNow, demo.Id);
+            await store.CreateCampaignAsync(app.Database.OrganisationId, demo.Slug, demo.Name, demo.Currency, demo.Goal, DateTimeOffset.UtcNow, demo.Id);
         }
         await store.EnsureKeyAsync(demo.Id, "demo traffic", demo.IngestKey);
         auth.Invalidate();

@@ -76,8 +76,8 @@ public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
         var random = new Random(7_2026);
         // Day partitions for the simulated days, so rows are routed as in production.
         await Crowdstart.Pipeline.Storage.TimeSeriesPartitions.EnsureAsync(db.DataSource, Start, daysBack: 1, daysAhead: 3);
-        var a = await db.Campaigns.CreateCampaignAsync("oracle-a", "Oracle A", "EUR", 10_000m, Start);
-        var b = await db.Campaigns.CreateCampaignAsync("oracle-b", "Oracle B", "EUR", 10_000m, Start, funnel: ShortFunnel, cartWindowSeconds: 1800,
+        var a = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "oracle-a", "Oracle A", "EUR", 10_000m, Start);
+        var b = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "oracle-b", "Oracle B", "EUR", 10_000m, Start, funnel: ShortFunnel, cartWindowSeconds: 1800,
             allowedLatenessSeconds: (int)LatenessB.TotalSeconds);
         var plan = PlanJourneys(random, a.Id, 250).Concat(PlanJourneys(random, b.Id, 250)).OrderBy(p => p.ArrivesAt).ToList();
         var time = new FakeTimeProvider(Start);

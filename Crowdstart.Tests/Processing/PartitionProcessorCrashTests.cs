@@ -10,7 +10,7 @@ public sealed class SimulatedCrashException(string point) : Exception($"simulate
 public class PartitionProcessorCrashTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private async Task<Guid> NewCampaignAsync() =>
-        (await db.Campaigns.CreateCampaignAsync("crash-" + Guid.NewGuid().ToString("N")[..8], "Crash test", "EUR", 1000m, DateTimeOffset.UtcNow)).Id;
+        (await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "crash-" + Guid.NewGuid().ToString("N")[..8], "Crash test", "EUR", 1000m, DateTimeOffset.UtcNow)).Id;
 
     [Fact]
     public async Task ProcessNextBatch_EventOfUnknownCampaign_FailsWithoutCommitting()
@@ -26,7 +26,7 @@ public class PartitionProcessorCrashTests(TestDatabase db) : IClassFixture<TestD
         Assert.Contains("does not exist", error.Message);
         Assert.Equal(before, await db.ScalarAsync<long>($"SELECT \"offset\" FROM partition_checkpoints WHERE partition = {partition}"));
         // Leave the log consumable for the other tests of this class.
-        await using var fix = db.DataSource.CreateCommand($"INSERT INTO campaigns (id, slug, name, currency, goal_amount, launch_at, funnel, cart_window_seconds, allowed_lateness_seconds, created_at) VALUES ('{stranger.CampaignId}', 'late-{stranger.CampaignId:N}', 'Late arrival', 'EUR', 0, now(), '{Crowdstart.Pipeline.Metrics.FunnelDefinition.Default.ToJson()}', 3600, 600, now())");
+        await using var fix = db.DataSource.CreateCommand($"INSERT INTO campaigns (id, organisation_id, slug, name, currency, goal_amount, launch_at, funnel, cart_window_seconds, allowed_lateness_seconds, created_at) VALUES ('{stranger.CampaignId}', '{db.OrganisationId}', 'late-{stranger.CampaignId:N}', 'Late arrival', 'EUR', 0, now(), '{Crowdstart.Pipeline.Metrics.FunnelDefinition.Default.ToJson()}', 3600, 600, now())");
         await fix.ExecuteNonQueryAsync();
     }
 

@@ -30,8 +30,8 @@ static class PipelineBench
         await TimeSeriesPartitions.EnsureAsync(dataSource, DateTimeOffset.UtcNow);
         var store = new CampaignStore(new Factory(options), TimeProvider.System);
         var now = DateTimeOffset.UtcNow;
-        var big = await store.CreateCampaignAsync("bench-big-" + Guid.NewGuid().ToString("N")[..6], "Backlog campaign", "EUR", 1_000_000m, now.AddHours(-3));
-        var small = await store.CreateCampaignAsync("bench-small-" + Guid.NewGuid().ToString("N")[..6], "Small campaign", "EUR", 10_000m, now.AddHours(-3));
+        var big = await store.CreateCampaignAsync(await store.EnsureOrganisationAsync("bench", "Benchmarks"), "bench-big-" + Guid.NewGuid().ToString("N")[..6], "Backlog campaign", "EUR", 1_000_000m, now.AddHours(-3));
+        var small = await store.CreateCampaignAsync(await store.EnsureOrganisationAsync("bench", "Benchmarks"), "bench-small-" + Guid.NewGuid().ToString("N")[..6], "Small campaign", "EUR", 10_000m, now.AddHours(-3));
         var writer = new EventLogWriter(dataSource, partitions, TimeProvider.System);
 
         // 1. Catch-up.

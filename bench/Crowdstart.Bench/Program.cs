@@ -46,7 +46,7 @@ static async Task Setup(string connectionString)
 {
     var options = new DbContextOptionsBuilder<CrowdstartDbContext>().UseNpgsql(connectionString).Options;
     var store = new CampaignStore(new Factory(options), TimeProvider.System);
-    var campaign = await store.CreateCampaignAsync("bench-" + Guid.NewGuid().ToString("N")[..8], "Benchmark campaign", "EUR", 1_000_000m, DateTimeOffset.UtcNow);
+    var campaign = await store.CreateCampaignAsync(await store.EnsureOrganisationAsync("bench", "Benchmarks"), "bench-" + Guid.NewGuid().ToString("N")[..8], "Benchmark campaign", "EUR", 1_000_000m, DateTimeOffset.UtcNow);
     Console.WriteLine($"{campaign.Id} {await store.CreateIngestKeyAsync(campaign.Id, "bench")}");
 }
 

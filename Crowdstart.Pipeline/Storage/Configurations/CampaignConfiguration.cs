@@ -11,6 +11,9 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         b.ToTable("campaigns");
         b.HasKey(x => x.Id);
         b.Property(x => x.Id).HasColumnName("id");
+        b.Property(x => x.OrganisationId).HasColumnName("organisation_id");
+        b.HasIndex(x => x.OrganisationId);
+        b.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.Property(x => x.Slug).HasColumnName("slug").HasMaxLength(80);
         b.HasIndex(x => x.Slug).IsUnique();
         b.Property(x => x.Name).HasColumnName("name").HasMaxLength(200);

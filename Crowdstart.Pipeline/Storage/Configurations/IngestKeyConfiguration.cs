@@ -18,6 +18,8 @@ internal sealed class IngestKeyConfiguration : IEntityTypeConfiguration<IngestKe
         b.Property(x => x.Prefix).HasColumnName("prefix").HasMaxLength(20);
         b.Property(x => x.CreatedAt).HasColumnName("created_at");
         b.Property(x => x.RevokedAt).HasColumnName("revoked_at");
+        b.Property(x => x.CreatedByUserId).HasColumnName("created_by_user_id");
+        b.Property(x => x.RevokedByUserId).HasColumnName("revoked_by_user_id");
         b.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
     }
 }

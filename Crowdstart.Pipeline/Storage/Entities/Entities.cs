@@ -4,6 +4,8 @@ namespace Crowdstart.Pipeline.Storage.Entities;
 public sealed class Campaign
 {
     public Guid Id { get; set; }
+    /// <summary>The organisation that owns the campaign; its members are the campaign's creators.</summary>
+    public Guid OrganisationId { get; set; }
     public required string Slug { get; set; }
     public required string Name { get; set; }
     /// <summary>ISO 4217 code; pledges must be in this currency.</summary>
@@ -34,6 +36,9 @@ public sealed class IngestKey
     public required string Prefix { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>Who created and who revoked the key (null for keys made by the system, e.g. demo keys).</summary>
+    public Guid? CreatedByUserId { get; set; }
+    public Guid? RevokedByUserId { get; set; }
 }
 
 /// <summary>Next offset to hand out in one log partition. Its row lock orders the partition's commits.</summary>

@@ -26,8 +26,17 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
     private CampaignChangeFeed _feed = null!;
     private BunitJSModuleInterop _chart = null!;
 
-    public Task InitializeAsync()
+    private readonly Guid _creatorId = Guid.NewGuid();
+    private readonly string _creatorEmail = $"bunit-{Guid.NewGuid():N}@test.example";
+
+    public async Task InitializeAsync()
     {
+        await using (var seed = await db.Contexts.CreateDbContextAsync())
+        {
+            seed.Users.Add(new Crowdstart.Pipeline.Storage.Entities.CrowdstartUser { Id = _creatorId, UserName = _creatorEmail, Email = _creatorEmail, DisplayName = "bUnit creator" });
+            seed.OrganisationMembers.Add(new Crowdstart.Pipeline.Storage.Entities.OrganisationMember { OrganisationId = db.OrganisationId, UserId = _creatorId });
+            await seed.SaveChangesAsync();
+        }
         _feed = new CampaignChangeFeed(Options.Create(new ProcessingOptions { NotifyThrottleMilliseconds = 0 }), TimeProvider.System,
             NullLogger<CampaignChangeFeed>.Instance);
         _ctx.Services.AddMudServices();
@@ -38,11 +47,19 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
         _ctx.Services.AddSingleton(_feed);
         _ctx.Services.AddSingleton<DashboardFormatter>();
         _ctx.Services.AddScoped<CampaignLiveViewModel>();
+        // The page acts for a signed-in creator of the test organisation (access is checked against the database).
+        var accounts = new AccountServices(db, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow));
+        _ctx.Services.AddSingleton(accounts.Access);
+        _ctx.Services.AddSingleton(accounts.Grants);
+        _ctx.Services.AddSingleton(accounts.Changes);
+        _ctx.Services.AddScoped<Crowdstart.Dashboard.Security.CurrentUser>();
+        var auth = _ctx.AddAuthorization();
+        auth.SetAuthorized(_creatorEmail);
+        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, _creatorId.ToString()));
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         _chart = _ctx.JSInterop.SetupModule("./Components/Controls/ApexChart.razor.js");
         _chart.Mode = JSRuntimeMode.Loose;
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _ctx.DisposeAsync();
@@ -62,7 +79,7 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
     [Fact]
     public async Task CampaignLive_PipelineCommits_PageRerendersFiguresAndUpdatesChartInPlace()
     {
-        var campaign = await db.Campaigns.CreateCampaignAsync("bunit-" + Guid.NewGuid().ToString("N")[..8], "bUnit Lamp", "EUR", 1000m, DateTimeOffset.UtcNow.AddHours(-1));
+        var campaign = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "bunit-" + Guid.NewGuid().ToString("N")[..8], "bUnit Lamp", "EUR", 1000m, DateTimeOffset.UtcNow.AddHours(-1));
         var now = DateTimeOffset.UtcNow;
         await AppendAndProcessAsync([
             EventFactory.Event(campaign.Id, "a", EventTypes.PageView, now.AddMinutes(-3)),
@@ -100,5 +117,17 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
         var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, Guid.NewGuid()));
 
         cut.WaitForAssertion(() => Assert.Contains("This campaign does not exist", cut.Markup), Wait);
+    }
+
+    [Fact]
+    public async Task CampaignLive_CampaignOfAnotherOrganisation_ShowsNotFoundMessage()
+    {
+        var otherOrg = await db.CreateOrganisationAsync("Someone else");
+        var foreign = await db.Campaigns.CreateCampaignAsync(otherOrg, "foreign-" + Guid.NewGuid().ToString("N")[..8], "Not yours", "EUR", 1000m, DateTimeOffset.UtcNow);
+
+        var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, foreign.Id));
+
+        cut.WaitForAssertion(() => Assert.Contains("This campaign does not exist", cut.Markup), Wait);
+        Assert.DoesNotContain("Not yours", cut.Markup);
     }
 }

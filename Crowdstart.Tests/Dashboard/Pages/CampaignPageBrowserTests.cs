@@ -20,6 +20,7 @@ public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser)
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
         });
         var page = await context.NewPageAsync();
+        await AppFixture.SignInAsync(page, await app.CreateUserAsync(Crowdstart.Pipeline.Accounts.Roles.Creator, app.Database.OrganisationId));
         await page.GotoAsync(path);
         // Wait for the Blazor circuit: only then do live updates reach the page.
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = 30_000 });

@@ -1,0 +1,87 @@
+using Crowdstart.Dashboard.Security;
+using Crowdstart.Dashboard.Services;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.AspNetCore.Components;
+
+namespace Crowdstart.Dashboard.Components.Controls;
+
+/// <summary>
+/// The user's customer-level access to a campaign: live grant (with a link to the customers), pending request, or
+/// a form to request it. Follows grants and decisions live through <see cref="AccessChangeFeed"/>.
+/// </summary>
+public partial class CustomerAccessPanel
+{
+    private IDisposable? _subscription;
+    private ITimer? _expiry;
+    private bool _loaded;
+    private bool _busy;
+    private DataAccessGrant? _grant;
+    private DataAccessRequest? _pending;
+    private DataAccessRequest? _lastDecision;
+    private string? _reason;
+    private string? _error;
+
+    [Parameter, EditorRequired] public Guid CampaignId { get; set; }
+
+    [Inject] public required CampaignAccess Access { get; init; }
+    [Inject] public required DataAccessGrants Grants { get; init; }
+    [Inject] public required AccessChangeFeed Changes { get; init; }
+    [Inject] public required CurrentUser User { get; init; }
+    [Inject] public required DashboardFormatter Format { get; init; }
+    [Inject] public required TimeProvider Time { get; init; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        var actor = await User.RequireAsync();
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = Changes.Subscribe((campaign, user) =>
+                campaign == CampaignId && user == actor.UserId ? RefreshFromCircuitAsync(LoadAsync) : Task.CompletedTask);
+        }
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        var actor = await User.RequireAsync();
+        _grant = await Access.LiveGrantAsync(actor, CampaignId);
+        var requests = await Grants.MyRequestsAsync(actor, CampaignId);
+        _pending = requests.Select(r => r.Request).FirstOrDefault(r => r.Status == AccessRequestStatus.Pending);
+        _lastDecision = requests.Select(r => r.Request).FirstOrDefault(r => r.Status != AccessRequestStatus.Pending);
+        _loaded = true;
+        // The panel changes by itself when the grant runs out.
+        _expiry?.Dispose();
+        if (_grant is { } grant && RendererInfo.IsInteractive)
+        {
+            var due = grant.ExpiresAt - Time.GetUtcNow() + TimeSpan.FromSeconds(1);
+            _expiry = Time.CreateTimer(_ => _ = RefreshFromCircuitAsync(LoadAsync), null, due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task RequestAsync()
+    {
+        _busy = true;
+        _error = null;
+        try
+        {
+            await Grants.RequestAsync(await User.RequireAsync(), CampaignId, _reason ?? "");
+            _reason = null;
+            await LoadAsync();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException)
+        {
+            _error = ex.Message.Split(" (Parameter")[0];
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    protected override void OnDispose()
+    {
+        _subscription?.Dispose();
+        _expiry?.Dispose();
+    }
+}

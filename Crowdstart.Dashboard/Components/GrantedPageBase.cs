@@ -1,0 +1,91 @@
+using Crowdstart.Dashboard.Security;
+using Crowdstart.Pipeline.Accounts;
+using Microsoft.AspNetCore.Components;
+
+namespace Crowdstart.Dashboard.Components;
+
+/// <summary>
+/// Base of pages that show customer-level data. The route policy checks the grant when the page opens; this base
+/// keeps checking while it stays open: when the grant is revoked (pushed by <see cref="AccessChangeFeed"/>) or
+/// runs out (a timer at its expiry), the data is dropped from the page at once.
+/// </summary>
+public abstract class GrantedPageBase : LiveComponentBase
+{
+    private IDisposable? _subscription;
+    private ITimer? _expiry;
+
+    [Parameter] public Guid CampaignId { get; set; }
+
+    [Inject] public required CampaignAccess Access { get; init; }
+    [Inject] public required AccessChangeFeed AccessChanges { get; init; }
+    [Inject] public required CurrentUser User { get; init; }
+    [Inject] public required TimeProvider Time { get; init; }
+
+    /// <summary>True once the grant ended while the page was open; the data has been dropped.</summary>
+    protected bool AccessEnded { get; private set; }
+
+    /// <summary>When the live grant ends.</summary>
+    protected DateTimeOffset? GrantExpiresAt { get; private set; }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var actor = await User.RequireAsync();
+        // New route values (another customer) mean new data.
+        ClearData();
+        _subscription?.Dispose();
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = AccessChanges.Subscribe((campaign, user) =>
+                campaign == CampaignId && user == actor.UserId ? RefreshFromCircuitAsync(RecheckAsync) : Task.CompletedTask);
+        }
+        await RecheckAsync();
+    }
+
+    private async Task RecheckAsync()
+    {
+        var grant = await Access.LiveGrantAsync(await User.RequireAsync(), CampaignId);
+        _expiry?.Dispose();
+        if (grant is null)
+        {
+            AccessEnded = true;
+            GrantExpiresAt = null;
+            ClearData();
+            return;
+        }
+        GrantExpiresAt = grant.ExpiresAt;
+        if (RendererInfo.IsInteractive)
+        {
+            var due = grant.ExpiresAt - Time.GetUtcNow() + TimeSpan.FromSeconds(1);
+            _expiry = Time.CreateTimer(_ => _ = RefreshFromCircuitAsync(RecheckAsync), null, due > TimeSpan.Zero ? due : TimeSpan.Zero,
+                Timeout.InfiniteTimeSpan);
+        }
+        if (AccessEnded || !DataLoaded)
+        {
+            AccessEnded = false;
+            try
+            {
+                await LoadDataAsync(await User.RequireAsync());
+            }
+            catch (AccessDeniedException)
+            {
+                AccessEnded = true;
+                ClearData();
+            }
+        }
+    }
+
+    /// <summary>Whether the page's data is on screen.</summary>
+    protected abstract bool DataLoaded { get; }
+
+    /// <summary>Reads the data (through <see cref="CustomerData"/>, which audits the read).</summary>
+    protected abstract Task LoadDataAsync(Actor actor);
+
+    /// <summary>Drops every customer-level value from the page.</summary>
+    protected abstract void ClearData();
+
+    protected override void OnDispose()
+    {
+        _subscription?.Dispose();
+        _expiry?.Dispose();
+    }
+}

@@ -1,0 +1,104 @@
+using Crowdstart.Dashboard.Security;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace Crowdstart.Dashboard.Components.Pages.Admin;
+
+/// <summary>Admins decide requests, grant and revoke customer-level access. Follows changes by other admins live.</summary>
+public partial class DataAccess
+{
+    private IDisposable? _subscription;
+    private List<RequestView>? _pending;
+    private List<GrantView>? _grants;
+    private List<UserView> _users = [];
+    private List<Campaign> _campaigns = [];
+    private Guid _me;
+    private Guid? _userId;
+    private Guid? _campaignId;
+    private string? _reason;
+    private int _hours;
+    private bool _includeEnded;
+    private string? _message;
+    private Severity _messageSeverity = Severity.Success;
+
+    [Inject] public required DataAccessGrants Grants { get; init; }
+    [Inject] public required AccessChangeFeed Changes { get; init; }
+    [Inject] public required CampaignAccess Access { get; init; }
+    [Inject] public required AccountAdmin Accounts { get; init; }
+    [Inject] public required CurrentUser User { get; init; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        _hours = (int)Grants.DefaultDuration.TotalHours;
+        var actor = await User.RequireAsync();
+        _me = actor.UserId;
+        _users = await Accounts.ListAsync(actor);
+        _campaigns = await Access.ReadableCampaignsAsync(actor);
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = Changes.Subscribe((_, _) => RefreshFromCircuitAsync(LoadAsync));
+        }
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        var actor = await User.RequireAsync();
+        _pending = await Grants.PendingRequestsAsync(actor);
+        _grants = await Grants.GrantsAsync(actor, _includeEnded);
+    }
+
+    private async Task ToggleEndedAsync(bool value)
+    {
+        _includeEnded = value;
+        await LoadAsync();
+    }
+
+    private Task ApproveAsync(Guid requestId) => RunAsync(async actor =>
+    {
+        await Grants.ApproveAsync(actor, requestId, TimeSpan.FromHours(_hours));
+        return $"Approved for {_hours} h.";
+    });
+
+    private Task DenyAsync(Guid requestId) => RunAsync(async actor =>
+    {
+        await Grants.DenyAsync(actor, requestId, _reason);
+        return "Request denied.";
+    });
+
+    private Task GrantAsync() => RunAsync(async actor =>
+    {
+        if (_userId is not { } user || _campaignId is not { } campaign)
+        {
+            throw new ArgumentException("Choose a user and a campaign.");
+        }
+        await Grants.GrantAsync(actor, user, campaign, _reason ?? "", TimeSpan.FromHours(_hours));
+        _reason = null;
+        return $"Access granted for {_hours} h.";
+    });
+
+    private Task RevokeAsync(Guid grantId) => RunAsync(async actor =>
+    {
+        await Grants.RevokeAsync(actor, grantId);
+        return "Grant revoked; open pages of that user lost access.";
+    });
+
+    private async Task RunAsync(Func<Actor, Task<string>> action)
+    {
+        try
+        {
+            _message = await action(await User.RequireAsync());
+            _messageSeverity = Severity.Success;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException)
+        {
+            _message = ex.Message.Split(" (Parameter")[0];
+            _messageSeverity = Severity.Error;
+        }
+        await LoadAsync();
+    }
+
+    protected override void OnDispose() => _subscription?.Dispose();
+}

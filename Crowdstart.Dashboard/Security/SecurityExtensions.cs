@@ -1,0 +1,101 @@
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Storage;
+using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace Crowdstart.Dashboard.Security;
+
+/// <summary>Accounts (ASP.NET Core Identity), cookies and authorization policies.</summary>
+public static class SecurityExtensions
+{
+    /// <summary>Where people sign in.</summary>
+    public const string LoginPath = "/account/login";
+
+    public static WebApplicationBuilder AddDashboardSecurity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName);
+        services.AddIdentityCore<CrowdstartUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                // Length over composition rules (NIST SP 800-63B): 12+ characters, no forced digits or symbols.
+                o.Password.RequiredLength = 12;
+                o.Password.RequiredUniqueChars = 5;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireDigit = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<CrowdstartDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "crowdstart.auth";
+            o.Cookie.HttpOnly = true;
+            // Secure whenever the app is reached over HTTPS (production, behind TLS); loopback HTTP keeps working.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.LoginPath = LoginPath;
+            o.Events = new CookieAuthenticationEvents
+            {
+                // API clients get status codes, not a login page.
+                OnRedirectToLogin = context => Redirect(context, StatusCodes.Status401Unauthorized, toLogin: true),
+                // People get "not found" for a campaign they may not see: its existence is not confirmed either.
+                OnRedirectToAccessDenied = context => Redirect(context, IsApi(context.Request) ? StatusCodes.Status403Forbidden : StatusCodes.Status404NotFound, toLogin: false),
+            };
+        });
+        // Locked or deleted accounts lose their open circuits within a minute (security stamp check).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddCascadingAuthenticationState();
+
+        services.AddSingleton<IAuthorizationHandler, CampaignAuthorizationHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
+            .AddPolicy(Policies.CampaignReader, p => p.RequireAuthenticatedUser().AddRequirements(new CampaignRequirement(CampaignRequirement.Level.Read)))
+            .AddPolicy(Policies.CampaignManager, p => p.RequireAuthenticatedUser().AddRequirements(new CampaignRequirement(CampaignRequirement.Level.Manage)))
+            .AddPolicy(Policies.CustomerData, p => p.RequireAuthenticatedUser().AddRequirements(new CampaignRequirement(CampaignRequirement.Level.CustomerData)));
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<AccountAdmin>();
+        return builder;
+
+        static Task Redirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int apiStatus, bool toLogin)
+        {
+            if (IsApi(context.Request) || !toLogin)
+            {
+                context.Response.StatusCode = apiStatus;
+                return Task.CompletedTask;
+            }
+            context.Response.Redirect(context.RedirectUri);
+            return Task.CompletedTask;
+        }
+    }
+
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs");
+}
+
+/// <summary>Account settings (section <c>Accounts</c>).</summary>
+public sealed class AccountOptions
+{
+    public const string SectionName = "Accounts";
+
+    /// <summary>
+    /// E-mail of an admin account to create at start-up when no admin exists yet (with <see cref="BootstrapAdminPassword"/>).
+    /// This is how a deployment gets its first admin; there are no built-in credentials.
+    /// </summary>
+    public string? BootstrapAdminEmail { get; set; }
+
+    /// <summary>Password of the bootstrap admin; give it through an environment variable, never in a file.</summary>
+    public string? BootstrapAdminPassword { get; set; }
+}

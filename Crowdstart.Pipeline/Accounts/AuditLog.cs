@@ -1,0 +1,99 @@
+using Crowdstart.Pipeline.Storage;
+using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crowdstart.Pipeline.Accounts;
+
+/// <summary>Names of the audited actions.</summary>
+public static class AuditActions
+{
+    public const string CustomerTimelineRead = "customer.timeline.read";
+    public const string CustomerListRead = "customer.list.read";
+    public const string AccessRequested = "access.requested";
+    public const string AccessGranted = "access.granted";
+    public const string AccessDenied = "access.request.denied";
+    public const string AccessRevoked = "access.revoked";
+    public const string IngestKeyCreated = "ingest_key.created";
+    public const string IngestKeyRevoked = "ingest_key.revoked";
+    public const string RetentionChanged = "retention.changed";
+    public const string RetentionEnforced = "retention.enforced";
+    public const string MemberAdded = "organisation.member.added";
+    public const string OrganisationCreated = "organisation.created";
+    public const string CampaignCreated = "campaign.created";
+}
+
+/// <summary>Filter for browsing the audit log; every part is optional.</summary>
+public sealed record AuditQuery(
+    DateTimeOffset? From = null, DateTimeOffset? To = null, string? Action = null, Guid? CampaignId = null,
+    string? Actor = null, string? CustomerId = null, int Skip = 0, int Take = 50);
+
+/// <summary>
+/// The append-only audit log. Entries are added inside the caller's transaction, so a read and its audit entry
+/// commit together or not at all. The database refuses to change or delete entries.
+/// </summary>
+public sealed class AuditLog(IDbContextFactory<CrowdstartDbContext> contexts, TimeProvider time)
+{
+    /// <summary>Adds an entry to <paramref name="db"/>'s change tracker; it is written by the caller's SaveChanges.</summary>
+    public AuditEntry Add(CrowdstartDbContext db, Actor actor, string action, Guid? campaignId = null, string? customerId = null,
+        Guid? grantId = null, string? details = null)
+    {
+        var entry = new AuditEntry
+        {
+            At = time.GetUtcNow(),
+            ActorUserId = actor.AuditUserId,
+            ActorName = actor.Name,
+            Action = action,
+            CampaignId = campaignId,
+            CustomerId = customerId,
+            GrantId = grantId,
+            Details = details is { Length: > 2000 } ? details[..2000] : details,
+        };
+        db.AuditLog.Add(entry);
+        return entry;
+    }
+
+    /// <summary>Writes one entry in its own transaction.</summary>
+    public async Task WriteAsync(Actor actor, string action, Guid? campaignId = null, string? details = null, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        Add(db, actor, action, campaignId, details: details);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Entries matching <paramref name="query"/>, newest first, and the total count of matches.</summary>
+    public async Task<(IReadOnlyList<AuditEntry> Entries, int Total)> QueryAsync(AuditQuery query, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var q = db.AuditLog.AsNoTracking();
+        if (query.From is { } from)
+        {
+            q = q.Where(e => e.At >= from);
+        }
+        if (query.To is { } to)
+        {
+            q = q.Where(e => e.At < to);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Action))
+        {
+            q = q.Where(e => e.Action == query.Action);
+        }
+        if (query.CampaignId is { } campaign)
+        {
+            q = q.Where(e => e.CampaignId == campaign);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Actor))
+        {
+            var pattern = "%" + EscapeLike(query.Actor.Trim()) + "%";
+            q = q.Where(e => EF.Functions.ILike(e.ActorName, pattern, "\\"));
+        }
+        if (!string.IsNullOrWhiteSpace(query.CustomerId))
+        {
+            q = q.Where(e => e.CustomerId == query.CustomerId.Trim());
+        }
+        var total = await q.CountAsync(ct);
+        var entries = await q.OrderByDescending(e => e.Id).Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, 500)).ToListAsync(ct);
+        return (entries, total);
+    }
+
+    private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}

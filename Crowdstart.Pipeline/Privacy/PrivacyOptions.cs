@@ -1,0 +1,92 @@
+using Crowdstart.Pipeline.Events;
+
+namespace Crowdstart.Pipeline.Privacy;
+
+/// <summary>What ingestion does with personal data it finds in an event.</summary>
+public enum PiiMode
+{
+    /// <summary>The event is refused with the field and the reason (default).</summary>
+    Reject,
+
+    /// <summary>The offending property is removed (not allowlisted) or its value replaced by <c>[redacted]</c>.</summary>
+    Redact,
+}
+
+/// <summary>Privacy rules (section <c>Privacy</c>): PII handling at ingestion and data-access grants.</summary>
+public sealed class PrivacyOptions
+{
+    public const string SectionName = "Privacy";
+
+    /// <summary>The value stored in place of a redacted property.</summary>
+    public const string RedactedValue = "[redacted]";
+
+    /// <summary>Reject (default) or redact events that carry personal data in their properties.</summary>
+    public PiiMode PiiMode { get; set; } = PiiMode.Reject;
+
+    /// <summary>
+    /// Property keys accepted per event type (<c>*</c> applies to every type). Configuring the section replaces
+    /// the built-in list as a whole.
+    /// </summary>
+    public Dictionary<string, string[]>? AllowedProperties { get; set; }
+
+    /// <summary>Length of a data-access grant when the admin does not choose one, in hours.</summary>
+    public int DefaultGrantHours { get; set; } = 24;
+
+    /// <summary>Longest data-access grant an admin may give, in hours.</summary>
+    public int MaxGrantHours { get; set; } = 168;
+
+    /// <summary>Built-in property allowlist: short codes that describe the action, never the person.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> BuiltInAllowedProperties = new Dictionary<string, string[]>
+    {
+        ["*"] = ["device", "locale", "page", "reward", "experiment", "variant"],
+        [EventTypes.PageView] = ["utm_source", "utm_medium", "utm_campaign", "referrer_domain"],
+        [EventTypes.RewardView] = ["reward"],
+        [EventTypes.CartCreated] = ["reward", "quantity", "add_on"],
+        [EventTypes.CheckoutStarted] = ["reward", "quantity", "add_on", "payment", "retry"],
+        [EventTypes.CheckoutFailed] = ["reason", "payment"],
+        [EventTypes.PledgeCompleted] = ["reward", "quantity", "add_on", "payment"],
+        [EventTypes.PledgeRefunded] = ["reward", "reason"],
+    };
+
+    private IReadOnlyDictionary<string, HashSet<string>>? _allowed;
+
+    /// <summary>Whether <paramref name="key"/> may appear in the properties of a <paramref name="type"/> event.</summary>
+    public bool IsAllowed(string type, string key)
+    {
+        _allowed ??= (AllowedProperties is { Count: > 0 } configured ? configured : BuiltInAllowedProperties)
+            .ToDictionary(p => p.Key, p => new HashSet<string>(p.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+        return (_allowed.TryGetValue(type, out var keys) && keys.Contains(key)) ||
+               (_allowed.TryGetValue("*", out var any) && any.Contains(key));
+    }
+
+    /// <summary>The keys allowed for <paramref name="type"/>, for error messages.</summary>
+    public IEnumerable<string> AllowedFor(string type)
+    {
+        var source = AllowedProperties is { Count: > 0 } configured ? configured : BuiltInAllowedProperties;
+        return (source.TryGetValue(type, out var keys) ? keys : []).Concat(source.TryGetValue("*", out var any) ? any : []).Order(StringComparer.Ordinal);
+    }
+}
+
+/// <summary>
+/// Default retention limits (section <c>Retention</c>); an organisation may set its own. Raw events and
+/// customer-level data (the pseudonymous ids that tie events to one person) expire separately from aggregates.
+/// </summary>
+public sealed class RetentionOptions
+{
+    public const string SectionName = "Retention";
+
+    /// <summary>Days raw events stay in the log after they occurred.</summary>
+    public int RawEventDays { get; set; } = 365;
+
+    /// <summary>Days customer and session ids stay attached to raw events; after that they are erased.</summary>
+    public int CustomerDataDays { get; set; } = 90;
+
+    /// <summary>Days time-series aggregates are kept; campaign-lifetime totals go this long after the campaign ends.</summary>
+    public int AggregateDays { get; set; } = 730;
+
+    /// <summary>How often the retention job runs, in minutes.</summary>
+    public int IntervalMinutes { get; set; } = 60;
+
+    /// <summary>Rows deleted or rewritten per statement, so a sweep never holds long locks.</summary>
+    public int BatchSize { get; set; } = 5000;
+}

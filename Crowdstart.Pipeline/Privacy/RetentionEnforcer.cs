@@ -1,0 +1,160 @@
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Crowdstart.Pipeline.Privacy;
+
+/// <summary>What one retention sweep removed for one organisation.</summary>
+public sealed record RetentionResult(Guid OrganisationId, string Organisation, long RawEventsDeleted, long CustomerIdsErased,
+    long AggregateRowsDeleted)
+{
+    public bool RemovedAnything => RawEventsDeleted + CustomerIdsErased + AggregateRowsDeleted > 0;
+}
+
+/// <summary>
+/// Enforces each organisation's retention: raw events older than the raw limit are deleted, customer and session
+/// ids older than the customer-data limit are erased from the events that remain, and aggregates older than the
+/// aggregate limit are deleted (campaign-lifetime totals once the campaign ended that long ago). Each kind of data
+/// is judged by its own limit only, so aggregates outlive the raw events they were computed from. Only events the
+/// pipeline has already folded into the aggregates (offset at or below the checkpoint) are touched, so retention
+/// can never make an acknowledged event vanish before it was counted. Work is done in bounded batches.
+/// </summary>
+public sealed class RetentionEnforcer(
+    NpgsqlDataSource dataSource, IDbContextFactory<CrowdstartDbContext> contexts, Organisations organisations, AuditLog audit,
+    IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionEnforcer> logger)
+{
+    private static readonly (string Table, string Column)[] TimeSeries =
+    [
+        ("campaign_minute_rollups", "minute"), ("metric_event_counts", "bucket"), ("metric_window_points", "point"),
+        ("metric_cart_minutes", "minute"), ("metric_cohorts", "cohort_hour"), ("metric_cohort_returns", "cohort_hour"),
+    ];
+
+    private static readonly string[] LifetimeTables = ["campaign_partition_totals", "metric_funnel_steps", "metric_cart_completion"];
+
+    /// <summary>Runs one sweep over every organisation; returns what was removed per organisation.</summary>
+    public async Task<IReadOnlyList<RetentionResult>> EnforceAsync(CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var batch = Math.Max(100, options.Value.BatchSize);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var orgs = await db.Organisations.AsNoTracking().ToListAsync(ct);
+        var results = new List<RetentionResult>();
+        var longestAggregateDays = options.Value.AggregateDays;
+        foreach (var org in orgs)
+        {
+            var limits = organisations.Effective(org);
+            longestAggregateDays = Math.Max(longestAggregateDays, limits.AggregateDays);
+            var campaigns = await db.Campaigns.Where(c => c.OrganisationId == org.Id).Select(c => c.Id).ToArrayAsync(ct);
+            if (campaigns.Length == 0)
+            {
+                continue;
+            }
+            var raw = await RepeatAsync(
+                """
+                WITH doomed AS (
+                    SELECT e.partition, e."offset" FROM event_log e JOIN partition_checkpoints p ON p.partition = e.partition
+                    WHERE e.campaign_id = ANY(@campaigns) AND e.occurred_at < @cutoff AND e."offset" <= p."offset"
+                    LIMIT @batch)
+                DELETE FROM event_log e USING doomed d WHERE e.partition = d.partition AND e."offset" = d."offset"
+                """, campaigns, now.AddDays(-limits.RawEventDays), batch, ct);
+            var erased = await RepeatAsync(
+                $"""
+                WITH doomed AS (
+                    SELECT e.partition, e."offset" FROM event_log e JOIN partition_checkpoints p ON p.partition = e.partition
+                    WHERE e.campaign_id = ANY(@campaigns) AND e.occurred_at < @cutoff AND e."offset" <= p."offset"
+                      AND (e.customer_id <> '{CustomerData.ErasedCustomerId}' OR e.session_id <> '{CustomerData.ErasedCustomerId}')
+                    LIMIT @batch)
+                UPDATE event_log e SET customer_id = '{CustomerData.ErasedCustomerId}', session_id = '{CustomerData.ErasedCustomerId}'
+                FROM doomed d WHERE e.partition = d.partition AND e."offset" = d."offset"
+                """, campaigns, now.AddDays(-limits.CustomerDataDays), batch, ct);
+            var aggregateCutoff = now.AddDays(-limits.AggregateDays);
+            long aggregates = 0;
+            foreach (var (table, column) in TimeSeries)
+            {
+                // ctid is only unique within one partition: repeating the predicate outside keeps a ctid shared with
+                // another partition from deleting a row that is not expired.
+                aggregates += await RepeatAsync(
+                    $"""
+                    DELETE FROM {table} WHERE campaign_id = ANY(@campaigns) AND {column} < @cutoff
+                      AND ctid = ANY(ARRAY(SELECT ctid FROM {table} WHERE campaign_id = ANY(@campaigns) AND {column} < @cutoff LIMIT @batch))
+                    """, campaigns, aggregateCutoff, batch, ct);
+            }
+            foreach (var table in LifetimeTables)
+            {
+                aggregates += await RepeatAsync(
+                    $"""
+                    DELETE FROM {table} t USING campaigns c
+                    WHERE t.campaign_id = c.id AND c.id = ANY(@campaigns) AND c.end_at IS NOT NULL AND c.end_at < @cutoff AND @batch > 0
+                    """, campaigns, aggregateCutoff, batch, ct);
+            }
+            var result = new RetentionResult(org.Id, org.Name, raw, erased, aggregates);
+            results.Add(result);
+            if (result.RemovedAnything)
+            {
+                logger.LogInformation(
+                    "Retention for {Organisation}: deleted {Raw} raw events older than {RawDays} d, erased customer ids from {Erased} events older than {CustomerDays} d, deleted {Aggregates} aggregate rows older than {AggregateDays} d",
+                    org.Name, raw, limits.RawEventDays, erased, limits.CustomerDataDays, aggregates, limits.AggregateDays);
+                await audit.WriteAsync(Actor.System, AuditActions.RetentionEnforced, null,
+                    $"{org.Name}: {raw} raw events deleted (> {limits.RawEventDays} d), customer ids erased from {erased} events (> {limits.CustomerDataDays} d), {aggregates} aggregate rows deleted (> {limits.AggregateDays} d)",
+                    ct);
+            }
+        }
+        // Day partitions older than every organisation's aggregate limit are empty by now: drop them whole.
+        var dropped = await TimeSeriesPartitions.DropBeforeAsync(dataSource, now.AddDays(-longestAggregateDays), ct);
+        if (dropped.Count > 0)
+        {
+            logger.LogInformation("Retention dropped {Count} expired day partitions: {Partitions}", dropped.Count, string.Join(", ", dropped));
+        }
+        return results;
+    }
+
+    private async Task<long> RepeatAsync(string sql, Guid[] campaigns, DateTimeOffset cutoff, int batch, CancellationToken ct)
+    {
+        long total = 0;
+        while (true)
+        {
+            await using var cmd = dataSource.CreateCommand(sql);
+            cmd.Parameters.AddWithValue("campaigns", campaigns);
+            cmd.Parameters.AddWithValue("cutoff", cutoff);
+            cmd.Parameters.AddWithValue("batch", batch);
+            var affected = await cmd.ExecuteNonQueryAsync(ct);
+            total += affected;
+            if (affected < batch)
+            {
+                return total;
+            }
+        }
+    }
+}
+
+/// <summary>Runs the retention sweep at start-up and then every <see cref="RetentionOptions.IntervalMinutes"/>.</summary>
+public sealed class RetentionService(RetentionEnforcer enforcer, IOptions<RetentionOptions> options, TimeProvider time,
+    ILogger<RetentionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.Value.IntervalMinutes)), time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await enforcer.EnforceAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+                {
+                    logger.LogWarning(ex, "Retention sweep failed; retrying at the next interval");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Crowdstart.Pipeline.Privacy;
+
+namespace Crowdstart.Tests.Privacy;
+
+public class PiiScannerTests
+{
+    [Theory]
+    [InlineData("write to jane.doe@example.com please", PiiScanner.Email)]
+    [InlineData("JANE+promo@Example.co.uk", PiiScanner.Email)]
+    [InlineData("call +49 151 2345 6789", PiiScanner.Phone)]
+    [InlineData("(555) 123-4567", PiiScanner.Phone)]
+    [InlineData("555.123.4567", PiiScanner.Phone)]
+    [InlineData("+1 202 555 0143", PiiScanner.Phone)]
+    [InlineData("card 4111 1111 1111 1111", PiiScanner.Card)]
+    [InlineData("5500-0000-0000-0004", PiiScanner.Card)]
+    [InlineData("378282246310005", PiiScanner.Card)]
+    [InlineData("from 203.0.113.45", PiiScanner.IpAddress)]
+    [InlineData("2001:db8::8a2e:370:7334", PiiScanner.IpAddress)]
+    [InlineData("::ffff:192.0.2.128", PiiScanner.IpAddress)]
+    [InlineData("DE89 3704 0044 0532 0130 00", PiiScanner.Iban)]
+    [InlineData("GB82WEST12345698765432", PiiScanner.Iban)]
+    public void FindInText_PersonalData_IsFoundWithItsKind(string text, string kind) =>
+        Assert.Equal(kind, PiiScanner.FindInText(text));
+
+    [Theory]
+    [InlineData("early_bird")]
+    [InlineData("2026-11-26T14:05:00Z")]
+    [InlineData("2026-11-26 14:05")]
+    [InlineData("14:05:00")]
+    [InlineData("v1.2.3")]
+    [InlineData("order of 1234 units")]
+    [InlineData("4111 1111 1111 1112")] // fails Luhn and is too long for a phone number
+    [InlineData("DE89 3704 0044 0532 0130 01")] // fails the IBAN checksum
+    [InlineData("team@")]
+    [InlineData("utm_campaign=spring_launch")]
+    public void FindInText_OrdinaryAnalyticsValues_AreNotFlagged(string text) =>
+        Assert.Null(PiiScanner.FindInText(text));
+
+    [Theory]
+    [InlineData("jane@example.com", PiiScanner.Email)]
+    [InlineData("4915123456789", PiiScanner.Phone)]
+    [InlineData("0151-2345-6789", PiiScanner.Phone)]
+    [InlineData("4111111111111111", PiiScanner.Card)]
+    [InlineData("192.168.1.20", PiiScanner.IpAddress)]
+    public void FindInId_IdThatIsPersonalData_IsFound(string id, string kind) =>
+        Assert.Equal(kind, PiiScanner.FindInId(id));
+
+    [Theory]
+    [InlineData("c-8f3a2b")]
+    [InlineData("12345")]
+    [InlineData("user_00042")]
+    [InlineData("5f0e4c1a-9d7b-4c8e-a1f2-1b2c3d4e5f60")]
+    [InlineData("2026-11-26")]
+    public void FindInId_OpaqueIds_AreAccepted(string id) => Assert.Null(PiiScanner.FindInId(id));
+
+    [Theory]
+    [InlineData(4915123456789d, "4915123456789", PiiScanner.Phone)]
+    [InlineData(4111111111111111d, "4111111111111111", PiiScanner.Card)]
+    [InlineData(12d, "12", null)]
+    [InlineData(99.5d, "99.5", null)]
+    [InlineData(250000d, "250000", null)]
+    public void FindInNumber_PhoneOrCardLengthIntegers_AreFlagged(double value, string raw, string? kind) =>
+        Assert.Equal(kind, PiiScanner.FindInNumber(value, raw));
+
+    [Theory]
+    [InlineData("4111111111111111", true)]
+    [InlineData("4111111111111112", false)]
+    [InlineData("79927398713", true)]
+    public void Luhn_KnownNumbers_MatchTheChecksum(string digits, bool valid) => Assert.Equal(valid, PiiScanner.Luhn(digits));
+}

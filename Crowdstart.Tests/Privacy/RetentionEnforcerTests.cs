@@ -1,0 +1,106 @@
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Log;
+using Crowdstart.Pipeline.Privacy;
+using Crowdstart.Pipeline.Processing;
+using Crowdstart.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Crowdstart.Tests.Privacy;
+
+/// <summary>Retention on real PostgreSQL with a clock moved forward by the test.</summary>
+public class RetentionEnforcerTests(TestDatabase db) : IClassFixture<TestDatabase>
+{
+    private async Task ProcessAllAsync()
+    {
+        var processor = new PartitionProcessor(db.DataSource, 1000);
+        for (var p = 0; p < db.PartitionCount; p++)
+        {
+            while ((await processor.ProcessNextBatchAsync(p, default)).EventCount > 0)
+            {
+            }
+        }
+    }
+
+    private Task<long> CountAsync(string sql) => db.ScalarAsync<long>(sql);
+
+    [Fact]
+    public async Task Enforce_TimeMovesForward_ExpiredRawAndCustomerDataGoAggregatesStayUntilTheirOwnLimit()
+    {
+        // Arrange: an organisation keeping raw events 30 days, customer ids 10 days, aggregates 60 days, and one
+        // on the defaults (365 / 90 / 730) whose data must not be touched at all.
+        var t0 = DateTimeOffset.UtcNow;
+        var svc = new AccountServices(db, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(t0));
+        var strict = await db.CreateOrganisationAsync("Strict retention");
+        await svc.Organisations.UpdateRetentionAsync(AccountServices.Admin(Guid.NewGuid()), strict, 30, 10, 60);
+        var campaign = (await db.Campaigns.CreateCampaignAsync(strict, "ret-" + Guid.NewGuid().ToString("N")[..8], "Retention", "EUR", 1m, t0.AddDays(-20))).Id;
+        var relaxed = (await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "keep-" + Guid.NewGuid().ToString("N")[..8], "Defaults", "EUR", 1m, t0.AddDays(-20))).Id;
+        var g1At = t0.AddDays(-9).AddMinutes(-3);
+        var g2At = t0.AddDays(-1);
+        var writer = new EventLogWriter(db.DataSource, db.PartitionCount, svc.Time);
+        var g1 = Enumerable.Range(0, 40).SelectMany(i => new[]
+        {
+            EventFactory.Event(campaign, $"old-{i}", EventTypes.PageView, g1At),
+            EventFactory.Event(campaign, $"old-{i}", EventTypes.PledgeCompleted, g1At.AddSeconds(30), 10m),
+        }).ToList();
+        var g2 = Enumerable.Range(0, 30).Select(i => EventFactory.Event(campaign, $"recent-{i}", EventTypes.PageView, g2At)).ToList();
+        var untouched = Enumerable.Range(0, 20).Select(i => EventFactory.Event(relaxed, $"other-{i}", EventTypes.PageView, g1At)).ToList();
+        await writer.AppendAsync([.. g1, .. g2, .. untouched]);
+        await ProcessAllAsync();
+        // Appended but not yet folded into the aggregates: retention must never take these.
+        var unprocessed = Enumerable.Range(0, 10).Select(i => EventFactory.Event(campaign, $"queued-{i}", EventTypes.PageView, g1At)).ToList();
+        await writer.AppendAsync(unprocessed);
+        var g1Minute = $"date_trunc('minute', '{g1At.UtcDateTime:O}'::timestamptz)";
+        var rollupBefore = await CountAsync($"SELECT coalesce(sum(page_views), 0)::bigint FROM campaign_minute_rollups WHERE campaign_id = '{campaign}' AND minute = {g1Minute}");
+        var pledgedBefore = await db.ScalarAsync<decimal>($"SELECT coalesce(sum(pledged_amount), 0) FROM campaign_partition_totals WHERE campaign_id = '{campaign}'");
+        var enforcer = new RetentionEnforcer(db.DataSource, db.Contexts, svc.Organisations, svc.Audit, Options.Create(new RetentionOptions { BatchSize = 100 }),
+            svc.Time, NullLogger<RetentionEnforcer>.Instance);
+
+        // Act 1: nothing is old enough yet.
+        var first = await enforcer.EnforceAsync();
+
+        Assert.All(first, r => Assert.False(r.RemovedAnything));
+        Assert.Equal(g1.Count + g2.Count + unprocessed.Count, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND customer_id NOT LIKE '~%'"));
+
+        // Act 2: 25 days later g1 is 34 days old (raw expired), g2 26 days (customer ids expired).
+        svc.Time.Advance(TimeSpan.FromDays(25));
+        var second = await enforcer.EnforceAsync();
+
+        // Assert: raw g1 gone in batches of 100, g2 kept without ids, queued events untouched, aggregates intact.
+        var result = Assert.Single(second, r => r.OrganisationId == strict);
+        Assert.Equal(g1.Count, result.RawEventsDeleted);
+        Assert.Equal(g2.Count, result.CustomerIdsErased);
+        Assert.Equal(0, result.AggregateRowsDeleted);
+        Assert.Equal(0, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND customer_id LIKE 'old-%'"));
+        Assert.Equal(g2.Count, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND customer_id = '{CustomerData.ErasedCustomerId}' AND session_id = '{CustomerData.ErasedCustomerId}'"));
+        Assert.Equal(0, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND (customer_id LIKE 'recent-%' OR session_id LIKE 's-recent-%')"));
+        Assert.Equal(unprocessed.Count, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND customer_id LIKE 'queued-%'"));
+        Assert.Equal(untouched.Count, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{relaxed}' AND customer_id LIKE 'other-%'"));
+        Assert.Equal(rollupBefore, await CountAsync($"SELECT coalesce(sum(page_views), 0)::bigint FROM campaign_minute_rollups WHERE campaign_id = '{campaign}' AND minute = {g1Minute}"));
+        Assert.Equal(40, rollupBefore);
+        Assert.Equal(pledgedBefore, await db.ScalarAsync<decimal>($"SELECT coalesce(sum(pledged_amount), 0) FROM campaign_partition_totals WHERE campaign_id = '{campaign}'"));
+        Assert.Equal(1, await CountAsync($"SELECT count(*) FROM audit_log WHERE action = '{AuditActions.RetentionEnforced}' AND details LIKE 'Strict retention:%'"));
+
+        // Act 3: 30 more days: g1's aggregates are 64 days old, past their own 60-day limit; g2's (56 days) stay.
+        svc.Time.Advance(TimeSpan.FromDays(30));
+        var third = Assert.Single(await enforcer.EnforceAsync(), r => r.OrganisationId == strict);
+
+        Assert.True(third.AggregateRowsDeleted > 0);
+        Assert.Equal(0, await CountAsync($"SELECT count(*) FROM campaign_minute_rollups WHERE campaign_id = '{campaign}' AND minute = {g1Minute}"));
+        Assert.Equal(0, await CountAsync($"SELECT count(*) FROM metric_window_points WHERE campaign_id = '{campaign}' AND point < '{g1At.AddDays(1).UtcDateTime:O}'"));
+        Assert.Equal(30, await CountAsync($"SELECT coalesce(sum(page_views), 0)::bigint FROM campaign_minute_rollups WHERE campaign_id = '{campaign}' AND minute >= '{g2At.AddMinutes(-1).UtcDateTime:O}'"));
+        Assert.Equal(untouched.Count, await CountAsync($"SELECT coalesce(sum(page_views), 0)::bigint FROM campaign_minute_rollups WHERE campaign_id = '{relaxed}'"));
+    }
+
+    [Fact]
+    public async Task UpdateRetention_CustomerDataLongerThanRawOrByCreator_IsRefused()
+    {
+        var svc = new AccountServices(db);
+        var org = await db.CreateOrganisationAsync("Validation");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => svc.Organisations.UpdateRetentionAsync(AccountServices.Admin(Guid.NewGuid()), org, 30, 60, 90));
+        await Assert.ThrowsAsync<ArgumentException>(() => svc.Organisations.UpdateRetentionAsync(AccountServices.Admin(Guid.NewGuid()), org, 0, null, null));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => svc.Organisations.UpdateRetentionAsync(AccountServices.Creator(Guid.NewGuid()), org, 30, 10, 90));
+    }
+}

@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Json;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Events;
+using Crowdstart.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crowdstart.Tests.Security;
+
+/// <summary>
+/// Roles × every page route, API route and hub method of the running app → the expected outcome. The routes are
+/// enumerated from the app itself: a new route without a policy, or one missing from this matrix, fails the test.
+/// </summary>
+[Collection(AppCollection.Name)]
+public class AccessMatrixTests(AppFixture app)
+{
+    private enum Outcome
+    {
+        /// <summary>Served (2xx, or a conflict of a repeated request that was authorised).</summary>
+        Allowed,
+
+        /// <summary>401, or a redirect to the sign-in page.</summary>
+        SignIn,
+
+        /// <summary>403 or 404: refused without confirming that the campaign exists.</summary>
+        Refused,
+
+        /// <summary>400: the antiforgery token is missing.</summary>
+        BadRequest,
+    }
+
+    private static readonly string[] RoleNames = ["anonymous", "creator of org A", "creator of org B", "admin", "creator A, grant expired", "creator A, live grant"];
+
+    private const Outcome A = Outcome.Allowed, S = Outcome.SignIn, R = Outcome.Refused, B = Outcome.BadRequest;
+
+    // Columns follow RoleNames. Campaign, customer and key in the routes belong to organisation A.
+    private static readonly Dictionary<string, Outcome[]> Expected = new()
+    {
+        ["GET /"] = [S, A, A, A, A, A],
+        ["GET /account/login"] = [A, A, A, A, A, A],
+        ["GET /not-found"] = [A, A, A, A, A, A],
+        ["GET /Error"] = [A, A, A, A, A, A],
+        ["GET /campaigns/{CampaignId:guid}"] = [S, A, R, A, A, A],
+        ["GET /campaigns/{CampaignId:guid}/keys"] = [S, A, R, A, A, A],
+        ["GET /campaigns/{CampaignId:guid}/customers"] = [S, R, R, R, R, A],
+        ["GET /campaigns/{CampaignId:guid}/customers/{CustomerId}"] = [S, R, R, R, R, A],
+        ["GET /admin/access"] = [S, R, R, A, R, R],
+        ["GET /admin/audit"] = [S, R, R, A, R, R],
+        ["GET /admin/organisations"] = [S, R, R, A, R, R],
+        // Pages also take form posts: without an antiforgery token they are refused once authorization passed.
+        ["POST /"] = [S, B, B, B, B, B],
+        ["POST /not-found"] = [B, B, B, B, B, B],
+        ["POST /Error"] = [B, B, B, B, B, B],
+        ["POST /campaigns/{CampaignId:guid}"] = [S, B, R, B, B, B],
+        ["POST /campaigns/{CampaignId:guid}/keys"] = [S, B, R, B, B, B],
+        ["POST /campaigns/{CampaignId:guid}/customers"] = [S, R, R, R, R, B],
+        ["POST /campaigns/{CampaignId:guid}/customers/{CustomerId}"] = [S, R, R, R, R, B],
+        ["POST /admin/access"] = [S, R, R, B, R, R],
+        ["POST /admin/audit"] = [S, R, R, B, R, R],
+        ["POST /admin/organisations"] = [S, R, R, B, R, R],
+        ["POST /account/login"] = [B, B, B, B, B, B],
+        ["POST /account/logout"] = [S, B, B, B, B, B],
+        ["POST /api/v1/events"] = [S, S, S, S, S, S],
+        ["GET /openapi/{documentName}.json"] = [A, A, A, A, A, A],
+        ["GET /api/v1/campaigns/"] = [S, A, A, A, A, A],
+        ["GET /api/v1/campaigns/{campaignId:guid}/snapshot"] = [S, A, R, A, A, A],
+        ["POST /api/v1/campaigns/{campaignId:guid}/access-requests"] = [S, A, R, A, A, A],
+        ["GET /api/v1/campaigns/{campaignId:guid}/keys"] = [S, A, R, A, A, A],
+        ["POST /api/v1/campaigns/{campaignId:guid}/keys"] = [S, A, R, A, A, A],
+        ["DELETE /api/v1/campaigns/{campaignId:guid}/keys/{keyId:guid}"] = [S, A, R, A, A, A],
+        ["GET /api/v1/campaigns/{campaignId:guid}/customers"] = [S, R, R, R, R, A],
+        ["GET /api/v1/campaigns/{campaignId:guid}/customers/{customerId}/events"] = [S, R, R, R, R, A],
+        ["GET /api/v1/admin/audit"] = [S, R, R, A, R, R],
+    };
+
+    // Blazor's own endpoints (/_blazor, /_framework) and static files (fingerprinted assets, the development file fallback).
+    private static bool IsFramework(RouteEndpoint e) =>
+        e.RoutePattern.RawText!.TrimStart('/').StartsWith('_') || e.RoutePattern.RawText.Contains(":file}", StringComparison.Ordinal) ||
+        e.Metadata.Any(m => m.GetType().Name.Contains("StaticAsset", StringComparison.Ordinal));
+
+    private IReadOnlyList<(string Key, string Method, RouteEndpoint Endpoint)> AppEndpoints() =>
+        [.. app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => !IsFramework(e))
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Key: $"{m} {e.RoutePattern.RawText}", Method: m, Endpoint: e)))
+            .DistinctBy(x => x.Key)];
+
+    [Fact]
+    public void Endpoints_EveryRoute_DeclaresAPolicyOrAnonymousAccessAndIsInTheMatrix()
+    {
+        var endpoints = AppEndpoints();
+
+        var withoutPolicy = endpoints.Where(x => !x.Endpoint.Metadata.OfType<IAuthorizeData>().Any() && !x.Endpoint.Metadata.OfType<IAllowAnonymous>().Any())
+            .Select(x => x.Key).ToList();
+        var missing = endpoints.Select(x => x.Key).Where(k => !Expected.ContainsKey(k)).ToList();
+        var stale = Expected.Keys.Where(k => endpoints.All(x => x.Key != k)).ToList();
+
+        Assert.True(withoutPolicy.Count == 0, "routes without a policy: " + string.Join(", ", withoutPolicy));
+        Assert.True(missing.Count == 0, "routes missing from the access matrix: " + string.Join(", ", missing));
+        Assert.True(stale.Count == 0, "matrix rows for routes that no longer exist: " + string.Join(", ", stale));
+    }
+
+    [Fact]
+    public void Hubs_EveryPublicMethod_RequiresAuthorization()
+    {
+        var hubs = typeof(Program).Assembly.GetTypes().Where(t => typeof(Hub).IsAssignableFrom(t) && !t.IsAbstract).ToList();
+
+        foreach (var hub in hubs)
+        {
+            var classAuthorized = hub.GetCustomAttributes(typeof(AuthorizeAttribute), true).Length > 0;
+            foreach (var method in hub.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly))
+            {
+                Assert.True(classAuthorized || method.GetCustomAttributes(typeof(AuthorizeAttribute), true).Length > 0,
+                    $"{hub.Name}.{method.Name} has no [Authorize]");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Matrix_EveryRoleOnEveryRoute_GetsTheExpectedOutcome()
+    {
+        // Arrange: two organisations, a campaign with events in A, and one client per role.
+        var orgA = await app.CreateOrganisationAsync("Org A");
+        var orgB = await app.CreateOrganisationAsync("Org B");
+        var (campaign, key) = await app.CreateCampaignAsync(organisationId: orgA);
+        var at = DateTimeOffset.UtcNow.AddSeconds(-10).ToString("O");
+        (await app.PostEventsAsync(key, new[] { new { eventId = Guid.NewGuid(), type = EventTypes.PageView, campaignId = campaign, customerId = "cust-m1", sessionId = "s-m1", occurredAt = at, source = "direct" } }))
+            .EnsureSuccessStatusCode();
+        var creatorA = await app.CreateUserAsync(Roles.Creator, orgA);
+        var creatorB = await app.CreateUserAsync(Roles.Creator, orgB);
+        var admin = await app.CreateUserAsync(Roles.Admin, null);
+        var expired = await app.CreateUserAsync(Roles.Creator, orgA);
+        var granted = await app.CreateUserAsync(Roles.Creator, orgA);
+        var grants = app.Services.GetRequiredService<DataAccessGrants>();
+        var adminActor = new Actor(admin.Id, admin.Email, true);
+        var old = await grants.GrantAsync(adminActor, expired.Id, campaign, "access that has run out by now", TimeSpan.FromHours(1));
+        await app.Database.ScalarAsync<int>($"WITH u AS (UPDATE data_access_grants SET expires_at = now() - interval '1 minute' WHERE id = '{old.Id}' RETURNING 1) SELECT count(*)::int FROM u");
+        await grants.GrantAsync(adminActor, granted.Id, campaign, "matrix test: live grant for drill-down");
+        var keyId = (await app.Services.GetRequiredService<IngestKeys>().CreateAsync(new Actor(creatorA.Id, creatorA.Email, false), campaign, "matrix")).Key.Id;
+        var clients = new[]
+        {
+            app.NewCookieClient(), await app.SignInAsync(creatorA), await app.SignInAsync(creatorB), await app.SignInAsync(admin),
+            await app.SignInAsync(expired), await app.SignInAsync(granted),
+        };
+
+        // Act
+        var failures = new List<string>();
+        foreach (var (routeKey, method, endpoint) in AppEndpoints())
+        {
+            var url = endpoint.RoutePattern.RawText!
+                .Replace("{CampaignId:guid}", campaign.ToString()).Replace("{campaignId:guid}", campaign.ToString())
+                .Replace("{CustomerId}", "cust-m1").Replace("{customerId}", "cust-m1")
+                .Replace("{keyId:guid}", keyId.ToString()).Replace("{documentName}", "v1");
+            Assert.DoesNotContain("{", url);
+            for (var role = 0; role < clients.Length; role++)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), url.TrimStart('/'));
+                request.Content = routeKey switch
+                {
+                    _ when routeKey.EndsWith("/access-requests") => JsonContent.Create(new { reason = $"matrix test request by role {role}" }),
+                    _ when routeKey.StartsWith("POST") && routeKey.EndsWith("/keys") => JsonContent.Create(new { name = $"matrix {role}" }),
+                    "POST /api/v1/events" => JsonContent.Create(Array.Empty<object>()),
+                    "POST /account/login" => new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = "x@y.test", ["Password"] = "whatever-password" }),
+                    _ when routeKey.StartsWith("POST") => new FormUrlEncodedContent(new Dictionary<string, string>()),
+                    _ => null,
+                };
+                using var response = await clients[role].SendAsync(request);
+                var outcome = Classify(response);
+                if (outcome != Expected[routeKey][role])
+                {
+                    failures.Add($"{routeKey} as {RoleNames[role]}: expected {Expected[routeKey][role]}, got {outcome} ({(int)response.StatusCode} {response.Headers.Location})");
+                }
+            }
+        }
+
+        // Assert
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    private static Outcome Classify(HttpResponseMessage response) => response.StatusCode switch
+    {
+        HttpStatusCode.Unauthorized => Outcome.SignIn,
+        HttpStatusCode.Redirect or HttpStatusCode.Found when response.Headers.Location?.ToString().Contains("/account/login", StringComparison.OrdinalIgnoreCase) == true => Outcome.SignIn,
+        HttpStatusCode.Forbidden or HttpStatusCode.NotFound => Outcome.Refused,
+        HttpStatusCode.BadRequest => Outcome.BadRequest,
+        _ => Outcome.Allowed,
+    };
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Events;
+using Crowdstart.Tests.Infrastructure;
+
+namespace Crowdstart.Tests.Security;
+
+/// <summary>Sign-in, lockout, cookies and ingest-key management against the running app.</summary>
+[Collection(AppCollection.Name)]
+public class AccountSecurityTests(AppFixture app)
+{
+    [Fact]
+    public async Task Login_FiveWrongPasswords_LocksTheAccountEvenForTheRightPassword()
+    {
+        var user = await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId);
+        var client = app.NewCookieClient();
+
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await app.PostLoginAsync(client, user.Email, "not-the-password");
+            Assert.Contains("error=", wrong.Headers.Location!.ToString());
+        }
+        var right = await app.PostLoginAsync(client, user.Email, user.Password);
+
+        Assert.Contains("error=locked", right.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("api/v1/campaigns")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_Success_SetsHttpOnlyStrictCookieAndRedirectsOnlyToLocalPaths()
+    {
+        var user = await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId);
+        var client = app.NewCookieClient();
+        var page = await client.GetStringAsync("account/login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+
+        var response = await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["Email"] = user.Email, ["Password"] = user.Password, ["ReturnUrl"] = "//evil.example/phish",
+        }));
+
+        Assert.Equal("/", response.Headers.Location!.ToString());
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("crowdstart.auth="));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/v1/campaigns")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_DemoAccountOutsideDemoMode_IsRefused()
+    {
+        var demo = Crowdstart.Dashboard.Security.AccountSeeder.DemoAccounts[0];
+
+        var response = await app.PostLoginAsync(app.NewCookieClient(), demo.Email, demo.Password);
+
+        Assert.Contains("error=", response.Headers.Location!.ToString());
+    }
+
+    [Fact]
+    public async Task IngestKey_CreatedThroughApiThenRevoked_WorksThenStopsAtOnce()
+    {
+        var creator = await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId);
+        var client = await app.SignInAsync(creator);
+        var (campaign, _) = await app.CreateCampaignAsync();
+        object Event() => new[] { new { eventId = Guid.NewGuid(), type = EventTypes.PageView, campaignId = campaign, customerId = "c-k", sessionId = "s-k", occurredAt = DateTimeOffset.UtcNow.AddSeconds(-2).ToString("O"), source = "direct" } };
+
+        var created = await client.PostAsJsonAsync($"api/v1/campaigns/{campaign}/keys", new { name = "production site" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        var key = body.GetProperty("key").GetString()!;
+        var keyId = body.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Accepted, (await app.PostEventsAsync(key, Event())).StatusCode);
+        var listed = await client.GetStringAsync($"api/v1/campaigns/{campaign}/keys");
+        Assert.DoesNotContain(key, listed);
+        Assert.Contains("production site", listed);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"api/v1/campaigns/{campaign}/keys/{keyId}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.PostEventsAsync(key, Event())).StatusCode);
+    }
+
+    [Fact]
+    public async Task IngestKey_EmptyName_IsAValidationProblemNamingTheField()
+    {
+        var creator = await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId);
+        var client = await app.SignInAsync(creator);
+        var (campaign, _) = await app.CreateCampaignAsync();
+
+        var response = await client.PostAsJsonAsync($"api/v1/campaigns/{campaign}/keys", new { name = " " });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("name", out _));
+    }
+
+    [Fact]
+    public async Task CampaignList_Creator_SeesOnlyTheirOrganisationsCampaigns()
+    {
+        var mine = await app.CreateOrganisationAsync("Mine");
+        var theirs = await app.CreateOrganisationAsync("Theirs");
+        var (own, _) = await app.CreateCampaignAsync(name: "Own campaign", organisationId: mine);
+        var (foreign, _) = await app.CreateCampaignAsync(name: "Foreign campaign", organisationId: theirs);
+        var client = await app.SignInAsync(await app.CreateUserAsync(Roles.Creator, mine));
+
+        var list = await client.GetStringAsync("api/v1/campaigns");
+        var overview = await client.GetStringAsync("/");
+
+        Assert.Contains(own.ToString(), list);
+        Assert.DoesNotContain(foreign.ToString(), list);
+        Assert.DoesNotContain("Foreign campaign", overview);
+    }
+}
