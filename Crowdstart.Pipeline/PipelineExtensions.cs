@@ -79,6 +79,7 @@ public static class PipelineExtensions
         services.AddSingleton<CustomerData>();
         services.AddSingleton<Organisations>();
         services.AddSingleton<IngestKeys>();
+        services.AddSingleton<CampaignManagement>();
         services.AddSingleton<RetentionEnforcer>();
         services.AddHostedService<RetentionService>();
         return builder;

@@ -24,7 +24,10 @@ export Demo__Enabled=true
 cat <<MSG
 
   Crowdstart Analytics is starting at  http://127.0.0.1:$PORT
-  Demo campaigns receive live launch traffic; open the URL and pick a campaign.
+  Demo campaigns receive live launch traffic; open the URL, sign in and pick a campaign:
+    creator (Aurora Studio: 2 campaigns)   maya@aurora.demo        Crowdstart-maya-demo
+    creator (Trailblazer Gear: 1 campaign) theo@trailblazer.demo   Crowdstart-theo-demo
+    admin (grants, audit log, retention)   admin@crowdstart.demo   Crowdstart-admin-demo
   Send your own events with the demo key (see README.md, "Ingest API"): cs_demo_aurora-lamp
   Ctrl-C stops the app; stop the database with: scripts/pg.sh stop
 

@@ -44,6 +44,8 @@ public class AccessMatrixTests(AppFixture app)
         ["GET /account/login"] = [A, A, A, A, A, A],
         ["GET /not-found"] = [A, A, A, A, A, A],
         ["GET /Error"] = [A, A, A, A, A, A],
+        ["GET /campaigns/new"] = [S, A, A, A, A, A],
+        ["POST /campaigns/new"] = [S, B, B, B, B, B],
         ["GET /campaigns/{CampaignId:guid}"] = [S, A, R, A, A, A],
         ["GET /campaigns/{CampaignId:guid}/keys"] = [S, A, R, A, A, A],
         ["GET /campaigns/{CampaignId:guid}/customers"] = [S, R, R, R, R, A],

@@ -83,11 +83,15 @@ public class PrivacyJourneyBrowserTests(AppFixture app, BrowserFixture browser)
     }
 
     [Fact]
-    public async Task IngestKeys_CreatedInTheBrowser_ShownOnceWorksAndStopsWhenRevoked()
+    public async Task NewCampaignAndIngestKey_CreatedInTheBrowser_KeyShownOnceWorksAndStopsWhenRevoked()
     {
-        var (campaign, _) = await app.CreateCampaignAsync(name: "Key lamp");
         var creator = await SignedInPageAsync(await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId));
-        await GoAsync(creator, $"campaigns/{campaign}/keys");
+        await GoAsync(creator, "/");
+        await creator.GetByTestId("new-campaign").ClickAsync();
+        await creator.GetByTestId("campaign-new-name").FillAsync("Key lamp");
+        await creator.GetByTestId("campaign-new-create").ClickAsync();
+        await creator.WaitForURLAsync(url => url.EndsWith("/keys"), new() { Timeout = 20_000 });
+        var campaign = Guid.Parse(creator.Url.Split('/')[^2]);
 
         await creator.GetByTestId("key-name").FillAsync("landing page");
         await creator.GetByTestId("create-key").ClickAsync();
