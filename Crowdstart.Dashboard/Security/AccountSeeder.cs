@@ -65,8 +65,8 @@ public static class AccountSeeder
         }
 
         var options = services.GetRequiredService<IOptions<AccountOptions>>().Value;
-        if (!string.IsNullOrWhiteSpace(options.BootstrapAdminEmail) && (await users.GetUsersInRoleAsync(Roles.Admin))
-                .All(u => u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow))
+        if (!string.IsNullOrWhiteSpace(options.BootstrapAdminEmail) && await users.FindByEmailAsync(options.BootstrapAdminEmail) is null &&
+            (await users.GetUsersInRoleAsync(Roles.Admin)).All(u => u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow))
         {
             if (string.IsNullOrEmpty(options.BootstrapAdminPassword))
             {

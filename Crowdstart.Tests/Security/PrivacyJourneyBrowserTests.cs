@@ -129,4 +129,36 @@ public class PrivacyJourneyBrowserTests(AppFixture app, BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("login-message")).ToContainTextAsync("Wrong e-mail or password");
         await page.ScreenshotAsync(new() { Path = Shot("login.png") });
     }
+
+    [Fact]
+    public async Task Organisations_AdminCreatesOrganisationAndCreatorSetsRetention_CreatorSignsInToAnEmptyOverview()
+    {
+        var admin = await SignedInPageAsync(await app.CreateUserAsync(Roles.Admin, null));
+        await GoAsync(admin, "admin/organisations");
+        var name = "Retention Org " + Guid.NewGuid().ToString("N")[..6];
+
+        await admin.GetByTestId("org-new-name").FillAsync(name);
+        await admin.GetByTestId("org-create").ClickAsync();
+        var card = admin.GetByTestId("org-card").Filter(new() { HasText = name });
+        await Assertions.Expect(card).ToBeVisibleAsync(Soon);
+        await card.GetByTestId("retention-raw").FillAsync("120");
+        await card.GetByTestId("retention-customer").FillAsync("30");
+        await card.GetByTestId("retention-aggregates").FillAsync("400");
+        await card.GetByTestId("save-retention").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("org-message")).ToContainTextAsync("Retention saved", new() { Timeout = 20_000 });
+        var email = $"new-creator-{Guid.NewGuid().ToString("N")[..8]}@test.example";
+        await admin.GetByTestId("account-email").FillAsync(email);
+        await admin.GetByTestId("account-name").FillAsync("New Creator");
+        await admin.GetByTestId("account-password").FillAsync("a long enough password");
+        await admin.GetByTestId("account-create").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("org-message")).ToContainTextAsync($"Account {email} created", new() { Timeout = 20_000 });
+        await admin.ScreenshotAsync(new() { Path = Shot("admin-organisations.png"), FullPage = true });
+
+        var retention = await app.Database.ScalarAsync<string>(
+            $"SELECT concat_ws('/', raw_event_retention_days, customer_data_retention_days, aggregate_retention_days) FROM organisations WHERE name = '{name}'");
+        Assert.Equal("120/30/400", retention);
+        var creator = await SignedInPageAsync(new TestUser(Guid.Empty, email, "a long enough password"));
+        await GoAsync(creator, "/");
+        await Assertions.Expect(creator.GetByText("Create your first campaign")).ToBeVisibleAsync(Soon);
+    }
 }

@@ -59,8 +59,9 @@ public partial class Organisations
             throw new ArgumentException("Give the organisation a name.");
         }
         var slug = Regex.Replace(name.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
-        await Orgs.CreateAsync(actor, slug.Length > 0 ? slug : Guid.NewGuid().ToString("N")[..8], name);
+        var org = await Orgs.CreateAsync(actor, slug.Length > 0 ? slug : Guid.NewGuid().ToString("N")[..8], name);
         _orgName = null;
+        _orgId = org.Id;
         return $"Organisation {name} created.";
     });
 
