@@ -32,8 +32,8 @@ public static class PipelineExtensions
         services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.SectionName);
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.SectionName)
-            .Validate(o => o.DefaultGrantHours >= 1 && o.MaxGrantHours >= o.DefaultGrantHours,
-                "Privacy:DefaultGrantHours must be at least 1 and at most Privacy:MaxGrantHours");
+            .Validate(o => o.DefaultGrantHours >= 1 && o.MaxGrantHours >= o.DefaultGrantHours && o.MaxGrantHours <= 720,
+                "Privacy:DefaultGrantHours must be at least 1 and at most Privacy:MaxGrantHours, which is at most 720 (30 days)");
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName)
             .Validate(o => o.RawEventDays >= 1 && o.CustomerDataDays >= 1 && o.CustomerDataDays <= o.RawEventDays && o.AggregateDays >= 1,
                 "Retention days must be at least 1, and Retention:CustomerDataDays at most Retention:RawEventDays");

@@ -7,12 +7,15 @@ namespace Crowdstart.Dashboard.Components;
 /// <summary>
 /// Base of pages that show customer-level data. The route policy checks the grant when the page opens; this base
 /// keeps checking while it stays open: when the grant is revoked (pushed by <see cref="AccessChangeFeed"/>) or
-/// runs out (a timer at its expiry), the data is dropped from the page at once.
+/// runs out (a timer at its expiry), the data is dropped from the page at once. Data is only read once the
+/// circuit is up, never during prerendering: one read (and one audit entry) per view, and no customer data in
+/// a cacheable HTML response.
 /// </summary>
 public abstract class GrantedPageBase : LiveComponentBase
 {
     private IDisposable? _subscription;
     private ITimer? _expiry;
+    private Guid? _userId;
 
     [Parameter] public Guid CampaignId { get; set; }
 
@@ -24,27 +27,37 @@ public abstract class GrantedPageBase : LiveComponentBase
     /// <summary>True once the grant ended while the page was open; the data has been dropped.</summary>
     protected bool AccessEnded { get; private set; }
 
+    /// <summary>Set when the route names something that cannot exist (e.g. a malformed customer id).</summary>
+    protected bool NotFound { get; private set; }
+
     /// <summary>When the live grant ends.</summary>
     protected DateTimeOffset? GrantExpiresAt { get; private set; }
 
-    protected override async Task OnParametersSetAsync()
+    protected override void OnInitialized()
     {
-        var actor = await User.RequireAsync();
-        // New route values (another customer) mean new data.
-        ClearData();
-        _subscription?.Dispose();
+        // Subscribed before the first await, so a page disposed while loading can never leave a subscription behind.
         if (RendererInfo.IsInteractive)
         {
             _subscription = AccessChanges.Subscribe((campaign, user) =>
-                campaign == CampaignId && user == actor.UserId ? RefreshFromCircuitAsync(RecheckAsync) : Task.CompletedTask);
+                campaign == CampaignId && user == _userId ? RefreshFromCircuitAsync(RecheckAsync) : Task.CompletedTask);
         }
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        // New route values (another customer) mean new data.
+        ClearData();
+        NotFound = false;
         await RecheckAsync();
     }
 
     private async Task RecheckAsync()
     {
-        var grant = await Access.LiveGrantAsync(await User.RequireAsync(), CampaignId);
+        var actor = await User.RequireAsync();
+        _userId = actor.UserId;
+        var grant = await Access.LiveGrantAsync(actor, CampaignId);
         _expiry?.Dispose();
+        _expiry = null;
         if (grant is null)
         {
             AccessEnded = true;
@@ -53,22 +66,33 @@ public abstract class GrantedPageBase : LiveComponentBase
             return;
         }
         GrantExpiresAt = grant.ExpiresAt;
-        if (RendererInfo.IsInteractive)
+        if (!RendererInfo.IsInteractive || IsDisposed)
         {
-            var due = grant.ExpiresAt - Time.GetUtcNow() + TimeSpan.FromSeconds(1);
-            _expiry = Time.CreateTimer(_ => _ = RefreshFromCircuitAsync(RecheckAsync), null, due > TimeSpan.Zero ? due : TimeSpan.Zero,
-                Timeout.InfiniteTimeSpan);
+            return;
+        }
+        var due = grant.ExpiresAt - Time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        _expiry = Time.CreateTimer(_ => _ = RefreshFromCircuitAsync(RecheckAsync), null, due > TimeSpan.Zero ? due : TimeSpan.Zero,
+            Timeout.InfiniteTimeSpan);
+        if (IsDisposed)
+        {
+            _expiry.Dispose();
+            return;
         }
         if (AccessEnded || !DataLoaded)
         {
             AccessEnded = false;
             try
             {
-                await LoadDataAsync(await User.RequireAsync());
+                await LoadDataAsync(actor);
             }
             catch (AccessDeniedException)
             {
                 AccessEnded = true;
+                ClearData();
+            }
+            catch (ArgumentException)
+            {
+                NotFound = true;
                 ClearData();
             }
         }

@@ -10,6 +10,9 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
 {
     private volatile bool _disposed;
 
+    /// <summary>True once the page is gone; work that finishes after an await checks it before holding resources.</summary>
+    protected bool IsDisposed => _disposed;
+
     /// <summary>Runs <paramref name="refresh"/> on the circuit and re-renders, unless the page is gone.</summary>
     protected async Task RefreshFromCircuitAsync(Func<Task> refresh)
     {

@@ -54,6 +54,8 @@ public static class HostingExtensions
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
+        // Behind a TLS-terminating proxy (from loopback by default) the request is known to be HTTPS: Secure cookies.
+        app.UseForwardedHeaders();
         // API clients get ProblemDetails for failures and unknown routes; people get the app's error pages.
         app.UseWhen(IsApi, api =>
         {

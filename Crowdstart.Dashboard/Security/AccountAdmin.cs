@@ -6,7 +6,7 @@ namespace Crowdstart.Dashboard.Security;
 
 /// <summary>Creates accounts: admins create creators (in an organisation) and other admins.</summary>
 public sealed class AccountAdmin(UserManager<CrowdstartUser> users, RoleManager<IdentityRole<Guid>> roles, Organisations organisations,
-    TimeProvider time)
+    AuditLog audit, TimeProvider time)
 {
     /// <summary>Creates a user with a role (and, for creators, an organisation); returns the user or Identity's errors.</summary>
     public async Task<(CrowdstartUser? User, IReadOnlyList<string> Errors)> CreateAsync(Actor actor, string email, string displayName,
@@ -29,6 +29,7 @@ public sealed class AccountAdmin(UserManager<CrowdstartUser> users, RoleManager<
         {
             Id = Guid.NewGuid(), UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true,
             DisplayName = string.IsNullOrWhiteSpace(displayName) ? email.Trim() : displayName.Trim(), CreatedAt = time.GetUtcNow(),
+            CreatedByUserId = actor.AuditUserId,
         };
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
@@ -36,6 +37,7 @@ public sealed class AccountAdmin(UserManager<CrowdstartUser> users, RoleManager<
             return (null, [.. created.Errors.Select(e => e.Description)]);
         }
         await users.AddToRoleAsync(user, role);
+        await audit.WriteAsync(actor, AuditActions.AccountCreated, details: $"{user.Email} as {role}");
         if (organisationId is { } org)
         {
             await organisations.AddMemberAsync(actor, org, user.Id);

@@ -28,7 +28,9 @@ public static class AccountEndpoints
         {
             return Results.LocalRedirect(returnUrl);
         }
-        loggers.CreateLogger("Crowdstart.Account").LogWarning("Failed sign-in for {Email} (locked out: {Locked})", form.Email, result.IsLockedOut);
+        // The typed identifier is sometimes a password pasted in the wrong field: log a short hash, never the text.
+        var who = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(form.Email.Trim().ToUpperInvariant())))[..12];
+        loggers.CreateLogger("Crowdstart.Account").LogWarning("Failed sign-in for identifier hash {Who} (locked out: {Locked})", who, result.IsLockedOut);
         return Back(result.IsLockedOut ? "locked" : "invalid", returnUrl);
     }
 

@@ -23,16 +23,19 @@ public static class AccountSeeder
         new("theo@trailblazer.demo", "Theo (Trailblazer Gear)", "Crowdstart-theo-demo", Roles.Creator, DemoCampaigns.Trailblazer.Id),
     ];
 
-    public static async Task InitializeDashboardAsync(this WebApplication app)
+    public static Task InitializeDashboardAsync(this WebApplication app) =>
+        SeedAccountsAsync(app.Services, app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled);
+
+    /// <summary>Roles, demo accounts (created and unlocked in demo mode, locked otherwise) and the bootstrap admin.</summary>
+    public static async Task SeedAccountsAsync(IServiceProvider root, bool demo)
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = root.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var admin = services.GetRequiredService<AccountAdmin>();
         var users = services.GetRequiredService<UserManager<CrowdstartUser>>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Crowdstart.Accounts");
         await admin.EnsureRolesAsync();
 
-        var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled;
         foreach (var account in DemoAccounts)
         {
             var user = await users.FindByEmailAsync(account.Email);

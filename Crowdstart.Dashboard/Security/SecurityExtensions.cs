@@ -41,8 +41,11 @@ public static class SecurityExtensions
         {
             o.Cookie.Name = "crowdstart.auth";
             o.Cookie.HttpOnly = true;
-            // Secure whenever the app is reached over HTTPS (production, behind TLS); loopback HTTP keeps working.
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Secure whenever the request is HTTPS (behind a TLS proxy too: forwarded headers are honoured);
+            // Accounts:SecureCookiesOnly makes it unconditional for deployments that are never reached over HTTP.
+            o.Cookie.SecurePolicy = builder.Configuration.GetValue<bool>("Accounts:SecureCookiesOnly")
+                ? CookieSecurePolicy.Always
+                : CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
@@ -66,6 +69,8 @@ public static class SecurityExtensions
             .AddPolicy(Policies.CampaignReader, p => p.RequireAuthenticatedUser().AddRequirements(new CampaignRequirement(CampaignRequirement.Level.Read)))
             .AddPolicy(Policies.CampaignManager, p => p.RequireAuthenticatedUser().AddRequirements(new CampaignRequirement(CampaignRequirement.Level.Manage)))
             .AddPolicy(Policies.CustomerData, p => p.RequireAuthenticatedUser().AddRequirements(new CampaignRequirement(CampaignRequirement.Level.CustomerData)));
+        services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
+            o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto);
         services.AddScoped<CurrentUser>();
         services.AddScoped<AccountAdmin>();
         return builder;
@@ -98,4 +103,7 @@ public sealed class AccountOptions
 
     /// <summary>Password of the bootstrap admin; give it through an environment variable, never in a file.</summary>
     public string? BootstrapAdminPassword { get; set; }
+
+    /// <summary>Marks the auth cookie Secure even on plain-HTTP requests (set it where the app is only reached over HTTPS).</summary>
+    public bool SecureCookiesOnly { get; set; }
 }

@@ -20,6 +20,7 @@ public static class AuditActions
     public const string MemberAdded = "organisation.member.added";
     public const string OrganisationCreated = "organisation.created";
     public const string CampaignCreated = "campaign.created";
+    public const string AccountCreated = "account.created";
 }
 
 /// <summary>Filter for browsing the audit log; every part is optional.</summary>

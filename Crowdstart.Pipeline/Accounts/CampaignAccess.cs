@@ -39,19 +39,27 @@ public sealed class CampaignAccess(IDbContextFactory<CrowdstartDbContext> contex
         return await LiveGrantAsync(db, actor, campaignId, ct);
     }
 
-    /// <summary>Same as <see cref="LiveGrantAsync(Actor, Guid, CancellationToken)"/> inside the caller's context.</summary>
+    /// <summary>
+    /// Same as <see cref="LiveGrantAsync(Actor, Guid, CancellationToken)"/> inside the caller's context and
+    /// transaction. The grant row is share-locked, so a revocation waits until a read that relied on the grant has
+    /// committed: a read can never go through after the revocation that should have stopped it.
+    /// </summary>
     public async Task<DataAccessGrant?> LiveGrantAsync(CrowdstartDbContext db, Actor actor, Guid campaignId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         // A grant only works while its holder can still read the campaign (e.g. not after leaving the organisation).
-        if (!await CanReadAsync(actor, campaignId, ct))
+        var canRead = actor.IsAdmin
+            ? await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct)
+            : await MemberCampaigns(db, actor).AnyAsync(c => c.Id == campaignId, ct);
+        if (!canRead)
         {
             return null;
         }
-        return await db.DataAccessGrants.AsNoTracking()
-            .Where(g => g.UserId == actor.UserId && g.CampaignId == campaignId && g.RevokedAt == null && g.ExpiresAt > now)
-            .OrderByDescending(g => g.ExpiresAt)
-            .FirstOrDefaultAsync(ct);
+        var grants = await db.DataAccessGrants
+            .FromSql($"SELECT * FROM data_access_grants WHERE user_id = {actor.UserId} AND campaign_id = {campaignId} AND revoked_at IS NULL AND expires_at > {now} FOR SHARE")
+            .AsNoTracking()
+            .ToListAsync(ct);
+        return grants.MaxBy(g => g.ExpiresAt);
     }
 
     private static IQueryable<Campaign> MemberCampaigns(CrowdstartDbContext db, Actor actor) =>

@@ -48,8 +48,9 @@ public sealed partial class CampaignManagement(IDbContextFactory<CrowdstartDbCon
             return (null, errors);
         }
         var slug = await UniqueSlugAsync(db, name, ct);
-        var campaign = await store.CreateCampaignAsync(request.OrganisationId, slug, name, currency, decimal.Round(request.Goal, 2), request.LaunchAt,
-            ct: ct, endAt: request.EndAt);
+        var campaign = store.NewCampaign(request.OrganisationId, slug, name, currency, decimal.Round(request.Goal, 2), request.LaunchAt,
+            endAt: request.EndAt);
+        db.Campaigns.Add(campaign);
         audit.Add(db, actor, AuditActions.CampaignCreated, campaign.Id, details: $"{name} ({currency} {request.Goal.ToString("N0", CultureInfo.InvariantCulture)})");
         await db.SaveChangesAsync(ct);
         return (campaign, errors);

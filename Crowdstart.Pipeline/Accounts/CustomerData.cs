@@ -15,7 +15,7 @@ public sealed record CustomerSummary(string CustomerId, DateTimeOffset FirstSeen
 /// same transaction as the read itself, so there is no read without an audit entry and no audit entry for a
 /// read that did not happen.
 /// </summary>
-public sealed class CustomerData(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AuditLog audit)
+public sealed partial class CustomerData(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AuditLog audit)
 {
     /// <summary>Marks customer ids erased by retention; it can never be a real id (ingestion refuses '~').</summary>
     public const string ErasedCustomerId = "~erased";
@@ -26,9 +26,10 @@ public sealed class CustomerData(IDbContextFactory<CrowdstartDbContext> contexts
     /// <summary>One customer's events in a campaign, oldest first.</summary>
     public async Task<IReadOnlyList<TimelineEvent>> TimelineAsync(Actor actor, Guid campaignId, string customerId, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(customerId) || customerId.Length > 128 || customerId == ErasedCustomerId)
+        // Checked like ingestion checks ids, before anything is read or written to the (permanent) audit log.
+        if (!OpaqueId().IsMatch(customerId ?? "") || Privacy.PiiScanner.FindInId(customerId!) is not null)
         {
-            throw new ArgumentException("Give a customer id of at most 128 characters.", nameof(customerId));
+            throw new ArgumentException("A customer id is an opaque id of at most 128 letters, digits, '.', '_', ':' or '-'.", nameof(customerId));
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -75,4 +76,7 @@ public sealed class CustomerData(IDbContextFactory<CrowdstartDbContext> contexts
         await tx.CommitAsync(ct);
         return rows;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}$")]
+    private static partial System.Text.RegularExpressions.Regex OpaqueId();
 }

@@ -104,11 +104,17 @@ public sealed class DataAccessGrants(
         {
             throw new InvalidOperationException("Admins cannot grant data access to themselves; another admin must.");
         }
-        var userName = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(ct);
-        if (userName is null || !await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct))
+        var grantee = await db.Users.Where(u => u.Id == userId).Select(u => new { u.UserName, u.CreatedByUserId }).FirstOrDefaultAsync(ct);
+        if (grantee is null || !await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct))
         {
             throw new InvalidOperationException("Unknown user or campaign.");
         }
+        // Otherwise one admin could create a second account and grant it access: two people, not two accounts.
+        if (grantee.CreatedByUserId == admin.UserId)
+        {
+            throw new InvalidOperationException("Admins cannot grant data access to an account they created; another admin must.");
+        }
+        var userName = grantee.UserName;
         var now = time.GetUtcNow();
         var grant = new DataAccessGrant
         {
@@ -202,6 +208,10 @@ public sealed class DataAccessGrants(
             throw new InvalidOperationException("Admins cannot decide their own requests.");
         }
         var trimmed = note?.Trim();
+        if (!string.IsNullOrEmpty(trimmed) && PiiScanner.FindInText(trimmed) is { } pii)
+        {
+            throw new ArgumentException($"The note contains {pii}; it is kept in the audit log, so leave personal data out.", nameof(note));
+        }
         request.Status = status;
         request.DecidedByUserId = admin.UserId;
         request.DecidedAt = time.GetUtcNow();
@@ -223,6 +233,11 @@ public sealed class DataAccessGrants(
         if (trimmed.Length < 10)
         {
             throw new ArgumentException("Give a reason of at least 10 characters: it is kept in the audit log.", nameof(reason));
+        }
+        // Reasons live forever in the append-only audit log: they must not carry personal data.
+        if (PiiScanner.FindInText(trimmed) is { } pii)
+        {
+            throw new ArgumentException($"The reason contains {pii}; describe the case without personal data (it is kept in the audit log).", nameof(reason));
         }
         return trimmed.Length > 500 ? trimmed[..500] : trimmed;
     }

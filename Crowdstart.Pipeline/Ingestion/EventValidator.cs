@@ -206,6 +206,12 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
             fail("source", "must be direct, search, email, ads, social:<network> or referral:<domain>");
             return null;
         }
+        // A network or domain name never needs digits of phone or card length or an IP address.
+        if (normalised.IndexOf(':') is var colon and > 0 && PiiScanner.FindInId(normalised[(colon + 1)..]) is { } pii)
+        {
+            fail("source", $"looks like it contains {pii}; name the network or the referring domain only (no PII)");
+            return null;
+        }
         return normalised;
     }
 

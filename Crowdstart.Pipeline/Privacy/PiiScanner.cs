@@ -47,18 +47,14 @@ public static partial class PiiScanner
         foreach (Match m in DigitRun().Matches(text))
         {
             var candidate = m.Value;
-            if (IsoDate().IsMatch(candidate))
+            // A leading ISO date is not personal data, but what follows it in the same run may be.
+            if (IsoDate().Match(candidate) is { Success: true } date)
             {
-                continue;
+                candidate = candidate[date.Length..].TrimStart(' ', '-', '/', '.');
             }
-            var digits = OnlyDigits(candidate);
-            if (digits.Length is >= 13 and <= 19 && Luhn(digits))
+            if (ClassifyDigits(candidate) is { } kind)
             {
-                return Card;
-            }
-            if (digits.Length is >= 9 and <= 15 || (candidate.StartsWith('+') && digits.Length is >= 7 and <= 15))
-            {
-                return Phone;
+                return kind;
             }
         }
         if (text.Contains(':'))
@@ -81,11 +77,12 @@ public static partial class PiiScanner
     /// </summary>
     public static string? FindInNumber(double value, string rawText)
     {
-        if (Math.Abs(value) < 100_000_000 || rawText.Contains('.') || rawText.Contains('e') || rawText.Contains('E'))
+        // Judge the value, not its spelling: 612345678e0 and 612345678.0 are the same nine digits.
+        if (Math.Abs(value) < 100_000_000 || value != Math.Floor(value))
         {
             return null;
         }
-        var digits = OnlyDigits(rawText);
+        var digits = ((long)Math.Abs(value)).ToString(CultureInfo.InvariantCulture);
         return digits.Length is >= 13 and <= 19 && Luhn(digits) ? Card : Phone;
     }
 
@@ -103,17 +100,39 @@ public static partial class PiiScanner
         {
             return IpAddress;
         }
+        // A card number hidden behind a prefix ("c4111111111111111") is still a card number.
+        foreach (Match run in Digits().Matches(id))
+        {
+            if (run.Length is >= 13 and <= 19 && Luhn(run.Value))
+            {
+                return Card;
+            }
+        }
         var digits = OnlyDigits(id);
         var onlyDigitsAndSeparators = id.All(c => char.IsAsciiDigit(c) || c is '-' or '.' or '_' or ':' or ' ');
-        if (onlyDigitsAndSeparators && digits.Length is >= 13 and <= 19 && Luhn(digits))
-        {
-            return Card;
-        }
         if (onlyDigitsAndSeparators && digits.Length is >= 9 and <= 15 && !IsoDate().IsMatch(id))
         {
             return Phone;
         }
+        if (PhonePrefix().IsMatch(id) && digits.Length is >= 7 and <= 15)
+        {
+            return Phone;
+        }
         return FindInText(id) is IpAddress ? IpAddress : null;
+    }
+
+    private static string? ClassifyDigits(string candidate)
+    {
+        var digits = OnlyDigits(candidate);
+        if (digits.Length is >= 13 and <= 19 && Luhn(digits))
+        {
+            return Card;
+        }
+        if (digits.Length is >= 9 and <= 15 || (candidate.StartsWith('+') && digits.Length is >= 7 and <= 15))
+        {
+            return Phone;
+        }
+        return null;
     }
 
     /// <summary>The Luhn checksum every payment card number satisfies.</summary>
@@ -160,6 +179,12 @@ public static partial class PiiScanner
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}")]
     private static partial Regex IsoDate();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Digits();
+
+    [GeneratedRegex(@"^(tel|phone|mobile|sms|whatsapp)[:_\-.]?(?=[+(\d])", RegexOptions.IgnoreCase)]
+    private static partial Regex PhonePrefix();
 
     [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])")]
     private static partial Regex IPv4();

@@ -19,11 +19,22 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
         Guid? id = null, CancellationToken ct = default, Metrics.FunnelDefinition? funnel = null, int cartWindowSeconds = 3600,
         DateTimeOffset? endAt = null, int allowedLatenessSeconds = 600)
     {
+        var campaign = NewCampaign(organisationId, slug, name, currency, goal, launchAt, id, funnel, cartWindowSeconds, endAt, allowedLatenessSeconds);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.Campaigns.Add(campaign);
+        await db.SaveChangesAsync(ct);
+        return campaign;
+    }
+
+    /// <summary>A validated campaign row, to add to a context (callers that write more in the same transaction).</summary>
+    public Campaign NewCampaign(Guid organisationId, string slug, string name, string currency, decimal goal, DateTimeOffset launchAt,
+        Guid? id = null, Metrics.FunnelDefinition? funnel = null, int cartWindowSeconds = 3600, DateTimeOffset? endAt = null,
+        int allowedLatenessSeconds = 600)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(allowedLatenessSeconds, 0);
         (funnel ?? Metrics.FunnelDefinition.Default).Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(cartWindowSeconds, 1);
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var campaign = new Campaign
+        return new Campaign
         {
             Id = id ?? Guid.NewGuid(),
             OrganisationId = organisationId,
@@ -38,9 +49,6 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
             AllowedLatenessSeconds = allowedLatenessSeconds,
             CreatedAt = time.GetUtcNow(),
         };
-        db.Campaigns.Add(campaign);
-        await db.SaveChangesAsync(ct);
-        return campaign;
     }
 
     /// <summary>The id of the organisation with <paramref name="slug"/>, created when missing (tools and benchmarks).</summary>

@@ -178,4 +178,48 @@ public class DataAccessGrantsTests(TestDatabase db) : IClassFixture<TestDatabase
         Assert.Equal(1, total);
         Assert.Equal(AuditActions.AccessGranted, Assert.Single(recent).Action);
     }
+
+    [Fact]
+    public async Task Grant_ToAnAccountTheAdminCreated_IsRefused()
+    {
+        var (svc, _, admin, campaign) = await ArrangeAsync();
+        var puppet = await db.CreateUserAsync($"p-{Guid.NewGuid():N}@test.example", db.OrganisationId);
+        await using (var cmd = db.DataSource.CreateCommand($"UPDATE users SET \"CreatedByUserId\" = '{admin.UserId}' WHERE \"Id\" = '{puppet}'"))
+        {
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => svc.Grants.GrantAsync(admin, puppet, campaign, "looks legitimate enough"));
+
+        Assert.Contains("account they created", error.Message);
+        var otherAdmin = AccountServices.Admin(await db.CreateUserAsync($"a2-{Guid.NewGuid():N}@test.example"));
+        Assert.NotNull(await svc.Grants.GrantAsync(otherAdmin, puppet, campaign, "a second admin decides"));
+    }
+
+    [Theory]
+    [InlineData("backer jane.doe@example.com says it failed")]
+    [InlineData("call the backer on +49 151 2345 6789 first")]
+    public async Task Request_ReasonWithPersonalData_IsRefusedBeforeReachingTheAuditLog(string reason)
+    {
+        var (svc, creator, _, campaign) = await ArrangeAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => svc.Grants.RequestAsync(creator, campaign, reason));
+
+        Assert.Contains("personal data", error.Message);
+        Assert.Equal(0, await AuditCountAsync(campaign, AuditActions.AccessRequested));
+    }
+
+    [Theory]
+    [InlineData("jane.doe@example.com")]
+    [InlineData("~erased")]
+    [InlineData("has space")]
+    public async Task Timeline_CustomerIdThatCannotExist_IsRefusedWithoutAnAuditEntry(string customerId)
+    {
+        var (svc, creator, admin, campaign) = await ArrangeAsync();
+        await svc.Grants.GrantAsync(admin, creator.UserId, campaign, "a reason long enough");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => svc.CustomerData.TimelineAsync(creator, campaign, customerId));
+
+        Assert.Equal(0, await AuditCountAsync(campaign, AuditActions.CustomerTimelineRead));
+    }
 }

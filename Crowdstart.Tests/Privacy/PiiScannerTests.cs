@@ -19,6 +19,8 @@ public class PiiScannerTests
     [InlineData("::ffff:192.0.2.128", PiiScanner.IpAddress)]
     [InlineData("DE89 3704 0044 0532 0130 00", PiiScanner.Iban)]
     [InlineData("GB82WEST12345698765432", PiiScanner.Iban)]
+    [InlineData("2026-01-01 4111 1111 1111 1111", PiiScanner.Card)]
+    [InlineData("2026-01-01 0151 2345 6789", PiiScanner.Phone)]
     public void FindInText_PersonalData_IsFoundWithItsKind(string text, string kind) =>
         Assert.Equal(kind, PiiScanner.FindInText(text));
 
@@ -42,6 +44,9 @@ public class PiiScannerTests
     [InlineData("0151-2345-6789", PiiScanner.Phone)]
     [InlineData("4111111111111111", PiiScanner.Card)]
     [InlineData("192.168.1.20", PiiScanner.IpAddress)]
+    [InlineData("c4111111111111111", PiiScanner.Card)]
+    [InlineData("tel:4915123456789", PiiScanner.Phone)]
+    [InlineData("phone-0151-2345678", PiiScanner.Phone)]
     public void FindInId_IdThatIsPersonalData_IsFound(string id, string kind) =>
         Assert.Equal(kind, PiiScanner.FindInId(id));
 
@@ -51,11 +56,15 @@ public class PiiScannerTests
     [InlineData("user_00042")]
     [InlineData("5f0e4c1a-9d7b-4c8e-a1f2-1b2c3d4e5f60")]
     [InlineData("2026-11-26")]
+    [InlineData("telemetry-12345678")]
+    [InlineData("order-1700000000")]
     public void FindInId_OpaqueIds_AreAccepted(string id) => Assert.Null(PiiScanner.FindInId(id));
 
     [Theory]
     [InlineData(4915123456789d, "4915123456789", PiiScanner.Phone)]
     [InlineData(4111111111111111d, "4111111111111111", PiiScanner.Card)]
+    [InlineData(612345678d, "612345678e0", PiiScanner.Phone)]
+    [InlineData(612345678d, "612345678.0", PiiScanner.Phone)]
     [InlineData(12d, "12", null)]
     [InlineData(99.5d, "99.5", null)]
     [InlineData(250000d, "250000", null)]

@@ -46,7 +46,13 @@ public class RetentionEnforcerTests(TestDatabase db) : IClassFixture<TestDatabas
         }).ToList();
         var g2 = Enumerable.Range(0, 30).Select(i => EventFactory.Event(campaign, $"recent-{i}", EventTypes.PageView, g2At)).ToList();
         var untouched = Enumerable.Range(0, 20).Select(i => EventFactory.Event(relaxed, $"other-{i}", EventTypes.PageView, g1At)).ToList();
-        await writer.AppendAsync([.. g1, .. g2, .. untouched]);
+        // Customers active both long ago and recently: their history expires as a whole, from their last event.
+        var mixed = Enumerable.Range(0, 5).SelectMany(i => new[]
+        {
+            EventFactory.Event(campaign, $"mixed-{i}", EventTypes.PageView, g1At),
+            EventFactory.Event(campaign, $"mixed-{i}", EventTypes.CartCreated, g2At),
+        }).ToList();
+        await writer.AppendAsync([.. g1, .. g2, .. untouched, .. mixed]);
         await ProcessAllAsync();
         // Appended but not yet folded into the aggregates: retention must never take these.
         var unprocessed = Enumerable.Range(0, 10).Select(i => EventFactory.Event(campaign, $"queued-{i}", EventTypes.PageView, g1At)).ToList();
@@ -61,26 +67,37 @@ public class RetentionEnforcerTests(TestDatabase db) : IClassFixture<TestDatabas
         var first = await enforcer.EnforceAsync();
 
         Assert.All(first, r => Assert.False(r.RemovedAnything));
-        Assert.Equal(g1.Count + g2.Count + unprocessed.Count, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND customer_id NOT LIKE '~%'"));
+        Assert.Equal(g1.Count + g2.Count + mixed.Count + unprocessed.Count, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND customer_id NOT LIKE '~%'"));
 
         // Act 2: 25 days later g1 is 34 days old (raw expired), g2 26 days (customer ids expired).
         svc.Time.Advance(TimeSpan.FromDays(25));
         var second = await enforcer.EnforceAsync();
 
         // Assert: raw g1 gone in batches of 100, g2 kept without ids, queued events untouched, aggregates intact.
+        // The mixed customers' old events outlive the raw limit (their last event is recent) but lose their ids.
         var result = Assert.Single(second, r => r.OrganisationId == strict);
         Assert.Equal(g1.Count, result.RawEventsDeleted);
-        Assert.Equal(g2.Count, result.CustomerIdsErased);
+        Assert.Equal(g2.Count + mixed.Count, result.CustomerIdsErased);
+        Assert.Equal(mixed.Count / 2, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND customer_id = '{CustomerData.ErasedCustomerId}' AND occurred_at < '{g1At.AddMinutes(1).UtcDateTime:O}'"));
         Assert.Equal(0, result.AggregateRowsDeleted);
         Assert.Equal(0, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND customer_id LIKE 'old-%'"));
-        Assert.Equal(g2.Count, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND customer_id = '{CustomerData.ErasedCustomerId}' AND session_id = '{CustomerData.ErasedCustomerId}'"));
+        Assert.Equal(g2.Count, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND customer_id = '{CustomerData.ErasedCustomerId}' AND session_id = '{CustomerData.ErasedCustomerId}'") - mixed.Count);
         Assert.Equal(0, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND (customer_id LIKE 'recent-%' OR session_id LIKE 's-recent-%')"));
         Assert.Equal(unprocessed.Count, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{campaign}' AND customer_id LIKE 'queued-%'"));
         Assert.Equal(untouched.Count, await CountAsync($"SELECT count(*) FROM event_log WHERE campaign_id = '{relaxed}' AND customer_id LIKE 'other-%'"));
         Assert.Equal(rollupBefore, await CountAsync($"SELECT coalesce(sum(page_views), 0)::bigint FROM campaign_minute_rollups WHERE campaign_id = '{campaign}' AND minute = {g1Minute}"));
-        Assert.Equal(40, rollupBefore);
+        Assert.Equal(g1.Count / 2 + mixed.Count / 2, rollupBefore);
         Assert.Equal(pledgedBefore, await db.ScalarAsync<decimal>($"SELECT coalesce(sum(pledged_amount), 0) FROM campaign_partition_totals WHERE campaign_id = '{campaign}'"));
         Assert.Equal(1, await CountAsync($"SELECT count(*) FROM audit_log WHERE action = '{AuditActions.RetentionEnforced}' AND details LIKE 'Strict retention:%'"));
+
+        // A forgotten customer comes back, and so does one whose ids were erased: the pipeline counts them anew
+        // and no aggregate goes negative (it would if half a history had been removed under it).
+        await writer.AppendAsync([
+            EventFactory.Event(campaign, "old-0", EventTypes.PageView, svc.Time.GetUtcNow().AddMinutes(-1)),
+            EventFactory.Event(campaign, "mixed-0", EventTypes.PledgeCompleted, svc.Time.GetUtcNow().AddMinutes(-1), 25m),
+        ]);
+        await ProcessAllAsync();
+        Assert.Empty(await NegativeAggregatesAsync());
 
         // Act 3: 30 more days: g1's aggregates are 64 days old, past their own 60-day limit; g2's (56 days) stay.
         svc.Time.Advance(TimeSpan.FromDays(30));
@@ -89,8 +106,39 @@ public class RetentionEnforcerTests(TestDatabase db) : IClassFixture<TestDatabas
         Assert.True(third.AggregateRowsDeleted > 0);
         Assert.Equal(0, await CountAsync($"SELECT count(*) FROM campaign_minute_rollups WHERE campaign_id = '{campaign}' AND minute = {g1Minute}"));
         Assert.Equal(0, await CountAsync($"SELECT count(*) FROM metric_window_points WHERE campaign_id = '{campaign}' AND point < '{g1At.AddDays(1).UtcDateTime:O}'"));
-        Assert.Equal(30, await CountAsync($"SELECT coalesce(sum(page_views), 0)::bigint FROM campaign_minute_rollups WHERE campaign_id = '{campaign}' AND minute >= '{g2At.AddMinutes(-1).UtcDateTime:O}'"));
+        // g2's 30 page views and the returning customer's one.
+        Assert.Equal(31, await CountAsync($"SELECT coalesce(sum(page_views), 0)::bigint FROM campaign_minute_rollups WHERE campaign_id = '{campaign}' AND minute >= '{g2At.AddMinutes(-1).UtcDateTime:O}'"));
         Assert.Equal(untouched.Count, await CountAsync($"SELECT coalesce(sum(page_views), 0)::bigint FROM campaign_minute_rollups WHERE campaign_id = '{relaxed}'"));
+    }
+
+    private async Task<List<string>> NegativeAggregatesAsync()
+    {
+        var columns = new List<(string Table, string Column)>();
+        await using (var cmd = db.DataSource.CreateCommand(
+            """
+            SELECT c.table_name, c.column_name FROM information_schema.columns c
+            JOIN information_schema.tables t USING (table_schema, table_name)
+            WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.data_type IN ('bigint', 'numeric', 'integer')
+              AND (c.table_name LIKE 'metric%' OR c.table_name IN ('campaign_minute_rollups', 'campaign_partition_totals'))
+              AND c.column_name NOT IN ('partition', 'step', 'window_seconds', 'hours_since', 'seconds')
+            """))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        Assert.True(columns.Count > 10, $"only {columns.Count} aggregate columns found");
+        var negative = new List<string>();
+        foreach (var (table, column) in columns)
+        {
+            if (await CountAsync($"SELECT count(*) FROM \"{table}\" WHERE \"{column}\" < 0") > 0)
+            {
+                negative.Add($"{table}.{column}");
+            }
+        }
+        return negative;
     }
 
     [Fact]

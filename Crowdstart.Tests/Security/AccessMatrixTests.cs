@@ -31,6 +31,9 @@ public class AccessMatrixTests(AppFixture app)
 
         /// <summary>400: the antiforgery token is missing.</summary>
         BadRequest,
+
+        /// <summary>5xx: never expected anywhere.</summary>
+        ServerError,
     }
 
     private static readonly string[] RoleNames = ["anonymous", "creator of org A", "creator of org B", "admin", "creator A, grant expired", "creator A, live grant"];
@@ -184,6 +187,7 @@ public class AccessMatrixTests(AppFixture app)
 
     private static Outcome Classify(HttpResponseMessage response) => response.StatusCode switch
     {
+        >= HttpStatusCode.InternalServerError => Outcome.ServerError,
         HttpStatusCode.Unauthorized => Outcome.SignIn,
         HttpStatusCode.Redirect or HttpStatusCode.Found when response.Headers.Location?.ToString().Contains("/account/login", StringComparison.OrdinalIgnoreCase) == true => Outcome.SignIn,
         HttpStatusCode.Forbidden or HttpStatusCode.NotFound => Outcome.Refused,

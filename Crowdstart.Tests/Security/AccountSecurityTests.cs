@@ -49,13 +49,26 @@ public class AccountSecurityTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Login_DemoAccountOutsideDemoMode_IsRefused()
+    public async Task Login_DemoAccountAfterDemoModeEnds_IsRefused()
     {
-        var demo = Crowdstart.Dashboard.Security.AccountSeeder.DemoAccounts[0];
+        // The demo accounts exist (a deployment that ran in demo mode once), then the app starts without it.
+        var demo = Crowdstart.Dashboard.Security.AccountSeeder.DemoAccounts[1];
+        await using (var db = await app.Database.Contexts.CreateDbContextAsync())
+        {
+            foreach (var org in Crowdstart.Pipeline.Demo.DemoCampaigns.Organisations.Where(o => !db.Organisations.Any(x => x.Id == o.Id)))
+            {
+                db.Organisations.Add(new Crowdstart.Pipeline.Storage.Entities.Organisation { Id = org.Id, Slug = org.Slug, Name = org.Name, CreatedAt = DateTimeOffset.UtcNow });
+            }
+            await db.SaveChangesAsync();
+        }
+        await Crowdstart.Dashboard.Security.AccountSeeder.SeedAccountsAsync(app.Services, demo: true);
+        var during = await app.PostLoginAsync(app.NewCookieClient(), demo.Email, demo.Password);
 
-        var response = await app.PostLoginAsync(app.NewCookieClient(), demo.Email, demo.Password);
+        await Crowdstart.Dashboard.Security.AccountSeeder.SeedAccountsAsync(app.Services, demo: false);
+        var after = await app.PostLoginAsync(app.NewCookieClient(), demo.Email, demo.Password);
 
-        Assert.Contains("error=", response.Headers.Location!.ToString());
+        Assert.DoesNotContain("error=", during.Headers.Location!.ToString());
+        Assert.Contains("error=locked", after.Headers.Location!.ToString());
     }
 
     [Fact]

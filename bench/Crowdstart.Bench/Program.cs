@@ -2,6 +2,7 @@
 //   setup --db CS                                   create a campaign + ingest key, print "campaignId key"
 //   http  --url U --key K --campaign C [--seconds 20] [--concurrency 4] [--batch 500]
 //   copy  --db CS --campaign C --events N [--batch 5000]
+//   privacy --db CS [--events 1000000]             validator + PII scan throughput, access-check latency, retention sweep
 // `http` is the load generator (its own process, loopback); `copy` is the engine's limit: binary COPY of
 // rows of the same shape into the same event_log table, with no HTTP, validation or dedupe.
 using System.Diagnostics;
@@ -36,8 +37,11 @@ switch (mode)
         await PipelineBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("rate", "5000")),
             int.Parse(Arg("seconds", "30")), int.Parse(Arg("partitions", "8")));
         break;
+    case "privacy":
+        await PrivacyBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("partitions", "8")));
+        break;
     default:
-        Console.Error.WriteLine("usage: Crowdstart.Bench setup|http|copy|pipeline ... (see scripts/bench-*.sh)");
+        Console.Error.WriteLine("usage: Crowdstart.Bench setup|http|copy|pipeline|privacy ... (see scripts/bench-*.sh)");
         return 2;
 }
 return 0;

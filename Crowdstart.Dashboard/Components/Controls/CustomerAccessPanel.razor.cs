@@ -31,13 +31,15 @@ public partial class CustomerAccessPanel
     [Inject] public required DashboardFormatter Format { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
 
+    private Guid? _userId;
+
     protected override async Task OnInitializedAsync()
     {
-        var actor = await User.RequireAsync();
+        // Subscribed before the first await, so a panel disposed while loading leaves nothing behind.
         if (RendererInfo.IsInteractive)
         {
             _subscription = Changes.Subscribe((campaign, user) =>
-                campaign == CampaignId && user == actor.UserId ? RefreshFromCircuitAsync(LoadAsync) : Task.CompletedTask);
+                campaign == CampaignId && user == _userId ? RefreshFromCircuitAsync(LoadAsync) : Task.CompletedTask);
         }
         await LoadAsync();
     }
@@ -45,6 +47,7 @@ public partial class CustomerAccessPanel
     private async Task LoadAsync()
     {
         var actor = await User.RequireAsync();
+        _userId = actor.UserId;
         _grant = await Access.LiveGrantAsync(actor, CampaignId);
         var requests = await Grants.MyRequestsAsync(actor, CampaignId);
         _pending = requests.Select(r => r.Request).FirstOrDefault(r => r.Status == AccessRequestStatus.Pending);
@@ -52,10 +55,15 @@ public partial class CustomerAccessPanel
         _loaded = true;
         // The panel changes by itself when the grant runs out.
         _expiry?.Dispose();
-        if (_grant is { } grant && RendererInfo.IsInteractive)
+        _expiry = null;
+        if (_grant is { } grant && RendererInfo.IsInteractive && !IsDisposed)
         {
             var due = grant.ExpiresAt - Time.GetUtcNow() + TimeSpan.FromSeconds(1);
             _expiry = Time.CreateTimer(_ => _ = RefreshFromCircuitAsync(LoadAsync), null, due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            if (IsDisposed)
+            {
+                _expiry.Dispose();
+            }
         }
     }
 

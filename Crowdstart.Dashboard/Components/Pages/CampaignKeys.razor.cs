@@ -43,7 +43,7 @@ public partial class CampaignKeys
             _name = null;
             await LoadAsync();
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException)
         {
             _error = ex.Message.Split(" (Parameter")[0];
         }
@@ -55,7 +55,15 @@ public partial class CampaignKeys
 
     private async Task RevokeAsync(Guid keyId)
     {
-        await Keys.RevokeAsync(await User.RequireAsync(), CampaignId, keyId);
+        try
+        {
+            await Keys.RevokeAsync(await User.RequireAsync(), CampaignId, keyId);
+            _error = null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or AccessDeniedException)
+        {
+            _error = ex.Message;
+        }
         await LoadAsync();
     }
 }

@@ -7,6 +7,8 @@ public sealed class CrowdstartUser : IdentityUser<Guid>
 {
     public required string DisplayName { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The admin who created the account (null for the system: demo and bootstrap accounts).</summary>
+    public Guid? CreatedByUserId { get; set; }
 }
 
 /// <summary>A creator's company or team. Campaigns belong to it; creators are its members.</summary>
