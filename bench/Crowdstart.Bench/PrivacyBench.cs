@@ -42,9 +42,11 @@ static class PrivacyBench
         var now = DateTimeOffset.UtcNow;
         for (var offset = 0; offset < events; offset += 10_000)
         {
-            var ageDays = offset < events / 2 ? 200 : 60;
+            // 25,000 customers last seen 200 days ago, 25,000 others last seen 60 days ago (20 events each).
+            var old = offset < events / 2;
+            var ageDays = old ? 200 : 60;
             await writer.AppendAsync([.. Enumerable.Range(offset, Math.Min(10_000, events - offset)).Select(i =>
-                new EventRecord(Guid.NewGuid(), EventTypes.PageView, campaign.Id, $"c-{i % 50_000}", $"s-{i}", now.AddDays(-ageDays).AddSeconds(i % 3600),
+                new EventRecord(Guid.NewGuid(), EventTypes.PageView, campaign.Id, $"c-{(old ? "a" : "b")}{i % 25_000}", $"s-{i}", now.AddDays(-ageDays).AddSeconds(i % 3600),
                     "direct", null, null, """{"device":"mobile"}"""))]);
         }
         await using (var cmd = dataSource.CreateCommand("UPDATE partition_checkpoints c SET \"offset\" = p.next_offset - 1 FROM log_partitions p WHERE p.partition = c.partition"))
