@@ -100,13 +100,12 @@ public static partial class PiiScanner
         {
             return IpAddress;
         }
-        // A card number hidden behind a prefix ("c4111111111111111") is still a card number.
-        foreach (Match run in Digits().Matches(id))
+        // A card number behind a short word ("card-4111111111111111") is still a card number. Digit runs inside
+        // longer ids are left alone: random hex ids contain 13+ digit runs often enough that flagging them would
+        // drop real customers' events.
+        if (PrefixedDigits().Match(id) is { Success: true } prefixed && Luhn(prefixed.Groups[1].Value))
         {
-            if (run.Length is >= 13 and <= 19 && Luhn(run.Value))
-            {
-                return Card;
-            }
+            return Card;
         }
         var digits = OnlyDigits(id);
         var onlyDigitsAndSeparators = id.All(c => char.IsAsciiDigit(c) || c is '-' or '.' or '_' or ':' or ' ');
@@ -180,8 +179,8 @@ public static partial class PiiScanner
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}")]
     private static partial Regex IsoDate();
 
-    [GeneratedRegex(@"\d+")]
-    private static partial Regex Digits();
+    [GeneratedRegex(@"^[A-Za-z]{0,8}[-_.:]?(\d{13,19})$")]
+    private static partial Regex PrefixedDigits();
 
     [GeneratedRegex(@"^(tel|phone|mobile|sms|whatsapp)[:_\-.]?(?=[+(\d])", RegexOptions.IgnoreCase)]
     private static partial Regex PhonePrefix();
