@@ -200,49 +200,39 @@ public sealed class DemoTrafficGenerator(
             _pending.Enqueue(new PendingEvent(c, payload), at);
         }
 
-        Emit(EventTypes.PageView, new { page = "campaign", device });
-        var buyer = returning ? 0.09 : 0.045;
-        if (_random.NextDouble() > 0.62)
-        {
-            return;
-        }
-        at = at.AddSeconds(_random.Next(3, 20));
+        // The funnel itself (steps, probabilities, delays) is shared with the alert scenario suite.
         var reward = PickReward(c.Rewards);
-        Emit(EventTypes.RewardView, new { reward = reward.Name });
-        if (_random.NextDouble() > (buyer * 4.5))
-        {
-            return;
-        }
-        at = at.AddSeconds(_random.Next(5, 30));
-        Emit(EventTypes.CartCreated, new { reward = reward.Name });
-        if (_random.NextDouble() > 0.78)
-        {
-            return;
-        }
-        at = at.AddSeconds(_random.Next(8, 60));
-        Emit(EventTypes.CheckoutStarted, new { reward = reward.Name, payment = _random.NextDouble() < 0.7 ? "card" : "paypal" });
-        if (_random.NextDouble() < 0.07)
-        {
-            at = at.AddSeconds(_random.Next(3, 15));
-            Emit(EventTypes.CheckoutFailed, new { reason = _random.NextDouble() < 0.5 ? "card_declined" : "timeout" });
-            if (_random.NextDouble() < 0.5)
-            {
-                return;
-            }
-            at = at.AddSeconds(_random.Next(5, 30));
-            Emit(EventTypes.CheckoutStarted, new { reward = reward.Name, payment = "card", retry = true });
-        }
-        if (_random.NextDouble() > 0.88)
-        {
-            return;
-        }
-        at = at.AddSeconds(_random.Next(5, 40));
+        var checkoutsStarted = 0;
         var addOn = _random.NextDouble() < 0.2 ? 10m * _random.Next(1, 4) : 0m;
-        Emit(EventTypes.PledgeCompleted, new { reward = reward.Name, add_on = addOn > 0 }, reward.Amount + addOn);
-        if (_random.NextDouble() < 0.015)
+        foreach (var (type, seconds) in Alerts.FunnelJourney.Walk(_random, 0, _ => Alerts.Conditions.Normal))
         {
-            at = at.AddSeconds(_random.Next(30, 180));
-            Emit(EventTypes.PledgeRefunded, new { reward = reward.Name }, reward.Amount + addOn);
+            at = start.AddSeconds(seconds);
+            switch (type)
+            {
+                case EventTypes.PageView:
+                    Emit(type, new { page = "campaign", device });
+                    break;
+                case EventTypes.RewardView or EventTypes.CartCreated:
+                    Emit(type, new { reward = reward.Name });
+                    break;
+                case EventTypes.CheckoutStarted when checkoutsStarted++ == 0:
+                    Emit(type, new { reward = reward.Name, payment = _random.NextDouble() < 0.7 ? "card" : "paypal" });
+                    break;
+                case EventTypes.CheckoutStarted:
+                    Emit(type, new { reward = reward.Name, payment = "card", retry = true });
+                    break;
+                case EventTypes.CheckoutFailed:
+                    Emit(type, new { reason = _random.NextDouble() < 0.5 ? "card_declined" : "timeout" });
+                    break;
+                case EventTypes.PledgeCompleted:
+                    Emit(type, new { reward = reward.Name, add_on = addOn > 0 }, reward.Amount + addOn);
+                    if (_random.NextDouble() < 0.015)
+                    {
+                        at = at.AddSeconds(_random.Next(30, 180));
+                        Emit(EventTypes.PledgeRefunded, new { reward = reward.Name }, reward.Amount + addOn);
+                    }
+                    break;
+            }
         }
     }
 

@@ -37,6 +37,16 @@ switch (mode)
         await PipelineBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("rate", "5000")),
             int.Parse(Arg("seconds", "30")), int.Parse(Arg("partitions", "8")));
         break;
+    case "alerts":
+    {
+        var sw = Stopwatch.StartNew();
+        var report = Crowdstart.Pipeline.Alerts.ScenarioSuite.Run(int.Parse(Arg("seeds", "5")), double.Parse(Arg("hours", "24"), System.Globalization.CultureInfo.InvariantCulture));
+        Console.Write(report.ToTable());
+        foreach (var line in report.Misses.Take(20)) Console.WriteLine("miss: " + line);
+        foreach (var line in report.FalseAlertSamples) Console.WriteLine("false: " + line);
+        Console.WriteLine($"suite_seconds={sw.Elapsed.TotalSeconds:F1}");
+        break;
+    }
     case "privacy":
         await PrivacyBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("partitions", "8")));
         break;
