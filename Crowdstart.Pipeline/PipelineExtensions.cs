@@ -1,4 +1,5 @@
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Alerts;
 using Crowdstart.Pipeline.Demo;
 using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Log;
@@ -81,6 +82,19 @@ public static class PipelineExtensions
         services.AddSingleton<IngestKeys>();
         services.AddSingleton<CampaignManagement>();
         services.AddSingleton<RetentionEnforcer>();
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName);
+        services.AddSingleton<AlertFeed>();
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton<AlertMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertMonitor>());
+        services.AddSingleton<WebhookStore>();
+        services.AddHttpClient(WebhookDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        });
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddHostedService<RetentionService>();
         return builder;
     }

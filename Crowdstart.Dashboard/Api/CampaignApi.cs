@@ -45,6 +45,13 @@ public static class CampaignApi
         one.MapGet("/customers/{customerId}/events", TimelineAsync).RequireAuthorization(Policies.CustomerData)
             .WithSummary("One customer's event timeline. Needs a live data-access grant; audited.");
 
+        one.MapGet("/alerts", AlertsAsync).RequireAuthorization(Policies.CampaignReader)
+            .WithSummary("The campaign's alerts, newest first (status: open, acknowledged, resolved).");
+        one.MapPost("/alerts/{alertId:guid}/acknowledge", AcknowledgeAsync).RequireAuthorization(Policies.CampaignManager)
+            .WithSummary("Acknowledge an open alert.");
+        one.MapPost("/alerts/{alertId:guid}/resolve", ResolveAsync).RequireAuthorization(Policies.CampaignManager)
+            .WithSummary("Resolve an alert by hand.");
+
         routes.MapGet("/api/v1/admin/audit", AuditAsync).WithTags("Admin").RequireAuthorization(Policies.Admin)
             .WithSummary("The audit log, newest first, filtered.");
         return routes;
@@ -126,6 +133,34 @@ public static class CampaignApi
         catch (ArgumentException ex)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = [ex.Message.Split(" (Parameter")[0]] });
+        }
+    }
+
+    private static async Task<Ok<List<Pipeline.Storage.Entities.Alert>>> AlertsAsync(Guid campaignId, Pipeline.Alerts.AlertStore alerts, string? status,
+        string? detector, CancellationToken ct) =>
+        TypedResults.Ok(await alerts.HistoryAsync(campaignId, new Pipeline.Alerts.AlertQuery(status, detector), ct));
+
+    private static Task<Results<Ok<Pipeline.Storage.Entities.Alert>, NotFound, ProblemHttpResult>> AcknowledgeAsync(Guid campaignId, Guid alertId, HttpContext http,
+        Pipeline.Alerts.AlertStore alerts, CancellationToken ct) =>
+        ChangeAlertAsync(() => alerts.AcknowledgeAsync(ActorOf(http), campaignId, alertId, ct));
+
+    private static Task<Results<Ok<Pipeline.Storage.Entities.Alert>, NotFound, ProblemHttpResult>> ResolveAsync(Guid campaignId, Guid alertId, HttpContext http,
+        Pipeline.Alerts.AlertStore alerts, CancellationToken ct) =>
+        ChangeAlertAsync(() => alerts.ResolveAsync(ActorOf(http), campaignId, alertId, ct));
+
+    private static async Task<Results<Ok<Pipeline.Storage.Entities.Alert>, NotFound, ProblemHttpResult>> ChangeAlertAsync(Func<Task<Pipeline.Storage.Entities.Alert>> change)
+    {
+        try
+        {
+            return TypedResults.Ok(await change());
+        }
+        catch (InvalidOperationException ex) when (ex.Message == "Unknown alert.")
+        {
+            return TypedResults.NotFound();
+        }
+        catch (InvalidOperationException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict);
         }
     }
 

@@ -6,13 +6,13 @@ using Crowdstart.Pipeline.Storage.Entities;
 namespace Crowdstart.Dashboard.Model;
 
 /// <summary>One card of the overview.</summary>
-public sealed record CampaignCard(Campaign Campaign, CampaignTotals Totals)
+public sealed record CampaignCard(Campaign Campaign, CampaignTotals Totals, int OpenAlerts = 0)
 {
     public double GoalProgress => Campaign.GoalAmount > 0 ? (double)(Totals.NetPledged / Campaign.GoalAmount) : 0;
 }
 
 /// <summary>State of the campaigns overview: the signed-in user's campaigns only.</summary>
-public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUser user, RollupQueries rollups)
+public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUser user, RollupQueries rollups, Pipeline.Alerts.AlertStore alerts)
 {
     public bool Loaded { get; private set; }
     public IReadOnlyList<CampaignCard> Cards { get; private set; } = [];
@@ -22,7 +22,8 @@ public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUse
     {
         var list = await access.ReadableCampaignsAsync(await user.RequireAsync(), ct);
         var totals = await rollups.GetTotalsAsync(ct);
-        Cards = list.Select(c => new CampaignCard(c, totals.GetValueOrDefault(c.Id) ?? new CampaignTotals(c.Id, 0, 0, 0, 0))).ToArray();
+        var open = await alerts.OpenCountsAsync([.. list.Select(c => c.Id)], ct);
+        Cards = list.Select(c => new CampaignCard(c, totals.GetValueOrDefault(c.Id) ?? new CampaignTotals(c.Id, 0, 0, 0, 0), open.GetValueOrDefault(c.Id))).ToArray();
         Loaded = true;
         LastUpdate = DateTimeOffset.UtcNow;
     }

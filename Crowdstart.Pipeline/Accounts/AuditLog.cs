@@ -21,6 +21,9 @@ public static class AuditActions
     public const string OrganisationCreated = "organisation.created";
     public const string CampaignCreated = "campaign.created";
     public const string AccountCreated = "account.created";
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookDeleted = "webhook.deleted";
+    public const string AlertSettingsChanged = "alert_settings.changed";
 }
 
 /// <summary>Filter for browsing the audit log; every part is optional.</summary>

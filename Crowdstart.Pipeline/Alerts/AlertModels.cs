@@ -95,4 +95,13 @@ public sealed record DetectorSettings
     public int CooldownMinutes { get; init; } = 10;
 
     public static readonly DetectorSettings Default = new();
+
+    /// <summary>Fewer, surer alerts: a campaign with noisy traffic.</summary>
+    public static readonly DetectorSettings Calm = new() { Significance = 1e-7, MinRelativeChange = 0.5, Persistence = 3 };
+
+    /// <summary>Earlier alerts, more false ones: a campaign where every minute of an outage costs a lot.</summary>
+    public static readonly DetectorSettings Sensitive = new() { Significance = 1e-4, MinRelativeChange = 0.3, Persistence = 2 };
+
+    /// <summary>The preset these settings equal: calm, normal or sensitive, else custom.</summary>
+    public string Preset => this == Calm ? "calm" : this == Default ? "normal" : this == Sensitive ? "sensitive" : "custom";
 }

@@ -79,7 +79,7 @@ public static class Detectors
 
     /// <summary>Longest stretch before the baseline that any detector measures, in minutes.</summary>
     public static int WindowMinutes(DetectorSettings settings) =>
-        Math.Max(settings.ConversionWindowMinutes * 2, Math.Max(settings.TrafficWindowMinutes, settings.StallWindowMinutes));
+        Math.Max(settings.ConversionWindowMinutes * 4, Math.Max(settings.TrafficWindowMinutes, settings.StallWindowMinutes));
 
     private static (int From, int To, int BaseFrom) Window(CampaignSeries s, int minutes, DetectorSettings settings)
     {
@@ -90,7 +90,7 @@ public static class Detectors
 
     // Conversion is tested over several windows at once (Bonferroni-corrected): a short one catches a sharp drop at
     // high volume within a minute or two, a long one a smaller drop at low volume.
-    private static readonly int[] ConversionWindows = [2, 5, 10];
+    private static readonly int[] ConversionWindows = [1, 2, 5, 10, 20];
 
     private static Signal CheckoutConversion(CampaignSeries s, DetectorSettings settings) =>
         Conversion(s, settings, DetectorKinds.CheckoutConversionDrop, "Checkout → pledge conversion", settings.MinCheckouts,
@@ -106,11 +106,11 @@ public static class Detectors
         Signal? best = null;
         var bestP = double.MaxValue;
         var alpha = settings.Significance / ConversionWindows.Length;
-        foreach (var minutes in ConversionWindows.Where(m => m <= settings.ConversionWindowMinutes * 2))
+        foreach (var minutes in ConversionWindows.Where(m => m <= settings.ConversionWindowMinutes * 4))
         {
             var to = s.Count;
             var from = to - minutes * BucketsPerMinute;
-            var baseFrom = to - settings.ConversionWindowMinutes * 2 * BucketsPerMinute - settings.BaselineMinutes * BucketsPerMinute;
+            var baseFrom = to - settings.ConversionWindowMinutes * 4 * BucketsPerMinute - settings.BaselineMinutes * BucketsPerMinute;
             var baseTo = baseFrom + settings.BaselineMinutes * BucketsPerMinute;
             var trials = trialsIn(from, to);
             var successes = (int)Math.Min(s.Pledges(from, to), trials);
@@ -124,7 +124,9 @@ public static class Detectors
                 continue;
             }
             var p0 = Math.Min(0.999, (double)baseSuccesses / baseTrials);
-            var pValue = Statistics.BinomialLowerTail(successes, trials, p0);
+            // Tested against the low end of the baseline's confidence interval: an hour of a quiet campaign is a
+            // noisy estimate, and its noise must not turn into alerts.
+            var pValue = Statistics.BinomialLowerTail(successes, trials, Math.Min(p0, Math.Max(low, 1e-6)));
             var anomalous = rate <= (1 - settings.MinRelativeChange) * p0 && pValue < alpha;
             var signal = new Signal(detector, "campaign", anomalous, rate <= 0.5 * p0 ? AlertSeverity.Critical : AlertSeverity.Warning,
                 $"{label} fell to {Percent(rate)} over the last {minutes} min ({successes} of {trials}; baseline {Percent(low)}–{Percent(high)})",
@@ -215,24 +217,42 @@ public static class Detectors
 
     private static Signal FailureSpike(CampaignSeries s, DetectorSettings settings)
     {
-        var (from, to, baseFrom) = Window(s, settings.ConversionWindowMinutes, settings);
-        var minutes = settings.ConversionWindowMinutes;
-        var checkouts = (int)s.Checkouts(from, to);
-        var failures = (int)Math.Min(s.Failures(from, to), Math.Max(checkouts, 1));
-        var baseCheckouts = (int)s.Checkouts(baseFrom, from);
-        var baseFailures = (int)Math.Min(s.Failures(baseFrom, from), baseCheckouts);
-        var rate = checkouts > 0 ? (double)failures / checkouts : 0;
-        var (low, high) = Statistics.Wilson(baseFailures, baseCheckouts);
-        if (checkouts < settings.MinCheckouts || baseCheckouts < 3 * settings.MinCheckouts)
+        Signal? best = null;
+        var bestP = double.MaxValue;
+        var windows = ConversionWindows.Where(m => m <= settings.ConversionWindowMinutes * 2).ToArray();
+        var alpha = settings.Significance / windows.Length;
+        foreach (var minutes in windows)
         {
-            return new Signal(DetectorKinds.CheckoutFailureSpike, "campaign", false, AlertSeverity.Info, "Checkout failures: too little traffic to judge", rate, low, high);
+            var to = s.Count;
+            var from = to - minutes * BucketsPerMinute;
+            var baseFrom = to - settings.ConversionWindowMinutes * 4 * BucketsPerMinute - settings.BaselineMinutes * BucketsPerMinute;
+            var baseTo = baseFrom + settings.BaselineMinutes * BucketsPerMinute;
+            var checkouts = (int)s.Checkouts(from, to);
+            var failures = (int)Math.Min(s.Failures(from, to), Math.Max(checkouts, 1));
+            var baseCheckouts = (int)s.Checkouts(baseFrom, baseTo);
+            var baseFailures = (int)Math.Min(s.Failures(baseFrom, baseTo), baseCheckouts);
+            var rate = checkouts > 0 ? (double)failures / checkouts : 0;
+            var (low, high) = Statistics.Wilson(baseFailures, baseCheckouts);
+            if (checkouts < settings.MinCheckouts || baseCheckouts < 3 * settings.MinCheckouts)
+            {
+                best ??= new Signal(DetectorKinds.CheckoutFailureSpike, "campaign", false, AlertSeverity.Info, "Checkout failures: too little traffic to judge", rate, low, high);
+                continue;
+            }
+            // A baseline of zero failures still allows for the odd one: at least one in the baseline's worth of trials.
+            var f0 = Math.Max((double)baseFailures / baseCheckouts, 1.0 / baseCheckouts);
+            // Tested against the high end of the baseline's confidence interval (a quiet hour underestimates failures).
+            var pValue = Statistics.BinomialUpperTail(failures, checkouts, Math.Max(f0, high));
+            var anomalous = failures >= 3 && rate >= Math.Max(2 * f0, f0 + 0.1) && pValue < alpha;
+            var signal = new Signal(DetectorKinds.CheckoutFailureSpike, "campaign", anomalous, rate >= 0.5 ? AlertSeverity.Critical : AlertSeverity.Warning,
+                $"Checkout failures rose to {Percent(rate)} of checkouts over the last {minutes} min ({failures} of {checkouts}; baseline {Percent(low)}–{Percent(high)})",
+                rate, low, high);
+            if (best is null || (anomalous && !best.Anomalous) || (anomalous == best.Anomalous && pValue < bestP))
+            {
+                best = signal;
+                bestP = pValue;
+            }
         }
-        // A baseline of zero failures still allows for the odd one: at least one in the baseline's worth of trials.
-        var f0 = Math.Max((double)baseFailures / baseCheckouts, 1.0 / baseCheckouts);
-        var anomalous = failures >= 3 && rate >= Math.Max(2 * f0, f0 + 0.1) && Statistics.BinomialUpperTail(failures, checkouts, f0) < settings.Significance;
-        return new Signal(DetectorKinds.CheckoutFailureSpike, "campaign", anomalous, rate >= 0.5 ? AlertSeverity.Critical : AlertSeverity.Warning,
-            $"Checkout failures rose to {Percent(rate)} of checkouts over the last {minutes} min ({failures} of {checkouts}; baseline {Percent(low)}–{Percent(high)})",
-            rate, low, high);
+        return best!;
     }
 
     private static List<double> PerMinute(CampaignSeries s, int from, int to, Func<BucketCounts, int> value)

@@ -18,6 +18,9 @@ public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> op
     public DbSet<DataAccessGrant> DataAccessGrants => Set<DataAccessGrant>();
     public DbSet<DataAccessRequest> DataAccessRequests => Set<DataAccessRequest>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertWebhook> AlertWebhooks => Set<AlertWebhook>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<IngestKey> IngestKeys => Set<IngestKey>();
     public DbSet<LogPartition> LogPartitions => Set<LogPartition>();

@@ -45,6 +45,11 @@ switch (mode)
         foreach (var line in report.Misses.Take(20)) Console.WriteLine("miss: " + line);
         foreach (var line in report.FalseAlertSamples) Console.WriteLine("false: " + line);
         Console.WriteLine($"suite_seconds={sw.Elapsed.TotalSeconds:F1}");
+        Console.WriteLine("50 % silent checkout conversion drop, delay by volume:");
+        foreach (var row in Crowdstart.Pipeline.Alerts.ScenarioSuite.ConversionDropDelayByVolume(int.Parse(Arg("seeds", "5")), [20, 60, 200, 600, 2000]))
+        {
+            Console.WriteLine($"  {row.Detector,-32} recall {row.Recall:0.00}  p50 {row.DelayP50Seconds:0} s  p90 {row.DelayP90Seconds:0} s");
+        }
         break;
     }
     case "privacy":

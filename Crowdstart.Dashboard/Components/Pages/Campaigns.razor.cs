@@ -9,9 +9,11 @@ namespace Crowdstart.Dashboard.Components.Pages;
 public partial class Campaigns : LiveComponentBase
 {
     private IDisposable? _subscription;
+    private IDisposable? _alertSubscription;
 
     [Inject] public required CampaignsOverviewViewModel Model { get; init; }
     [Inject] public required CampaignChangeFeed Changes { get; init; }
+    [Inject] public required Pipeline.Alerts.AlertFeed AlertChanges { get; init; }
     [Inject] public required DashboardFormatter Format { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
 
@@ -20,6 +22,8 @@ public partial class Campaigns : LiveComponentBase
         if (RendererInfo.IsInteractive)
         {
             _subscription = Changes.Subscribe(null, RefreshFromCircuitAsync);
+            // Badges change the moment an alert opens or is acknowledged, not at the next pipeline commit.
+            _alertSubscription = AlertChanges.Subscribe(null, _ => RefreshFromCircuitAsync());
         }
         await Model.RefreshAsync();
     }
@@ -32,5 +36,9 @@ public partial class Campaigns : LiveComponentBase
         return since >= TimeSpan.Zero ? $"launched {Format.Duration(since)} ago" : $"launches in {Format.Duration(-since)}";
     }
 
-    protected override void OnDispose() => _subscription?.Dispose();
+    protected override void OnDispose()
+    {
+        _subscription?.Dispose();
+        _alertSubscription?.Dispose();
+    }
 }

@@ -25,5 +25,6 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         b.Property(x => x.CartWindowSeconds).HasColumnName("cart_window_seconds");
         b.Property(x => x.AllowedLatenessSeconds).HasColumnName("allowed_lateness_seconds");
         b.Property(x => x.CreatedAt).HasColumnName("created_at");
+        b.Property(x => x.AlertSettingsJson).HasColumnName("alert_settings").HasColumnType("jsonb");
     }
 }

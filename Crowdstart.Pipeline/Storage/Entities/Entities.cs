@@ -23,6 +23,8 @@ public sealed class Campaign
     /// </summary>
     public int AllowedLatenessSeconds { get; set; } = 600;
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The campaign's own detector settings (<see cref="Alerts.DetectorSettings"/> as JSON); null = defaults.</summary>
+    public string? AlertSettingsJson { get; set; }
 }
 
 /// <summary>A per-campaign ingest key. Only its SHA-256 hash is stored.</summary>

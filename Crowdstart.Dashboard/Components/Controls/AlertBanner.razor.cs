@@ -1,0 +1,78 @@
+using Crowdstart.Dashboard.Security;
+using Crowdstart.Dashboard.Services;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Alerts;
+using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace Crowdstart.Dashboard.Components.Controls;
+
+/// <summary>
+/// The campaign's live alerts as banners, pushed the moment an alert opens, changes or resolves
+/// (<see cref="AlertFeed"/>); creators acknowledge or resolve them here.
+/// </summary>
+public partial class AlertBanner
+{
+    private IDisposable? _subscription;
+    private IReadOnlyList<Alert> _alerts = [];
+    private string? _error;
+
+    [Parameter, EditorRequired] public Guid CampaignId { get; set; }
+
+    [Inject] public required AlertStore Alerts { get; init; }
+    [Inject] public required AlertFeed Feed { get; init; }
+    [Inject] public required CurrentUser User { get; init; }
+    [Inject] public required DashboardFormatter Format { get; init; }
+    [Inject] public required TimeProvider Time { get; init; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = Feed.Subscribe(CampaignId, _ => RefreshFromCircuitAsync(LoadAsync));
+        }
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync() => _alerts = await Alerts.LiveAsync(CampaignId);
+
+    private Task AcknowledgeAsync(Guid alertId) => RunAsync(actor => Alerts.AcknowledgeAsync(actor, CampaignId, alertId));
+
+    private Task ResolveAsync(Guid alertId) => RunAsync(actor => Alerts.ResolveAsync(actor, CampaignId, alertId));
+
+    private async Task RunAsync(Func<Actor, Task> action)
+    {
+        try
+        {
+            await action(await User.RequireAsync());
+            _error = null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or AccessDeniedException)
+        {
+            _error = ex.Message;
+        }
+        await LoadAsync();
+    }
+
+    private static Severity SeverityOf(Alert alert) => alert.Severity switch
+    {
+        nameof(AlertSeverity.Critical) => Severity.Error,
+        nameof(AlertSeverity.Warning) => Severity.Warning,
+        _ => Severity.Info,
+    };
+
+    /// <summary>A short name of the detector, for people.</summary>
+    public static string Title(Alert alert) => alert.Detector switch
+    {
+        DetectorKinds.CheckoutConversionDrop => "Checkout conversion drop",
+        DetectorKinds.VisitConversionDrop => "Conversion drop",
+        DetectorKinds.TrafficDrop => "Traffic drop",
+        DetectorKinds.TrafficSpike => alert.Scope.StartsWith("source:", StringComparison.Ordinal) ? $"Traffic spike from {alert.Scope[7..]}" : "Traffic spike",
+        DetectorKinds.RevenueStall => "Pledges stalled",
+        DetectorKinds.CheckoutFailureSpike => "Checkout failures",
+        _ => alert.Detector,
+    };
+
+    protected override void OnDispose() => _subscription?.Dispose();
+}

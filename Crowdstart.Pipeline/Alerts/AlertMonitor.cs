@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Crowdstart.Pipeline.Alerts;
+
+/// <summary>
+/// Watches every active campaign: every <see cref="AlertOptions.EvaluationIntervalSeconds"/> it reads the last
+/// hour and a bit of the pipeline's 10-second event counts (pre-computed, live events only), runs the detectors and
+/// the campaign's <see cref="AlertEngine"/>, and stores the resulting transitions. Detection time is therefore the
+/// pipeline's freshness plus the grace period plus at most one interval, plus what the statistics need.
+/// </summary>
+public sealed class AlertMonitor(
+    NpgsqlDataSource dataSource, IDbContextFactory<CrowdstartDbContext> contexts, AlertStore store, IOptions<AlertOptions> options,
+    TimeProvider time, ILogger<AlertMonitor> logger) : BackgroundService
+{
+    private static readonly string[] WatchedTypes = [EventTypes.PageView, EventTypes.CheckoutStarted, EventTypes.CheckoutFailed, EventTypes.PledgeCompleted];
+    private readonly Dictionary<Guid, (string? SettingsJson, AlertEngine Engine)> _engines = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.EvaluationIntervalSeconds)), time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await EvaluateOnceAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The database may be restarting: the next tick tries again; alerts must never stop the host.
+                    logger.LogWarning(ex, "Alert evaluation failed; retrying at the next interval");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Evaluates every active campaign once (the background loop's body; tests call it directly).</summary>
+    public async Task EvaluateOnceAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var now = time.GetUtcNow();
+            var width = BucketCounts.Width;
+            var end = new DateTimeOffset((now - TimeSpan.FromSeconds(options.Value.GraceSeconds)).UtcTicks / width.Ticks * width.Ticks, TimeSpan.Zero);
+            List<(Guid Id, DateTimeOffset LaunchAt, string? Settings)> campaigns;
+            await using (var db = await contexts.CreateDbContextAsync(ct))
+            {
+                var stale = now.AddHours(-2);
+                campaigns = (await db.Campaigns.AsNoTracking()
+                        .Where(c => c.LaunchAt <= now && (c.EndAt == null || c.EndAt > stale))
+                        .Select(c => new { c.Id, c.LaunchAt, c.AlertSettingsJson }).ToListAsync(ct))
+                    .Select(c => (c.Id, c.LaunchAt, c.AlertSettingsJson)).ToList();
+            }
+            if (campaigns.Count == 0)
+            {
+                return;
+            }
+            var longest = campaigns.Select(c => Settings(c.Settings)).Max(s => s.BaselineMinutes + Detectors.WindowMinutes(s));
+            var from = end - TimeSpan.FromMinutes(longest);
+            var counts = await LoadAsync([.. campaigns.Select(c => c.Id)], from, end, ct);
+            foreach (var (id, launchAt, settingsJson) in campaigns)
+            {
+                var settings = Settings(settingsJson);
+                var engine = await EngineAsync(id, settingsJson, settings, ct);
+                var span = TimeSpan.FromMinutes(settings.BaselineMinutes + Detectors.WindowMinutes(settings));
+                var buckets = new List<BucketCounts>();
+                for (var at = end - span; at < end; at += width)
+                {
+                    buckets.Add(counts.TryGetValue((id, at), out var b) ? b : BucketCounts.Empty(at));
+                }
+                var transitions = engine.Apply(Detectors.Evaluate(new CampaignSeries(buckets, launchAt), settings), end);
+                await store.ApplyAsync(id, transitions, ct);
+                foreach (var t in transitions.Where(t => t.Kind != "updated"))
+                {
+                    logger.LogInformation("Alert {Kind} for campaign {Campaign}: {Detector} {Scope}: {Message}", t.Kind, id, t.Detector, t.Scope, t.Signal.Message);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The campaign's detector settings (its own JSON, else the defaults).</summary>
+    public static DetectorSettings Settings(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return DetectorSettings.Default;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<DetectorSettings>(json, JsonSerializerOptions.Web) ?? DetectorSettings.Default;
+        }
+        catch (JsonException)
+        {
+            return DetectorSettings.Default;
+        }
+    }
+
+    private async Task<AlertEngine> EngineAsync(Guid campaignId, string? settingsJson, DetectorSettings settings, CancellationToken ct)
+    {
+        if (_engines.TryGetValue(campaignId, out var existing) && existing.SettingsJson == settingsJson)
+        {
+            return existing.Engine;
+        }
+        // A restart (or new settings) must not open a second alert for an episode that is already open.
+        var engine = new AlertEngine(settings);
+        foreach (var alert in await store.LiveAsync(campaignId, ct))
+        {
+            engine.Restore(alert.Detector, alert.Scope);
+        }
+        _engines[campaignId] = (settingsJson, engine);
+        return engine;
+    }
+
+    private async Task<Dictionary<(Guid, DateTimeOffset), BucketCounts>> LoadAsync(Guid[] campaigns, DateTimeOffset from, DateTimeOffset end, CancellationToken ct)
+    {
+        var raw = new Dictionary<(Guid, DateTimeOffset), (int Visits, int Checkouts, int Failures, int Pledges, Dictionary<string, int> Sources)>();
+        await using var cmd = dataSource.CreateCommand(
+            """
+            SELECT campaign_id, bucket, type, source, sum(events)::int FROM metric_event_counts
+            WHERE campaign_id = ANY(@campaigns) AND bucket >= @from AND bucket < @end AND type = ANY(@types)
+            GROUP BY campaign_id, bucket, type, source
+            """);
+        cmd.Parameters.AddWithValue("campaigns", campaigns);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("end", end);
+        cmd.Parameters.AddWithValue("types", WatchedTypes);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var key = (reader.GetGuid(0), (DateTimeOffset)reader.GetFieldValue<DateTime>(1));
+                var entry = raw.TryGetValue(key, out var e) ? e : (Visits: 0, Checkouts: 0, Failures: 0, Pledges: 0, Sources: new Dictionary<string, int>());
+                var count = reader.GetInt32(4);
+                switch (reader.GetString(2))
+                {
+                    case EventTypes.PageView:
+                        entry.Visits += count;
+                        var source = reader.GetString(3);
+                        entry.Sources[source] = entry.Sources.GetValueOrDefault(source) + count;
+                        break;
+                    case EventTypes.CheckoutStarted: entry.Checkouts += count; break;
+                    case EventTypes.CheckoutFailed: entry.Failures += count; break;
+                    case EventTypes.PledgeCompleted: entry.Pledges += count; break;
+                }
+                raw[key] = entry;
+            }
+        }
+        return raw.ToDictionary(r => r.Key, r => new BucketCounts(r.Key.Item2, r.Value.Visits, r.Value.Checkouts, r.Value.Failures, r.Value.Pledges, r.Value.Sources));
+    }
+}

@@ -1,0 +1,34 @@
+namespace Crowdstart.Pipeline.Alerts;
+
+/// <summary>Alert monitor and webhook delivery settings (section <c>Alerts</c>).</summary>
+public sealed class AlertOptions
+{
+    public const string SectionName = "Alerts";
+
+    /// <summary>Runs the monitor and the webhook dispatcher in this process.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often every active campaign is evaluated (the 10-second buckets make shorter pointless).</summary>
+    public int EvaluationIntervalSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// The newest buckets are left out until they are this old, so events still in flight (client batching, the
+    /// pipeline's batch interval) do not look like a drop.
+    /// </summary>
+    public int GraceSeconds { get; set; } = 20;
+
+    /// <summary>Delivery attempts per webhook event before it is marked failed.</summary>
+    public int WebhookMaxAttempts { get; set; } = 6;
+
+    /// <summary>Wait before the first retry; each further retry waits three times longer (5 s, 15 s, 45 s, …).</summary>
+    public int WebhookInitialBackoffSeconds { get; set; } = 5;
+
+    /// <summary>How long one delivery attempt may take.</summary>
+    public int WebhookTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Lets webhooks target loopback and private addresses. Off by default: a creator-supplied URL must not turn
+    /// the server into a probe of its own network (SSRF).
+    /// </summary>
+    public bool AllowPrivateWebhookTargets { get; set; }
+}

@@ -1,0 +1,209 @@
+using System.Text.Json;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Storage;
+using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crowdstart.Pipeline.Alerts;
+
+/// <summary>Filter of the alert history.</summary>
+public sealed record AlertQuery(string? Status = null, string? Detector = null, DateTimeOffset? From = null, int Take = 200);
+
+/// <summary>
+/// Alerts in PostgreSQL: the monitor's transitions (opened / updated / resolved) and people's acknowledgements
+/// and manual resolutions. Every change is published on <see cref="AlertFeed"/> and queued for the campaign's
+/// webhooks in the same transaction.
+/// </summary>
+public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AlertFeed feed, TimeProvider time)
+{
+    /// <summary>Open and acknowledged alerts of a campaign, most severe and newest first.</summary>
+    public async Task<List<Alert>> LiveAsync(Guid campaignId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var alerts = await db.Alerts.AsNoTracking().Where(a => a.CampaignId == campaignId && a.Status != AlertStatus.Resolved).ToListAsync(ct);
+        return [.. alerts.OrderByDescending(a => a.Severity == nameof(AlertSeverity.Critical)).ThenByDescending(a => a.OpenedAt)];
+    }
+
+    /// <summary>Number of open (not yet acknowledged) alerts per campaign, for the overview badges.</summary>
+    public async Task<Dictionary<Guid, int>> OpenCountsAsync(IReadOnlyCollection<Guid> campaigns, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Alerts.AsNoTracking().Where(a => campaigns.Contains(a.CampaignId) && a.Status == AlertStatus.Open)
+            .GroupBy(a => a.CampaignId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+    }
+
+    /// <summary>A campaign's alert history, newest first.</summary>
+    public async Task<List<Alert>> HistoryAsync(Guid campaignId, AlertQuery query, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var q = db.Alerts.AsNoTracking().Where(a => a.CampaignId == campaignId);
+        if (!string.IsNullOrEmpty(query.Status))
+        {
+            q = q.Where(a => a.Status == query.Status);
+        }
+        if (!string.IsNullOrEmpty(query.Detector))
+        {
+            q = q.Where(a => a.Detector == query.Detector);
+        }
+        if (query.From is { } from)
+        {
+            q = q.Where(a => a.OpenedAt >= from);
+        }
+        return await q.OrderByDescending(a => a.OpenedAt).Take(Math.Clamp(query.Take, 1, 1000)).ToListAsync(ct);
+    }
+
+    /// <summary>Stores the monitor's transitions for one campaign.</summary>
+    public async Task ApplyAsync(Guid campaignId, IReadOnlyList<AlertTransition> transitions, CancellationToken ct = default)
+    {
+        if (transitions.Count == 0)
+        {
+            return;
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var t in transitions)
+        {
+            var live = await db.Alerts.FirstOrDefaultAsync(a => a.CampaignId == campaignId && a.Detector == t.Detector && a.Scope == t.Scope &&
+                                                                a.Status != AlertStatus.Resolved, ct);
+            switch (t.Kind)
+            {
+                case "opened" when live is null:
+                    var alert = new Alert
+                    {
+                        Id = Guid.NewGuid(), CampaignId = campaignId, Detector = t.Detector, Scope = t.Scope, Status = AlertStatus.Open,
+                        Severity = t.Signal.Severity.ToString(), Message = t.Signal.Message, Value = t.Signal.Value,
+                        BaselineLow = t.Signal.BaselineLow, BaselineHigh = t.Signal.BaselineHigh, OpenedAt = t.At, UpdatedAt = t.At,
+                    };
+                    db.Alerts.Add(alert);
+                    await QueueWebhooksAsync(db, alert, "alert.opened", ct);
+                    break;
+                case "opened" or "updated" when live is not null:
+                    live.Message = t.Signal.Message;
+                    live.Value = t.Signal.Value;
+                    live.BaselineLow = t.Signal.BaselineLow;
+                    live.BaselineHigh = t.Signal.BaselineHigh;
+                    // Severity only escalates while an alert is live.
+                    if (t.Signal.Severity > Enum.Parse<AlertSeverity>(live.Severity))
+                    {
+                        live.Severity = t.Signal.Severity.ToString();
+                    }
+                    live.UpdatedAt = t.At;
+                    break;
+                case "resolved" when live is not null:
+                    live.Status = AlertStatus.Resolved;
+                    live.ResolvedAt = t.At;
+                    live.UpdatedAt = t.At;
+                    await QueueWebhooksAsync(db, live, "alert.resolved", ct);
+                    break;
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        feed.Publish(campaignId);
+    }
+
+    /// <summary>A campaign's detector settings and the preset they match (or "custom").</summary>
+    public async Task<DetectorSettings> SettingsAsync(Guid campaignId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var json = await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.AlertSettingsJson).FirstOrDefaultAsync(ct);
+        return AlertMonitor.Settings(json);
+    }
+
+    /// <summary>Sets a campaign's detector settings (creators of the campaign); validated, audited, effective at the next evaluation.</summary>
+    public async Task UpdateSettingsAsync(Actor actor, Guid campaignId, DetectorSettings settings, CancellationToken ct = default)
+    {
+        if (!await access.CanManageAsync(actor, campaignId, ct))
+        {
+            throw new AccessDeniedException("You cannot manage this campaign's alerts.");
+        }
+        if (settings.Significance is <= 0 or > 0.01 || settings.MinRelativeChange is < 0.1 or > 0.9 || settings.MinCheckouts is < 3 or > 1000 ||
+            settings.MinVisits is < 5 or > 100_000 || settings.Persistence is < 1 or > 30 || settings.BaselineMinutes is < 20 or > 240)
+        {
+            throw new ArgumentException("Sensitivity must be between 1e-9 and 0.01, the smallest change between 10 % and 90 %, checkouts 3–1000, visits 5–100,000.");
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var json = JsonSerializer.Serialize(settings, JsonSerializerOptions.Web);
+        await db.Campaigns.Where(c => c.Id == campaignId).ExecuteUpdateAsync(u => u.SetProperty(c => c.AlertSettingsJson, json), ct);
+        db.AuditLog.Add(new AuditEntry
+        {
+            At = time.GetUtcNow(), ActorUserId = actor.AuditUserId, ActorName = actor.Name, Action = AuditActions.AlertSettingsChanged, CampaignId = campaignId, Details = json,
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>A creator acknowledges an alert: someone is on it. It still resolves by itself when the metric recovers.</summary>
+    public Task<Alert> AcknowledgeAsync(Actor actor, Guid campaignId, Guid alertId, CancellationToken ct = default) =>
+        ChangeAsync(actor, campaignId, alertId, "alert.acknowledged", alert =>
+        {
+            if (alert.Status != AlertStatus.Open)
+            {
+                throw new InvalidOperationException($"The alert is already {alert.Status}.");
+            }
+            alert.Status = AlertStatus.Acknowledged;
+            alert.AcknowledgedAt = time.GetUtcNow();
+            alert.AcknowledgedByUserId = actor.AuditUserId;
+            alert.AcknowledgedBy = actor.Name;
+        }, ct);
+
+    /// <summary>A creator resolves an alert by hand (e.g. the cause is known and fixed).</summary>
+    public Task<Alert> ResolveAsync(Actor actor, Guid campaignId, Guid alertId, CancellationToken ct = default) =>
+        ChangeAsync(actor, campaignId, alertId, "alert.resolved", alert =>
+        {
+            if (alert.Status == AlertStatus.Resolved)
+            {
+                throw new InvalidOperationException("The alert is already resolved.");
+            }
+            alert.Status = AlertStatus.Resolved;
+            alert.ResolvedAt = time.GetUtcNow();
+            alert.ResolvedBy = actor.Name;
+        }, ct);
+
+    private async Task<Alert> ChangeAsync(Actor actor, Guid campaignId, Guid alertId, string webhookEvent, Action<Alert> change, CancellationToken ct)
+    {
+        if (!await access.CanManageAsync(actor, campaignId, ct))
+        {
+            throw new AccessDeniedException("You cannot manage this campaign's alerts.");
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var alert = await db.Alerts.FromSql($"SELECT * FROM alerts WHERE id = {alertId} AND campaign_id = {campaignId} FOR UPDATE").FirstOrDefaultAsync(ct)
+            ?? throw new InvalidOperationException("Unknown alert.");
+        change(alert);
+        alert.UpdatedAt = time.GetUtcNow();
+        await QueueWebhooksAsync(db, alert, webhookEvent, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        feed.Publish(campaignId);
+        return alert;
+    }
+
+    private async Task QueueWebhooksAsync(CrowdstartDbContext db, Alert alert, string webhookEvent, CancellationToken ct)
+    {
+        var hooks = await db.AlertWebhooks.AsNoTracking().Where(w => w.CampaignId == alert.CampaignId && w.DeletedAt == null).Select(w => w.Id).ToListAsync(ct);
+        if (hooks.Count == 0)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var payload = JsonSerializer.Serialize(new
+        {
+            @event = webhookEvent,
+            sentAt = now,
+            alert = new
+            {
+                id = alert.Id, campaignId = alert.CampaignId, detector = alert.Detector, scope = alert.Scope, status = alert.Status,
+                severity = alert.Severity, message = alert.Message, value = alert.Value, baselineLow = alert.BaselineLow,
+                baselineHigh = alert.BaselineHigh, openedAt = alert.OpenedAt, acknowledgedAt = alert.AcknowledgedAt, resolvedAt = alert.ResolvedAt,
+            },
+        }, JsonSerializerOptions.Web);
+        foreach (var hook in hooks)
+        {
+            db.WebhookDeliveries.Add(new WebhookDelivery
+            {
+                WebhookId = hook, CampaignId = alert.CampaignId, AlertId = alert.Id, Event = webhookEvent, Payload = payload,
+                Status = "pending", CreatedAt = now, NextAttemptAt = now,
+            });
+        }
+    }
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Storage;
+using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Crowdstart.Pipeline.Alerts;
+
+/// <summary>
+/// Creators' outbound webhooks: one URL per hook, a secret shown once at creation, and the delivery log.
+/// </summary>
+public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AuditLog audit, IOptions<AlertOptions> options,
+    TimeProvider time)
+{
+    public async Task<List<AlertWebhook>> ListAsync(Actor actor, Guid campaignId, CancellationToken ct = default)
+    {
+        await RequireAsync(actor, campaignId, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var hooks = await db.AlertWebhooks.AsNoTracking().Where(w => w.CampaignId == campaignId && w.DeletedAt == null).OrderBy(w => w.CreatedAt).ToListAsync(ct);
+        hooks.ForEach(h => h.Secret = "");
+        return hooks;
+    }
+
+    /// <summary>Adds a webhook; returns it with its secret, the only time the secret is shown.</summary>
+    public async Task<AlertWebhook> CreateAsync(Actor actor, Guid campaignId, string url, CancellationToken ct = default)
+    {
+        await RequireAsync(actor, campaignId, ct);
+        var target = await ValidateUrlAsync(url, options.Value.AllowPrivateWebhookTargets, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var hook = new AlertWebhook
+        {
+            Id = Guid.NewGuid(), CampaignId = campaignId, Url = target.ToString(), CreatedAt = time.GetUtcNow(), CreatedByUserId = actor.AuditUserId,
+            Secret = "whsec_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(),
+        };
+        db.AlertWebhooks.Add(hook);
+        audit.Add(db, actor, AuditActions.WebhookCreated, campaignId, details: hook.Url);
+        await db.SaveChangesAsync(ct);
+        return hook;
+    }
+
+    public async Task DeleteAsync(Actor actor, Guid campaignId, Guid webhookId, CancellationToken ct = default)
+    {
+        await RequireAsync(actor, campaignId, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var hook = await db.AlertWebhooks.FirstOrDefaultAsync(w => w.Id == webhookId && w.CampaignId == campaignId && w.DeletedAt == null, ct)
+            ?? throw new InvalidOperationException("Unknown webhook.");
+        hook.DeletedAt = time.GetUtcNow();
+        audit.Add(db, actor, AuditActions.WebhookDeleted, campaignId, details: hook.Url);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The campaign's most recent deliveries (the delivery log).</summary>
+    public async Task<List<WebhookDelivery>> DeliveriesAsync(Actor actor, Guid campaignId, int take = 100, CancellationToken ct = default)
+    {
+        await RequireAsync(actor, campaignId, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.WebhookDeliveries.AsNoTracking().Where(d => d.CampaignId == campaignId).OrderByDescending(d => d.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// http(s) URLs only; unless <paramref name="allowPrivate"/>, hosts that resolve to loopback, private, link-local
+    /// or otherwise internal addresses are refused, so a webhook cannot probe the server's own network.
+    /// </summary>
+    public static async Task<Uri> ValidateUrlAsync(string? url, bool allowPrivate, CancellationToken ct = default)
+    {
+        if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || string.IsNullOrEmpty(uri.Host) ||
+            !string.IsNullOrEmpty(uri.UserInfo) || uri.ToString().Length > 2000)
+        {
+            throw new ArgumentException("Give an http(s) URL without credentials, at most 2,000 characters.", nameof(url));
+        }
+        if (!allowPrivate)
+        {
+            IPAddress[] addresses;
+            try
+            {
+                addresses = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.Host, ct);
+            }
+            catch (SocketException)
+            {
+                throw new ArgumentException($"The host {uri.Host} does not resolve.", nameof(url));
+            }
+            if (addresses.Length == 0 || addresses.Any(IsInternal))
+            {
+                throw new ArgumentException("The URL points to a loopback, private or internal address.", nameof(url));
+            }
+        }
+        return uri;
+    }
+
+    private static bool IsInternal(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal ||
+            address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return true;
+        }
+        var b = address.GetAddressBytes();
+        return address.AddressFamily == AddressFamily.InterNetwork &&
+               (b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) ||
+                (b[0] == 100 && b[1] >= 64 && b[1] <= 127) || b[0] == 0);
+    }
+
+    private async Task RequireAsync(Actor actor, Guid campaignId, CancellationToken ct)
+    {
+        if (!await access.CanManageAsync(actor, campaignId, ct))
+        {
+            throw new AccessDeniedException("You cannot manage this campaign's webhooks.");
+        }
+    }
+
+    /// <summary>
+    /// The signature header value: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "t.body")&gt;</c>. Receivers
+    /// recompute it and compare in constant time, and refuse old timestamps to stop replays.
+    /// </summary>
+    public static string Sign(string secret, long unixSeconds, string body)
+    {
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{unixSeconds}.{body}"));
+        return $"t={unixSeconds},v1={Convert.ToHexString(mac).ToLowerInvariant()}";
+    }
+}
+
+/// <summary>
+/// Delivers queued webhook events: JSON POST with <c>X-Crowdstart-Signature</c>, <c>X-Crowdstart-Event</c> and
+/// <c>X-Crowdstart-Delivery</c> headers; any 2xx counts as delivered; otherwise retried with exponential backoff
+/// until <see cref="AlertOptions.WebhookMaxAttempts"/>, every attempt recorded in the delivery log.
+/// </summary>
+public sealed class WebhookDispatcher(IDbContextFactory<CrowdstartDbContext> contexts, IHttpClientFactory httpClients, IOptions<AlertOptions> options,
+    TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    /// <summary>Name of the HttpClient used for deliveries (no redirects: a 3xx must not send the payload elsewhere).</summary>
+    public const string HttpClientName = "crowdstart-webhooks";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await DeliverDueAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Webhook delivery round failed; retrying");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Attempts every delivery that is due; returns how many were attempted.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var due = await (from d in db.WebhookDeliveries
+                         join w in db.AlertWebhooks on d.WebhookId equals w.Id
+                         where d.Status == "pending" && d.NextAttemptAt <= now && w.DeletedAt == null
+                         orderby d.Id
+                         select new { Delivery = d, w.Url, w.Secret }).Take(50).ToListAsync(ct);
+        foreach (var item in due)
+        {
+            await AttemptAsync(item.Delivery, item.Url, item.Secret, ct);
+            await db.SaveChangesAsync(ct);
+        }
+        return due.Count;
+    }
+
+    private async Task AttemptAsync(WebhookDelivery delivery, string url, string secret, CancellationToken ct)
+    {
+        var o = options.Value;
+        delivery.Attempts++;
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            // The target is re-checked at every attempt: DNS may have changed since the hook was created.
+            await WebhookStore.ValidateUrlAsync(url, o.AllowPrivateWebhookTargets, ct);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Crowdstart-Event", delivery.Event);
+            request.Headers.Add("X-Crowdstart-Delivery", delivery.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("X-Crowdstart-Signature", WebhookStore.Sign(secret, time.GetUtcNow().ToUnixTimeSeconds(), delivery.Payload));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(o.WebhookTimeoutSeconds));
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
+            delivery.LastStatusCode = (int)response.StatusCode;
+            delivery.LastError = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException && !ct.IsCancellationRequested)
+        {
+            delivery.LastStatusCode = null;
+            delivery.LastError = ex is TaskCanceledException ? $"timed out after {o.WebhookTimeoutSeconds} s" : ex.Message;
+        }
+        var now = time.GetUtcNow();
+        if (delivery.LastStatusCode is >= 200 and < 300)
+        {
+            delivery.Status = "delivered";
+            delivery.DeliveredAt = now;
+        }
+        else if (delivery.Attempts >= o.WebhookMaxAttempts)
+        {
+            delivery.Status = "failed";
+            logger.LogWarning("Webhook delivery {Id} to {Url} failed after {Attempts} attempts: {Error}", delivery.Id, url, delivery.Attempts, delivery.LastError);
+        }
+        else
+        {
+            delivery.NextAttemptAt = now + TimeSpan.FromSeconds(o.WebhookInitialBackoffSeconds * Math.Pow(3, delivery.Attempts - 1));
+        }
+        logger.LogDebug("Webhook delivery {Id} attempt {Attempt}: {Status} in {Ms} ms", delivery.Id, delivery.Attempts, delivery.Status, stopwatch.ElapsedMilliseconds);
+    }
+}
