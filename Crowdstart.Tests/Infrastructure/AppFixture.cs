@@ -159,6 +159,9 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Demo:Enabled", "false");
             builder.UseSetting("Log:PartitionCount", partitions.ToString());
             builder.UseSetting("Processing:PollIntervalMilliseconds", "500");
+            // Alerts are evaluated often so browser tests see banners within seconds.
+            builder.UseSetting("Alerts:EvaluationIntervalSeconds", "2");
+            builder.UseSetting("Alerts:GraceSeconds", "0");
         }
     }
 }

@@ -53,6 +53,13 @@ public class AccessMatrixTests(AppFixture app)
         ["GET /campaigns/{CampaignId:guid}/keys"] = [S, A, R, A, A, A],
         ["GET /campaigns/{CampaignId:guid}/customers"] = [S, R, R, R, R, A],
         ["GET /campaigns/{CampaignId:guid}/customers/{CustomerId}"] = [S, R, R, R, R, A],
+        ["GET /campaigns/{CampaignId:guid}/alerts"] = [S, A, R, A, A, A],
+        ["POST /campaigns/{CampaignId:guid}/alerts"] = [S, B, R, B, B, B],
+        ["GET /campaigns/{CampaignId:guid}/webhooks"] = [S, A, R, A, A, A],
+        ["POST /campaigns/{CampaignId:guid}/webhooks"] = [S, B, R, B, B, B],
+        ["GET /api/v1/campaigns/{campaignId:guid}/alerts"] = [S, A, R, A, A, A],
+        ["POST /api/v1/campaigns/{campaignId:guid}/alerts/{alertId:guid}/acknowledge"] = [S, A, R, A, A, A],
+        ["POST /api/v1/campaigns/{campaignId:guid}/alerts/{alertId:guid}/resolve"] = [S, A, R, A, A, A],
         ["GET /admin/access"] = [S, R, R, A, R, R],
         ["GET /admin/audit"] = [S, R, R, A, R, R],
         ["GET /admin/organisations"] = [S, R, R, A, R, R],
@@ -144,6 +151,10 @@ public class AccessMatrixTests(AppFixture app)
         var old = await grants.GrantAsync(adminActor, expired.Id, campaign, "access that has run out by now", TimeSpan.FromHours(1));
         await app.Database.ScalarAsync<int>($"WITH u AS (UPDATE data_access_grants SET expires_at = now() - interval '1 minute' WHERE id = '{old.Id}' RETURNING 1) SELECT count(*)::int FROM u");
         await grants.GrantAsync(adminActor, granted.Id, campaign, "matrix test: live grant for drill-down");
+        var alertId = Guid.NewGuid();
+        await app.Database.ScalarAsync<int>(
+            $"WITH a AS (INSERT INTO alerts (id, campaign_id, detector, scope, status, severity, message, value, baseline_low, baseline_high, opened_at, updated_at) " +
+            $"VALUES ('{alertId}', '{campaign}', 'traffic_drop', 'campaign', 'open', 'Warning', 'matrix alert', 0, 0, 0, now(), now()) RETURNING 1) SELECT count(*)::int FROM a");
         var keyId = (await app.Services.GetRequiredService<IngestKeys>().CreateAsync(new Actor(creatorA.Id, creatorA.Email, false), campaign, "matrix")).Key.Id;
         var clients = new[]
         {
@@ -158,7 +169,7 @@ public class AccessMatrixTests(AppFixture app)
             var url = endpoint.RoutePattern.RawText!
                 .Replace("{CampaignId:guid}", campaign.ToString()).Replace("{campaignId:guid}", campaign.ToString())
                 .Replace("{CustomerId}", "cust-m1").Replace("{customerId}", "cust-m1")
-                .Replace("{keyId:guid}", keyId.ToString()).Replace("{documentName}", "v1");
+                .Replace("{keyId:guid}", keyId.ToString()).Replace("{alertId:guid}", alertId.ToString()).Replace("{documentName}", "v1");
             Assert.DoesNotContain("{", url);
             for (var role = 0; role < clients.Length; role++)
             {

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Alerts;
+using Crowdstart.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Crowdstart.Tests.Alerts;
+
+/// <summary>A checkout outage injected through the real API shows up live on the open pages; the creator acknowledges it.</summary>
+[Collection(AppCollection.Name)]
+public class AlertBrowserTests(AppFixture app, BrowserFixture browser)
+{
+    [Fact]
+    public async Task CheckoutOutage_InjectedThroughApi_BannerAndBadgeAppearLiveAndAcknowledgeSticks()
+    {
+        // Arrange: a campaign launched three hours ago (lateness three hours, so replayed history counts as live),
+        // a signed-in creator watching the overview.
+        var now = DateTimeOffset.UtcNow;
+        var org = await app.CreateOrganisationAsync("Alert org");
+        var campaign = await app.Database.Campaigns.CreateCampaignAsync(org, "outage-" + Guid.NewGuid().ToString("N")[..8], "Outage lamp", "EUR", 50_000m,
+            now.AddHours(-3), allowedLatenessSeconds: 3 * 3600);
+        var key = await app.Database.Campaigns.CreateIngestKeyAsync(campaign.Id, "outage test");
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        await AppFixture.SignInAsync(page, await app.CreateUserAsync(Roles.Creator, org));
+        await page.GotoAsync("/");
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("campaign-card").Filter(new() { HasText = "Outage lamp" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("alert-badge")).ToHaveCountAsync(0);
+
+        // Act: 95 minutes of normal launch traffic, the last 6 of them with 90 % of checkouts failing, posted through the API.
+        var events = IncidentTraffic.Generate(campaign.Id, now, 60, TimeSpan.FromMinutes(95), TimeSpan.FromMinutes(6), new Conditions(CheckoutBreakage: 0.9));
+        foreach (var chunk in events.Chunk(1000))
+        {
+            var body = chunk.Select(e => new Dictionary<string, object?>
+            {
+                ["eventId"] = e.EventId, ["type"] = e.Type, ["campaignId"] = e.CampaignId, ["customerId"] = e.CustomerId, ["sessionId"] = e.SessionId,
+                ["occurredAt"] = e.OccurredAt.ToString("O"), ["source"] = e.Source, ["amount"] = e.Amount, ["currency"] = e.Currency,
+            }.Where(p => p.Value is not null).ToDictionary());
+            var response = await app.PostEventsAsync(key, JsonSerializer.Serialize(body));
+            response.EnsureSuccessStatusCode();
+        }
+
+        // Assert: the overview badge and then the campaign page's banner appear without a reload.
+        var card = page.GetByTestId("campaign-card").Filter(new() { HasText = "Outage lamp" });
+        await Assertions.Expect(card.GetByTestId("alert-badge")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await card.ClickAsync();
+        var alert = page.GetByTestId("alert-item").First;
+        await Assertions.Expect(alert).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(alert).ToHaveAttributeAsync("data-status", AlertStatus.Open);
+        await Assertions.Expect(alert).ToContainTextAsync("baseline");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "alert-banner.png"), FullPage = true });
+
+        await alert.GetByTestId("alert-acknowledge").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("alert-item").Filter(new() { Has = page.GetByTestId("alert-acknowledged") }).First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await page.GetByTestId("open-alerts").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("alert-history-row").First).ToContainTextAsync("acknowledged", new() { Timeout = 20_000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "alert-history.png"), FullPage = true });
+    }
+}
