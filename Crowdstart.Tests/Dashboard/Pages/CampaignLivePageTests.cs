@@ -27,6 +27,8 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
     private BunitJSModuleInterop _chart = null!;
 
     private readonly Guid _creatorId = Guid.NewGuid();
+    private Crowdstart.Pipeline.Alerts.AlertFeed _alertFeed = null!;
+    private Crowdstart.Pipeline.Alerts.AlertStore _alerts = null!;
     private readonly string _creatorEmail = $"bunit-{Guid.NewGuid():N}@test.example";
 
     public async Task InitializeAsync()
@@ -53,6 +55,10 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
         _ctx.Services.AddSingleton(accounts.Grants);
         _ctx.Services.AddSingleton(accounts.Changes);
         _ctx.Services.AddScoped<Crowdstart.Dashboard.Security.CurrentUser>();
+        _alertFeed = new Crowdstart.Pipeline.Alerts.AlertFeed();
+        _alerts = new Crowdstart.Pipeline.Alerts.AlertStore(db.Contexts, accounts.Access, _alertFeed, TimeProvider.System);
+        _ctx.Services.AddSingleton(_alertFeed);
+        _ctx.Services.AddSingleton(_alerts);
         var auth = _ctx.AddAuthorization();
         auth.SetAuthorized(_creatorEmail);
         auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, _creatorId.ToString()));
@@ -129,5 +135,24 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
 
         cut.WaitForAssertion(() => Assert.Contains("This campaign does not exist", cut.Markup), Wait);
         Assert.DoesNotContain("Not yours", cut.Markup);
+    }
+
+    [Fact]
+    public async Task CampaignLive_AlertOpensThenIsAcknowledged_BannerFollowsWithoutReload()
+    {
+        var campaign = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "banner-" + Guid.NewGuid().ToString("N")[..8], "Banner Lamp", "EUR", 1000m, DateTimeOffset.UtcNow.AddHours(-2));
+        var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, campaign.Id));
+        cut.WaitForAssertion(() => Assert.Equal("Banner Lamp", cut.Find("[data-testid=campaign-name]").TextContent), Wait);
+        Assert.Empty(cut.FindAll("[data-testid=alert-item]"));
+
+        var signal = new Crowdstart.Pipeline.Alerts.Signal(Crowdstart.Pipeline.Alerts.DetectorKinds.CheckoutFailureSpike, "campaign", true,
+            Crowdstart.Pipeline.Alerts.AlertSeverity.Critical, "Checkout failures rose to 72 % of checkouts over the last 5 min (23 of 32; baseline 4 %–9 %)", 0.72, 0.04, 0.09);
+        await _alerts.ApplyAsync(campaign.Id, [new("opened", signal.Detector, signal.Scope, signal, DateTimeOffset.UtcNow)]);
+
+        cut.WaitForAssertion(() => Assert.Contains("Checkout failures rose to 72 %", cut.Find("[data-testid=alert-item]").TextContent), Wait);
+        Assert.Equal("open", cut.Find("[data-testid=alert-item]").GetAttribute("data-status"));
+        cut.Find("[data-testid=alert-acknowledge]").Click();
+        cut.WaitForAssertion(() => Assert.Equal("acknowledged", cut.Find("[data-testid=alert-item]").GetAttribute("data-status")), Wait);
+        Assert.Contains("acknowledged by", cut.Find("[data-testid=alert-acknowledged]").TextContent);
     }
 }
