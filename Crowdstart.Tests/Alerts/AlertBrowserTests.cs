@@ -31,6 +31,37 @@ public class AlertBrowserTests(AppFixture app, BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("campaign-card").Filter(new() { HasText = "Outage lamp" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("alert-badge")).ToHaveCountAsync(0);
 
+        // A webhook added in the browser, pointing at a receiver on loopback.
+        using var receiver = new System.Net.HttpListener();
+        var port = Random.Shared.Next(20_000, 60_000);
+        receiver.Prefixes.Add($"http://127.0.0.1:{port}/alerts/");
+        receiver.Start();
+        var deliveries = 0;
+        _ = Task.Run(async () =>
+        {
+            while (receiver.IsListening)
+            {
+                try
+                {
+                    var call = await receiver.GetContextAsync();
+                    Interlocked.Increment(ref deliveries);
+                    call.Response.StatusCode = 204;
+                    call.Response.Close();
+                }
+                catch (Exception)
+                {
+                    return;
+                }
+            }
+        });
+        await page.GotoAsync($"campaigns/{campaign.Id}/webhooks");
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = 30_000 });
+        await page.GetByTestId("webhook-url").FillAsync($"http://127.0.0.1:{port}/alerts/");
+        await page.GetByTestId("webhook-add").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("webhook-secret")).ToContainTextAsync("whsec_", new() { Timeout = 20_000 });
+        await page.GotoAsync("/");
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = 30_000 });
+
         // Act: 95 minutes of normal launch traffic, the last 6 of them with 90 % of checkouts failing, posted through the API.
         var events = IncidentTraffic.Generate(campaign.Id, now, 60, TimeSpan.FromMinutes(95), TimeSpan.FromMinutes(6), new Conditions(CheckoutBreakage: 0.9));
         foreach (var chunk in events.Chunk(1000))
@@ -60,5 +91,13 @@ public class AlertBrowserTests(AppFixture app, BrowserFixture browser)
         await page.GetByTestId("open-alerts").ClickAsync();
         await Assertions.Expect(page.GetByTestId("alert-history-row").First).ToContainTextAsync("acknowledged", new() { Timeout = 20_000 });
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "alert-history.png"), FullPage = true });
+
+        // Every opened alert and the acknowledgement went to the webhook; the delivery log shows them.
+        await page.GetByTestId("open-webhooks").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("delivery-row").Filter(new() { HasText = "alert.acknowledged" }).Filter(new() { HasText = "delivered" }))
+            .ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.True(deliveries >= 2);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "webhooks.png"), FullPage = true });
+        receiver.Stop();
     }
 }
