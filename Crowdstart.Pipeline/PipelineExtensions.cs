@@ -88,10 +88,33 @@ public static class PipelineExtensions
         services.AddSingleton<AlertMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertMonitor>());
         services.AddSingleton<WebhookStore>();
-        services.AddHttpClient(WebhookDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler
+        services.AddHttpClient(WebhookDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp =>
         {
-            AllowAutoRedirect = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            var allowPrivate = sp.GetRequiredService<IOptions<AlertOptions>>().Value.AllowPrivateWebhookTargets;
+            return new System.Net.Http.SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                // The address checked is the address connected to: a DNS answer that changes between the URL check and
+                // the connection (DNS rebinding) cannot smuggle a request into the server's own network.
+                ConnectCallback = async (context, ct) =>
+                {
+                    var addresses = await System.Net.Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
+                    var target = addresses.FirstOrDefault(a => allowPrivate || !WebhookStore.IsInternal(a))
+                        ?? throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves only to internal addresses");
+                    var socket = new System.Net.Sockets.Socket(target.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                    try
+                    {
+                        await socket.ConnectAsync(target, context.DnsEndPoint.Port, ct);
+                        return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                },
+            };
         });
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());

@@ -41,6 +41,27 @@ public sealed class AlertEngine(DetectorSettings settings)
     /// <summary>Marks an alert open on start-up (restored from storage), so it is not opened twice.</summary>
     public void Restore(string detector, string scope) => _states[(detector, scope)] = new State { Open = true };
 
+    /// <summary>
+    /// Aligns the engine with the alerts live in storage (the source of truth): an alert resolved by hand is closed
+    /// here too and starts its cooldown, so a continuing problem alerts again once the cooldown is over; an alert
+    /// that is live in storage but not here (another process, a lost write) is taken as open.
+    /// </summary>
+    public void Sync(IReadOnlyCollection<(string Detector, string Scope)> live, DateTimeOffset now)
+    {
+        foreach (var (key, state) in _states.Where(s => s.Value.Open && !live.Contains(s.Key)).ToList())
+        {
+            state.Open = false;
+            state.Streak = 0;
+            state.NormalSince = null;
+            state.QuietUntil = now + TimeSpan.FromMinutes(settings.CooldownMinutes);
+        }
+        foreach (var key in live)
+        {
+            var state = _states.TryGetValue(key, out var s) ? s : _states[key] = new State();
+            state.Open = true;
+        }
+    }
+
     /// <summary>Folds one evaluation's signals into the lifecycle.</summary>
     public IReadOnlyList<AlertTransition> Apply(IEnumerable<Signal> signals, DateTimeOffset now)
     {
@@ -71,8 +92,9 @@ public sealed class AlertEngine(DetectorSettings settings)
                 Recover(state, key, signal, now, transitions);
             }
         }
-        // A scope that is no longer reported (e.g. a spike moved to another source) recovers like a normal reading.
-        foreach (var (key, state) in _states.Where(s => s.Value.Open && !seen.Contains(s.Key)).ToList())
+        // A key that is no longer reported recovers like a normal reading; its streak restarts either way, so a
+        // single later reading can never open an alert.
+        foreach (var (key, state) in _states.Where(s => !seen.Contains(s.Key)).ToList())
         {
             state.Streak = 0;
             Recover(state, key, new Signal(key.Detector, key.Scope, false, AlertSeverity.Info, "back in range", 0, 0, 0), now, transitions);

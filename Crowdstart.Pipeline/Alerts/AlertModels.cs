@@ -102,6 +102,18 @@ public sealed record DetectorSettings
     /// <summary>Earlier alerts, more false ones: a campaign where every minute of an outage costs a lot.</summary>
     public static readonly DetectorSettings Sensitive = new() { Significance = 1e-4, MinRelativeChange = 0.3, Persistence = 2 };
 
+    /// <summary>Why these settings are unusable, or null when they are fine.</summary>
+    public string? Validate() =>
+        Significance is <= 0 or > 0.01 ? "Significance must be more than 0 and at most 0.01" :
+        MinRelativeChange is < 0.1 or > 0.9 ? "MinRelativeChange must be between 0.1 and 0.9" :
+        MinCheckouts is < 3 or > 1000 || MinVisits is < 5 or > 100_000 || MinExpectedPledges is < 1 or > 10_000 ? "minimum volumes are out of range" :
+        Persistence is < 1 or > 30 ? "Persistence must be 1 to 30 readings" :
+        BaselineMinutes is < 20 or > 240 ? "BaselineMinutes must be 20 to 240" :
+        ConversionWindowMinutes is < 1 or > 30 || TrafficWindowMinutes is < 1 or > 30 || StallWindowMinutes is < 1 or > 60 ? "windows are out of range" :
+        RecoveryMinutes is < 1 or > 120 || CooldownMinutes is < 0 or > 1440 ? "recovery or cooldown is out of range" :
+        TrafficDropFactor is <= 0 or >= 1 || TrafficSpikeFactor is <= 1 or > 100 ? "traffic factors are out of range" :
+        null;
+
     /// <summary>The preset these settings equal: calm, normal or sensitive, else custom.</summary>
     public string Preset => this == Calm ? "calm" : this == Default ? "normal" : this == Sensitive ? "sensitive" : "custom";
 }

@@ -21,6 +21,7 @@ public sealed class AlertMonitor(
 {
     private static readonly string[] WatchedTypes = [EventTypes.PageView, EventTypes.CheckoutStarted, EventTypes.CheckoutFailed, EventTypes.PledgeCompleted];
     private readonly Dictionary<Guid, (string? SettingsJson, AlertEngine Engine)> _engines = [];
+    private readonly Dictionary<Guid, DateTimeOffset> _lastEnd = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -57,29 +58,64 @@ public sealed class AlertMonitor(
         await _gate.WaitAsync(ct);
         try
         {
-            var now = time.GetUtcNow();
-            var width = BucketCounts.Width;
-            var end = new DateTimeOffset((now - TimeSpan.FromSeconds(options.Value.GraceSeconds)).UtcTicks / width.Ticks * width.Ticks, TimeSpan.Zero);
-            List<(Guid Id, DateTimeOffset LaunchAt, string? Settings)> campaigns;
-            await using (var db = await contexts.CreateDbContextAsync(ct))
+            // One evaluator at a time across app instances: the transaction-scoped advisory lock is released when the
+            // connection's transaction ends; an instance that does not get it skips this tick.
+            await using var lockConnection = await dataSource.OpenConnectionAsync(ct);
+            await using var lockTx = await lockConnection.BeginTransactionAsync(ct);
+            await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(7305115451)", lockConnection, lockTx))
             {
-                var stale = now.AddHours(-2);
-                campaigns = (await db.Campaigns.AsNoTracking()
-                        .Where(c => c.LaunchAt <= now && (c.EndAt == null || c.EndAt > stale))
-                        .Select(c => new { c.Id, c.LaunchAt, c.AlertSettingsJson }).ToListAsync(ct))
-                    .Select(c => (c.Id, c.LaunchAt, c.AlertSettingsJson)).ToList();
+                if (!(bool)(await tryLock.ExecuteScalarAsync(ct))!)
+                {
+                    return;
+                }
             }
-            if (campaigns.Count == 0)
+            await EvaluateLockedAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task EvaluateLockedAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var width = BucketCounts.Width;
+        var end = Floor(now - TimeSpan.FromSeconds(options.Value.GraceSeconds), width);
+        // Buckets the pipeline has not caught up with would read as a collapse: never look past the receive time
+        // of the oldest event still waiting in the log.
+        if (await OldestUnprocessedAsync(ct) is { } waiting && waiting < end)
+        {
+            end = Floor(waiting, width);
+        }
+        List<(Guid Id, DateTimeOffset LaunchAt, DateTimeOffset? EndAt, string? Settings)> campaigns;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            var stale = now.AddHours(-2);
+            campaigns = (await db.Campaigns.AsNoTracking()
+                    .Where(c => c.LaunchAt <= now && (c.EndAt == null || c.EndAt > stale))
+                    .Select(c => new { c.Id, c.LaunchAt, c.EndAt, c.AlertSettingsJson }).ToListAsync(ct))
+                .Select(c => (c.Id, c.LaunchAt, c.EndAt, c.AlertSettingsJson)).ToList();
+        }
+        await ResolveLeftBehindAsync([.. campaigns.Where(c => c.EndAt is null || c.EndAt > end).Select(c => c.Id)], ct);
+        var watched = campaigns.Where(c => c.EndAt is null || c.EndAt > end).ToList();
+        if (watched.Count == 0)
+        {
+            return;
+        }
+        var longest = watched.Select(c => Settings(c.Settings)).Max(s => s.BaselineMinutes + Detectors.WindowMinutes(s));
+        var counts = await LoadAsync([.. watched.Select(c => c.Id)], end - TimeSpan.FromMinutes(longest), end, ct);
+        foreach (var (id, launchAt, _, settingsJson) in watched)
+        {
+            // One campaign's failure (bad data, a database hiccup) must not silence the others.
+            try
             {
-                return;
-            }
-            var longest = campaigns.Select(c => Settings(c.Settings)).Max(s => s.BaselineMinutes + Detectors.WindowMinutes(s));
-            var from = end - TimeSpan.FromMinutes(longest);
-            var counts = await LoadAsync([.. campaigns.Select(c => c.Id)], from, end, ct);
-            foreach (var (id, launchAt, settingsJson) in campaigns)
-            {
+                if (_lastEnd.TryGetValue(id, out var last) && end <= last)
+                {
+                    continue;
+                }
                 var settings = Settings(settingsJson);
-                var engine = await EngineAsync(id, settingsJson, settings, ct);
+                var engine = await EngineAsync(id, settingsJson, settings, end, ct);
                 var span = TimeSpan.FromMinutes(settings.BaselineMinutes + Detectors.WindowMinutes(settings));
                 var buckets = new List<BucketCounts>();
                 for (var at = end - span; at < end; at += width)
@@ -87,17 +123,51 @@ public sealed class AlertMonitor(
                     buckets.Add(counts.TryGetValue((id, at), out var b) ? b : BucketCounts.Empty(at));
                 }
                 var transitions = engine.Apply(Detectors.Evaluate(new CampaignSeries(buckets, launchAt), settings), end);
-                await store.ApplyAsync(id, transitions, ct);
+                try
+                {
+                    await store.ApplyAsync(id, transitions, ct);
+                }
+                catch
+                {
+                    // The engine moved on but storage did not: rebuild it from storage next time.
+                    _engines.Remove(id);
+                    throw;
+                }
+                _lastEnd[id] = end;
                 foreach (var t in transitions.Where(t => t.Kind != "updated"))
                 {
                     logger.LogInformation("Alert {Kind} for campaign {Campaign}: {Detector} {Scope}: {Message}", t.Kind, id, t.Detector, t.Scope, t.Signal.Message);
                 }
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Alert evaluation of campaign {Campaign} failed; retrying at the next interval", id);
+            }
         }
-        finally
+    }
+
+    private static DateTimeOffset Floor(DateTimeOffset at, TimeSpan width) => new(at.UtcTicks / width.Ticks * width.Ticks, TimeSpan.Zero);
+
+    /// <summary>Live alerts of campaigns no longer watched (ended, or gone) resolve: nobody will ever see them recover.</summary>
+    private async Task ResolveLeftBehindAsync(HashSet<Guid> watched, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var orphans = await db.Alerts.AsNoTracking().Where(a => a.Status != AlertStatus.Resolved).Select(a => a.CampaignId).Distinct().ToListAsync(ct);
+        foreach (var campaign in orphans.Where(c => !watched.Contains(c)))
         {
-            _gate.Release();
+            await store.ResolveAllAsync(campaign, "system: campaign ended", ct);
+            _engines.Remove(campaign);
         }
+    }
+
+    private async Task<DateTimeOffset?> OldestUnprocessedAsync(CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            """
+            SELECT min(e.received_at) FROM partition_checkpoints c
+            JOIN event_log e ON e.partition = c.partition AND e."offset" = c."offset" + 1
+            """);
+        return await cmd.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 
     /// <summary>The campaign's detector settings (its own JSON, else the defaults).</summary>
@@ -109,7 +179,8 @@ public sealed class AlertMonitor(
         }
         try
         {
-            return JsonSerializer.Deserialize<DetectorSettings>(json, JsonSerializerOptions.Web) ?? DetectorSettings.Default;
+            var settings = JsonSerializer.Deserialize<DetectorSettings>(json, JsonSerializerOptions.Web);
+            return settings is not null && settings.Validate() is null ? settings : DetectorSettings.Default;
         }
         catch (JsonException)
         {
@@ -117,19 +188,14 @@ public sealed class AlertMonitor(
         }
     }
 
-    private async Task<AlertEngine> EngineAsync(Guid campaignId, string? settingsJson, DetectorSettings settings, CancellationToken ct)
+    private async Task<AlertEngine> EngineAsync(Guid campaignId, string? settingsJson, DetectorSettings settings, DateTimeOffset now, CancellationToken ct)
     {
-        if (_engines.TryGetValue(campaignId, out var existing) && existing.SettingsJson == settingsJson)
-        {
-            return existing.Engine;
-        }
-        // A restart (or new settings) must not open a second alert for an episode that is already open.
-        var engine = new AlertEngine(settings);
-        foreach (var alert in await store.LiveAsync(campaignId, ct))
-        {
-            engine.Restore(alert.Detector, alert.Scope);
-        }
+        var engine = _engines.TryGetValue(campaignId, out var existing) && existing.SettingsJson == settingsJson ? existing.Engine : new AlertEngine(settings);
         _engines[campaignId] = (settingsJson, engine);
+        // Storage is the source of truth: alerts resolved by hand close here (and cool down), alerts open in storage
+        // are open here (after a restart or new settings), so an episode is never opened twice.
+        var live = await store.LiveAsync(campaignId, ct);
+        engine.Sync([.. live.Select(a => (a.Detector, a.Scope))], now);
         return engine;
     }
 

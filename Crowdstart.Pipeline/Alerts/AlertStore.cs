@@ -61,6 +61,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var visible = false;
         foreach (var t in transitions)
         {
             var live = await db.Alerts.FirstOrDefaultAsync(a => a.CampaignId == campaignId && a.Detector == t.Detector && a.Scope == t.Scope &&
@@ -76,8 +77,10 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
                     };
                     db.Alerts.Add(alert);
                     await QueueWebhooksAsync(db, alert, "alert.opened", ct);
+                    visible = true;
                     break;
                 case "opened" or "updated" when live is not null:
+                    visible |= live.Message != t.Signal.Message;
                     live.Message = t.Signal.Message;
                     live.Value = t.Signal.Value;
                     live.BaselineLow = t.Signal.BaselineLow;
@@ -94,12 +97,17 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
                     live.ResolvedAt = t.At;
                     live.UpdatedAt = t.At;
                     await QueueWebhooksAsync(db, live, "alert.resolved", ct);
+                    visible = true;
                     break;
             }
             await db.SaveChangesAsync(ct);
         }
         await tx.CommitAsync(ct);
-        feed.Publish(campaignId);
+        // Pages re-read only when something they show changed, not at every evaluation of an open alert.
+        if (visible)
+        {
+            feed.Publish(campaignId);
+        }
     }
 
     /// <summary>A campaign's detector settings and the preset they match (or "custom").</summary>
@@ -117,10 +125,9 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         {
             throw new AccessDeniedException("You cannot manage this campaign's alerts.");
         }
-        if (settings.Significance is <= 0 or > 0.01 || settings.MinRelativeChange is < 0.1 or > 0.9 || settings.MinCheckouts is < 3 or > 1000 ||
-            settings.MinVisits is < 5 or > 100_000 || settings.Persistence is < 1 or > 30 || settings.BaselineMinutes is < 20 or > 240)
+        if (settings.Validate() is { } problem)
         {
-            throw new ArgumentException("Sensitivity must be between 1e-9 and 0.01, the smallest change between 10 % and 90 %, checkouts 3–1000, visits 5–100,000.");
+            throw new ArgumentException(problem + ".", nameof(settings));
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
         var json = JsonSerializer.Serialize(settings, JsonSerializerOptions.Web);
@@ -130,6 +137,28 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
             At = time.GetUtcNow(), ActorUserId = actor.AuditUserId, ActorName = actor.Name, Action = AuditActions.AlertSettingsChanged, CampaignId = campaignId, Details = json,
         });
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Resolves every live alert of a campaign on the system's behalf (e.g. the campaign ended).</summary>
+    public async Task ResolveAllAsync(Guid campaignId, string reason, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var live = await db.Alerts.Where(a => a.CampaignId == campaignId && a.Status != AlertStatus.Resolved).ToListAsync(ct);
+        if (live.Count == 0)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        foreach (var alert in live)
+        {
+            alert.Status = AlertStatus.Resolved;
+            alert.ResolvedAt = now;
+            alert.ResolvedBy = reason;
+            alert.UpdatedAt = now;
+            await QueueWebhooksAsync(db, alert, "alert.resolved", ct);
+        }
+        await db.SaveChangesAsync(ct);
+        feed.Publish(campaignId);
     }
 
     /// <summary>A creator acknowledges an alert: someone is on it. It still resolves by itself when the metric recovers.</summary>

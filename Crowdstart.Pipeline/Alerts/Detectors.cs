@@ -138,7 +138,7 @@ public static class Detectors
                 bestP = pValue;
             }
         }
-        return best!;
+        return best ?? new Signal(detector, "campaign", false, AlertSeverity.Info, $"{label}: no window configured", 0, 0, 0);
     }
 
     private static IEnumerable<Signal> Traffic(CampaignSeries s, DetectorSettings settings)
@@ -184,9 +184,10 @@ public static class Detectors
                 var baseline = Statistics.Median([.. PerMinute(s, baseFrom, from, b => b.VisitsBySource.GetValueOrDefault(source))]) * minutes;
                 return (Source: source, Excess: bySource[source].Now - baseline);
             }).OrderByDescending(x => x.Excess).FirstOrDefault();
+            // The source goes into the message, not the scope: one spike is one alert even when the share of its
+            // main source wanders around the threshold.
             if (top.Source is not null && excess > 0 && top.Excess >= 0.6 * excess)
             {
-                scope = "source:" + top.Source;
                 driver = $", driven by {top.Source} ({Percent(top.Excess / excess)} of the extra visits)";
             }
         }
@@ -252,7 +253,7 @@ public static class Detectors
                 bestP = pValue;
             }
         }
-        return best!;
+        return best ?? new Signal(DetectorKinds.CheckoutFailureSpike, "campaign", false, AlertSeverity.Info, "Checkout failures: no window configured", 0, 0, 0);
     }
 
     private static List<double> PerMinute(CampaignSeries s, int from, int to, Func<BucketCounts, int> value)

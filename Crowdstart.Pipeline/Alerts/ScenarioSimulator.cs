@@ -22,6 +22,7 @@ public sealed record Conditions(double TrafficFactor = 1, double CheckoutBreakag
 public sealed record Scenario(string Name, TimeSpan Duration, Func<TimeSpan, double> VisitorsPerMinute, TimeSpan? IncidentStart = null,
     TimeSpan? IncidentEnd = null, Conditions? Incident = null, IReadOnlyList<string>? ExpectedDetectors = null, string? ExpectedScope = null)
 {
+    // ExpectedScope: text the detecting alert's message must contain (e.g. the source a spike is attributed to).
     public bool HasIncident => IncidentStart is not null;
 
     public Conditions ConditionsAt(TimeSpan t) =>

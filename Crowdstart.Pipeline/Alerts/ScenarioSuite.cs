@@ -62,7 +62,7 @@ public static class ScenarioSuite
             new("payment failures spike", incidentRun, t => Launch(t, 60), incidentAt, incidentEnd,
                 new Conditions(PaymentFailure: 0.35), [DetectorKinds.CheckoutFailureSpike]),
             new("viral spike from one network", incidentRun, t => Launch(t, 60), incidentAt, incidentEnd,
-                new Conditions(BoostedSource: "social:reddit", SourceBoost: 150), [DetectorKinds.TrafficSpike], "source:social:reddit"),
+                new Conditions(BoostedSource: "social:reddit", SourceBoost: 150), [DetectorKinds.TrafficSpike], "driven by social:reddit"),
             new("traffic collapse", incidentRun, t => Launch(t, 60), incidentAt, incidentEnd,
                 new Conditions(TrafficFactor: 0.15), [DetectorKinds.TrafficDrop]),
         ];
@@ -135,7 +135,7 @@ public static class ScenarioSuite
                 scenarioEntry.Incidents++;
                 var hit = alerts.Where(a => a.OpenedAt >= start && a.OpenedAt <= start + DetectionHorizon &&
                                             scenario.ExpectedDetectors.Contains(a.Detector) &&
-                                            (scenario.ExpectedScope is null || a.Scope == scenario.ExpectedScope))
+                                            (scenario.ExpectedScope is null || a.Message.Contains(scenario.ExpectedScope, StringComparison.Ordinal)))
                     .OrderBy(a => a.OpenedAt).FirstOrDefault();
                 if (hit is null)
                 {

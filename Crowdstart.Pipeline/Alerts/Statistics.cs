@@ -3,7 +3,7 @@ namespace Crowdstart.Pipeline.Alerts;
 /// <summary>Exact one-sided tail probabilities of the count distributions the detectors test against.</summary>
 public static class Statistics
 {
-    /// <summary>P(X ≤ k) for X ~ Poisson(λ).</summary>
+    /// <summary>P(X ≤ k) for X ~ Poisson(λ), summed in log space so large λ cannot underflow.</summary>
     public static double PoissonLowerTail(int k, double lambda)
     {
         if (k < 0)
@@ -14,13 +14,14 @@ public static class Statistics
         {
             return 1;
         }
-        var term = Math.Exp(-lambda);
-        var sum = term;
-        for (var i = 1; i <= k; i++)
+        double sum = 0;
+        var logLambda = Math.Log(lambda);
+        for (var i = k; i >= 0; i--)
         {
-            term *= lambda / i;
+            var term = Math.Exp(i * logLambda - lambda - LogFactorial(i));
             sum += term;
-            if (term < sum * 1e-16 && i > lambda)
+            // Terms shrink quickly below the mode; once negligible, the rest cannot matter.
+            if (i < lambda && term < sum * 1e-17)
             {
                 break;
             }
@@ -28,8 +29,34 @@ public static class Statistics
         return Math.Min(1, sum);
     }
 
-    /// <summary>P(X ≥ k) for X ~ Poisson(λ).</summary>
-    public static double PoissonUpperTail(int k, double lambda) => k <= 0 ? 1 : Math.Max(0, 1 - PoissonLowerTail(k - 1, lambda));
+    /// <summary>P(X ≥ k) for X ~ Poisson(λ), summed directly (not 1 − lower tail) to keep precision in the far tail.</summary>
+    public static double PoissonUpperTail(int k, double lambda)
+    {
+        if (k <= 0)
+        {
+            return 1;
+        }
+        if (lambda <= 0)
+        {
+            return 0;
+        }
+        double sum = 0;
+        var logLambda = Math.Log(lambda);
+        for (var i = k; ; i++)
+        {
+            var term = Math.Exp(i * logLambda - lambda - LogFactorial(i));
+            sum += term;
+            if (i > lambda && term < sum * 1e-17)
+            {
+                break;
+            }
+            if (i > k + 100_000)
+            {
+                break;
+            }
+        }
+        return Math.Min(1, sum);
+    }
 
     /// <summary>P(K ≤ k) for K ~ Binomial(n, p), summed in log space so large n cannot underflow.</summary>
     public static double BinomialLowerTail(int k, int n, double p)

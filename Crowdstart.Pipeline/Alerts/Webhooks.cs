@@ -40,7 +40,7 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
             Secret = "whsec_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(),
         };
         db.AlertWebhooks.Add(hook);
-        audit.Add(db, actor, AuditActions.WebhookCreated, campaignId, details: hook.Url);
+        audit.Add(db, actor, AuditActions.WebhookCreated, campaignId, details: Redact(hook.Url));
         await db.SaveChangesAsync(ct);
         return hook;
     }
@@ -52,7 +52,7 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
         var hook = await db.AlertWebhooks.FirstOrDefaultAsync(w => w.Id == webhookId && w.CampaignId == campaignId && w.DeletedAt == null, ct)
             ?? throw new InvalidOperationException("Unknown webhook.");
         hook.DeletedAt = time.GetUtcNow();
-        audit.Add(db, actor, AuditActions.WebhookDeleted, campaignId, details: hook.Url);
+        audit.Add(db, actor, AuditActions.WebhookDeleted, campaignId, details: Redact(hook.Url));
         await db.SaveChangesAsync(ct);
     }
 
@@ -63,6 +63,11 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.WebhookDeliveries.AsNoTracking().Where(d => d.CampaignId == campaignId).OrderByDescending(d => d.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
     }
+
+    /// <summary>
+    /// A webhook URL for logs and the audit log: scheme and host only (chat webhooks carry their token in the path).
+    /// </summary>
+    public static string Redact(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}/…" : "(invalid url)";
 
     /// <summary>
     /// http(s) URLs only; unless <paramref name="allowPrivate"/>, hosts that resolve to loopback, private, link-local
@@ -94,11 +99,27 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
         return uri;
     }
 
-    private static bool IsInternal(IPAddress address)
+    /// <summary>Whether an address is loopback, private, link-local, shared, benchmark, multicast or otherwise not public.</summary>
+    public static bool IsInternal(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
         {
             address = address.MapToIPv4();
+        }
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            var v6 = address.GetAddressBytes();
+            // NAT64 (64:ff9b::/96) and IPv4-compatible (::a.b.c.d) addresses reach IPv4 hosts: judge the IPv4 inside.
+            var nat64 = v6[0] == 0 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b && v6[4..12].All(b => b == 0);
+            var compatible = v6[..12].All(b => b == 0) && !(v6[12] == 0 && v6[13] == 0 && v6[14] == 0);
+            if (nat64 || compatible)
+            {
+                return IsInternal(new IPAddress(v6[12..]));
+            }
+            if (address.IsIPv6Multicast || v6[0] == 0xff)
+            {
+                return true;
+            }
         }
         if (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal ||
             address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
@@ -108,7 +129,7 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
         var b = address.GetAddressBytes();
         return address.AddressFamily == AddressFamily.InterNetwork &&
                (b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) ||
-                (b[0] == 100 && b[1] >= 64 && b[1] <= 127) || b[0] == 0);
+                (b[0] == 100 && b[1] >= 64 && b[1] <= 127) || b[0] == 0 || (b[0] == 198 && b[1] is 18 or 19) || b[0] >= 224);
     }
 
     private async Task RequireAsync(Actor actor, Guid campaignId, CancellationToken ct)
@@ -172,16 +193,32 @@ public sealed class WebhookDispatcher(IDbContextFactory<CrowdstartDbContext> con
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
+        List<long> claimed;
+        // Claim due deliveries under SKIP LOCKED and lease them past the attempt's timeout, so several app instances
+        // (or a slow round overlapping the next) never POST the same delivery twice.
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            claimed = await db.Database.SqlQuery<long>(
+                $"SELECT d.id AS \"Value\" FROM webhook_deliveries d JOIN alert_webhooks w ON w.id = d.webhook_id WHERE d.status = 'pending' AND d.next_attempt_at <= {now} AND w.deleted_at IS NULL ORDER BY d.id LIMIT 50 FOR UPDATE OF d SKIP LOCKED")
+                .ToListAsync(ct);
+            var lease = now + TimeSpan.FromSeconds(options.Value.WebhookTimeoutSeconds * 2 + 5);
+            await db.WebhookDeliveries.Where(d => claimed.Contains(d.Id)).ExecuteUpdateAsync(u => u.SetProperty(d => d.NextAttemptAt, lease), ct);
+            await tx.CommitAsync(ct);
+        }
         var due = await (from d in db.WebhookDeliveries
                          join w in db.AlertWebhooks on d.WebhookId equals w.Id
-                         where d.Status == "pending" && d.NextAttemptAt <= now && w.DeletedAt == null
+                         where claimed.Contains(d.Id)
                          orderby d.Id
-                         select new { Delivery = d, w.Url, w.Secret }).Take(50).ToListAsync(ct);
-        foreach (var item in due)
+                         select new { Delivery = d, w.Url, w.Secret }).ToListAsync(ct);
+        // Different webhooks in parallel (a slow receiver must not hold up everyone else's), one at a time per webhook.
+        await Parallel.ForEachAsync(due.GroupBy(x => x.Url), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (group, token) =>
         {
-            await AttemptAsync(item.Delivery, item.Url, item.Secret, ct);
-            await db.SaveChangesAsync(ct);
-        }
+            foreach (var item in group)
+            {
+                await AttemptAsync(item.Delivery, item.Url, item.Secret, token);
+            }
+        });
+        await db.SaveChangesAsync(ct);
         return due.Count;
     }
 
@@ -218,7 +255,7 @@ public sealed class WebhookDispatcher(IDbContextFactory<CrowdstartDbContext> con
         else if (delivery.Attempts >= o.WebhookMaxAttempts)
         {
             delivery.Status = "failed";
-            logger.LogWarning("Webhook delivery {Id} to {Url} failed after {Attempts} attempts: {Error}", delivery.Id, url, delivery.Attempts, delivery.LastError);
+            logger.LogWarning("Webhook delivery {Id} to {Host} failed after {Attempts} attempts: {Error}", delivery.Id, WebhookStore.Redact(url), delivery.Attempts, delivery.LastError);
         }
         else
         {

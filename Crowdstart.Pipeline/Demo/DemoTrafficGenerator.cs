@@ -204,7 +204,7 @@ public sealed class DemoTrafficGenerator(
         var reward = PickReward(c.Rewards);
         var checkoutsStarted = 0;
         var addOn = _random.NextDouble() < 0.2 ? 10m * _random.Next(1, 4) : 0m;
-        foreach (var (type, seconds) in Alerts.FunnelJourney.Walk(_random, 0, _ => Alerts.Conditions.Normal))
+        foreach (var (type, seconds) in Alerts.FunnelJourney.Walk(_random, 0, _ => Alerts.Conditions.Normal, returning))
         {
             at = start.AddSeconds(seconds);
             switch (type)

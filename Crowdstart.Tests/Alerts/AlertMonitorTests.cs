@@ -126,6 +126,52 @@ public class AlertMonitorTests(TestDatabase db) : IClassFixture<TestDatabase>
     }
 
     [Fact]
+    public async Task Monitor_PipelineBehind_DoesNotJudgeBucketsItHasNotProcessed()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (campaign, _, store, monitor, _, _) = await ArrangeOutageAsync(time);
+        // One event received 20 minutes ago still waits in the log: the pipeline is behind since then.
+        var stale = new FakeTimeProvider(time.GetUtcNow().AddMinutes(-20));
+        await new EventLogWriter(db.DataSource, db.PartitionCount, stale).AppendAsync(
+            [EventFactory.Event(campaign, "late-visitor", Crowdstart.Pipeline.Events.EventTypes.PageView, stale.GetUtcNow())]);
+
+        await monitor.EvaluateOnceAsync();
+        time.Advance(TimeSpan.FromSeconds(10));
+        await monitor.EvaluateOnceAsync();
+        Assert.Empty(await store.LiveAsync(campaign));
+
+        var processor = new PartitionProcessor(db.DataSource, 5000);
+        for (var p = 0; p < db.PartitionCount; p++)
+        {
+            await processor.ProcessNextBatchAsync(p, default);
+        }
+        time.Advance(TimeSpan.FromSeconds(10));
+        await monitor.EvaluateOnceAsync();
+        time.Advance(TimeSpan.FromSeconds(10));
+        await monitor.EvaluateOnceAsync();
+        Assert.NotEmpty(await store.LiveAsync(campaign));
+    }
+
+    [Fact]
+    public async Task Acknowledge_AlertOfAnotherCampaignThroughOwnCampaign_IsRefused()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (campaign, svc, store, monitor, _, _) = await ArrangeOutageAsync(time);
+        await monitor.EvaluateOnceAsync();
+        time.Advance(TimeSpan.FromSeconds(10));
+        await monitor.EvaluateOnceAsync();
+        var alert = (await store.LiveAsync(campaign))[0];
+        var otherOrg = await db.CreateOrganisationAsync("Other shop");
+        var own = (await db.Campaigns.CreateCampaignAsync(otherOrg, "own-" + Guid.NewGuid().ToString("N")[..8], "Own", "EUR", 1m, DateTimeOffset.UtcNow)).Id;
+        var otherCreator = AccountServices.Creator(await db.CreateUserAsync($"oc-{Guid.NewGuid():N}@test.example", otherOrg));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.AcknowledgeAsync(otherCreator, own, alert.Id));
+
+        Assert.Equal("Unknown alert.", error.Message);
+        Assert.Equal(AlertStatus.Open, (await store.LiveAsync(campaign)).Single(a => a.Id == alert.Id).Status);
+    }
+
+    [Fact]
     public async Task Monitor_RestartedWhileAlertOpen_DoesNotOpenItTwice()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -19,6 +19,14 @@ public class StatisticsTests
         Assert.Equal(expected, Statistics.BinomialLowerTail(k, n, p), expected < 1e-4 ? 12 : 6);
 
     [Fact]
+    public void PoissonTails_LargeLambda_DoNotUnderflow()
+    {
+        Assert.InRange(Statistics.PoissonUpperTail(2300, 2000), 1e-12, 1e-9);
+        Assert.InRange(Statistics.PoissonLowerTail(1700, 2000), 1e-13, 1e-10);
+        Assert.Equal(1.0, Statistics.PoissonLowerTail(1999, 2000) + Statistics.PoissonUpperTail(2000, 2000), 9);
+    }
+
+    [Fact]
     public void BinomialTails_LargeN_DoNotUnderflowAndSumToOne()
     {
         var lower = Statistics.BinomialLowerTail(4900, 10_000, 0.5);
@@ -60,7 +68,12 @@ public class DetectorTests
     [Fact]
     public void Evaluate_WithinLearningPeriodAfterLaunch_StaysSilent()
     {
-        Assert.Empty(Detectors.Evaluate(Series(70, 10, (_, b) => b with { Visits = 0 }), DetectorSettings.Default));
+        // Long enough a series, but the campaign launched inside it: its baseline would include pre-launch silence.
+        var collapsed = Series(150, 3, (_, b) => b with { Visits = 0, VisitsBySource = new Dictionary<string, int>() });
+        var launchedLate = new CampaignSeries([.. Enumerable.Range(0, collapsed.Count).Select(i => collapsed[i])], Launch.AddMinutes(100));
+
+        Assert.Contains(Detectors.Evaluate(collapsed, DetectorSettings.Default), s => s.Anomalous);
+        Assert.Empty(Detectors.Evaluate(launchedLate, DetectorSettings.Default));
     }
 
     [Fact]
@@ -92,7 +105,7 @@ public class DetectorTests
         var signal = Detectors.Evaluate(series, DetectorSettings.Default).Single(s => s.Detector == DetectorKinds.TrafficSpike);
 
         Assert.True(signal.Anomalous);
-        Assert.Equal("source:social:reddit", signal.Scope);
+        Assert.Equal("campaign", signal.Scope);
         Assert.Contains("driven by social:reddit", signal.Message);
     }
 
@@ -107,10 +120,35 @@ public class DetectorTests
     [Fact]
     public void Evaluate_QuietCampaignLosesItsFewPledges_StaysSilentForLackOfVolume()
     {
-        // One visitor a minute and a pledge every half hour: nothing here is evidence of anything.
-        var quiet = Series(150, 30, (_, b) => b with { Pledges = 0 }, visits: 0, checkouts: 0, pledges: 0);
+        // Two visitors a minute, a checkout every ten minutes and a pledge every twenty; then no pledge for 30 minutes.
+        var buckets = Enumerable.Range(0, 150 * 6).Select(i => new BucketCounts(Launch.AddSeconds(10 * i), i % 3 == 0 ? 1 : 0, i % 60 == 0 ? 1 : 0, 0,
+            i % 120 == 0 && i < 120 * 6 ? 1 : 0, new Dictionary<string, int> { ["direct"] = i % 3 == 0 ? 1 : 0 })).ToList();
+        var quiet = new CampaignSeries(buckets, Launch);
 
-        Assert.DoesNotContain(Detectors.Evaluate(quiet, DetectorSettings.Default), s => s.Anomalous);
+        var signals = Detectors.Evaluate(quiet, DetectorSettings.Default).ToList();
+
+        Assert.NotEmpty(signals);
+        Assert.DoesNotContain(signals, s => s.Anomalous);
+    }
+
+    [Fact]
+    public void Evaluate_PledgesStopWhileVisitsContinue_RevenueStallAndVisitConversionDrop()
+    {
+        var series = Series(150, 10, (_, b) => b with { Pledges = 0, Checkouts = 0 });
+
+        Assert.True(Get(series, DetectorKinds.RevenueStall).Anomalous);
+        Assert.Contains("Pledges stalled: 0 in the last 10 min", Get(series, DetectorKinds.RevenueStall).Message);
+        Assert.True(Get(series, DetectorKinds.VisitConversionDrop).Anomalous);
+    }
+
+    [Fact]
+    public void Evaluate_BusyCampaignSpikes_SpikeStillDetectedWhereNaivePoissonWouldUnderflow()
+    {
+        // 400 visits a minute: the Poisson means exceed 745, where exp(-λ) underflows to zero.
+        var series = Series(150, 3, (_, b) => b with { Visits = 250, VisitsBySource = new Dictionary<string, int> { ["direct"] = 250 } }, visits: 67);
+
+        Assert.True(Get(series, DetectorKinds.TrafficSpike).Anomalous);
+        Assert.DoesNotContain(Detectors.Evaluate(Series(150, 0, (_, b) => b, visits: 67), DetectorSettings.Default), s => s.Anomalous);
     }
 }
 
@@ -145,6 +183,36 @@ public class AlertEngineTests
         Assert.Equal(2, kinds.Count(k => k == "opened"));
         Assert.Equal(1, kinds.Count(k => k == "resolved"));
         Assert.Equal(10, kinds.Count(k => k == "updated"));
+    }
+
+    [Fact]
+    public void Sync_AlertResolvedByHandWhileProblemContinues_CoolsDownThenOpensAgain()
+    {
+        var engine = new AlertEngine(DetectorSettings.Default with { Persistence = 2, CooldownMinutes = 10 });
+        var t = T0;
+        engine.Apply([S(true)], t);
+        Assert.Contains(engine.Apply([S(true)], t += TimeSpan.FromSeconds(10)), x => x.Kind == "opened");
+
+        engine.Sync([], t);                                      // resolved by hand in storage
+        var during = new List<AlertTransition>();
+        for (var i = 0; i < 30; i++) during.AddRange(engine.Apply([S(true)], t += TimeSpan.FromSeconds(10)));
+        var after = new List<AlertTransition>();
+        for (var i = 0; i < 40; i++) after.AddRange(engine.Apply([S(true)], t += TimeSpan.FromSeconds(10)));
+
+        Assert.Empty(during);
+        Assert.Single(after, x => x.Kind == "opened");
+    }
+
+    [Fact]
+    public void Apply_StreakInterruptedByAGap_NeedsTheFullPersistenceAgain()
+    {
+        var engine = new AlertEngine(DetectorSettings.Default with { Persistence = 2 });
+
+        engine.Apply([S(true)], T0);
+        engine.Apply([], T0.AddSeconds(10));                      // the detector had nothing to say (e.g. too little traffic)
+        var transitions = engine.Apply([S(true)], T0.AddSeconds(20));
+
+        Assert.Empty(transitions);
     }
 
     [Fact]

@@ -26,11 +26,22 @@ public partial class AlertBanner
     [Inject] public required DashboardFormatter Format { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
 
-    protected override async Task OnInitializedAsync()
+    private Guid? _loadedId;
+
+    /// <summary>Loads and subscribes for the campaign in the parameters; again when it changes (in-circuit navigation).</summary>
+    protected override async Task OnParametersSetAsync()
     {
+        if (_loadedId == CampaignId)
+        {
+            return;
+        }
+        _loadedId = CampaignId;
+        _subscription?.Dispose();
+        _alerts = [];
         if (RendererInfo.IsInteractive)
         {
-            _subscription = Feed.Subscribe(CampaignId, _ => RefreshFromCircuitAsync(LoadAsync));
+            var campaign = CampaignId;
+            _subscription = Feed.Subscribe(campaign, _ => RefreshFromCircuitAsync(LoadAsync));
         }
         await LoadAsync();
     }
@@ -68,7 +79,7 @@ public partial class AlertBanner
         DetectorKinds.CheckoutConversionDrop => "Checkout conversion drop",
         DetectorKinds.VisitConversionDrop => "Conversion drop",
         DetectorKinds.TrafficDrop => "Traffic drop",
-        DetectorKinds.TrafficSpike => alert.Scope.StartsWith("source:", StringComparison.Ordinal) ? $"Traffic spike from {alert.Scope[7..]}" : "Traffic spike",
+        DetectorKinds.TrafficSpike => "Traffic spike",
         DetectorKinds.RevenueStall => "Pledges stalled",
         DetectorKinds.CheckoutFailureSpike => "Checkout failures",
         _ => alert.Detector,

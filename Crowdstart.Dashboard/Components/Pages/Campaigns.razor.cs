@@ -23,7 +23,8 @@ public partial class Campaigns : LiveComponentBase
         {
             _subscription = Changes.Subscribe(null, RefreshFromCircuitAsync);
             // Badges change the moment an alert opens or is acknowledged, not at the next pipeline commit.
-            _alertSubscription = AlertChanges.Subscribe(null, _ => RefreshFromCircuitAsync());
+            _alertSubscription = AlertChanges.Subscribe(null, campaign =>
+                Model.Cards.Any(c => c.Campaign.Id == campaign) ? RefreshFromCircuitAsync() : Task.CompletedTask);
         }
         await Model.RefreshAsync();
     }
