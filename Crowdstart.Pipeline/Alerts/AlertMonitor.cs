@@ -33,6 +33,10 @@ public sealed class AlertMonitor(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.EvaluationIntervalSeconds)), time);
         try
         {
+            if (options.Value.WarmupSeconds > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(options.Value.WarmupSeconds), time, stoppingToken);
+            }
             do
             {
                 try

@@ -17,6 +17,12 @@ public sealed class AlertOptions
     /// </summary>
     public int GraceSeconds { get; set; } = 20;
 
+    /// <summary>
+    /// Seconds after start-up before the first evaluation: clients re-send what they buffered while the app was down
+    /// (the demo replays the gap), and until that has arrived the missing minutes would read as a collapse.
+    /// </summary>
+    public int WarmupSeconds { get; set; } = 90;
+
     /// <summary>Delivery attempts per webhook event before it is marked failed.</summary>
     public int WebhookMaxAttempts { get; set; } = 6;
 
