@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Metrics;
@@ -77,7 +78,7 @@ public static class CampaignApi
         }
         catch (ArgumentException ex)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [ex.Message.Split(" (Parameter")[0]] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [ex.ForUser()] });
         }
         catch (InvalidOperationException ex)
         {
@@ -101,7 +102,7 @@ public static class CampaignApi
         }
         catch (ArgumentException ex)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [ex.Message.Split(" (Parameter")[0]] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [ex.ForUser()] });
         }
     }
 
@@ -132,7 +133,7 @@ public static class CampaignApi
         }
         catch (ArgumentException ex)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = [ex.Message.Split(" (Parameter")[0]] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = [ex.ForUser()] });
         }
     }
 

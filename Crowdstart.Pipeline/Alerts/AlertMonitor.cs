@@ -101,8 +101,9 @@ public sealed class AlertMonitor(
                     .Select(c => new { c.Id, c.LaunchAt, c.EndAt, c.AlertSettingsJson }).ToListAsync(ct))
                 .Select(c => (c.Id, c.LaunchAt, c.EndAt, c.AlertSettingsJson)).ToList();
         }
-        await ResolveLeftBehindAsync([.. campaigns.Where(c => c.EndAt is null || c.EndAt > end).Select(c => c.Id)], ct);
         var watched = campaigns.Where(c => c.EndAt is null || c.EndAt > end).ToList();
+        var live = await store.LiveKeysAsync(ct);
+        await ResolveLeftBehindAsync(live.Keys, [.. watched.Select(c => c.Id)], ct);
         if (watched.Count == 0)
         {
             return;
@@ -119,7 +120,7 @@ public sealed class AlertMonitor(
                     continue;
                 }
                 var settings = Settings(settingsJson);
-                var engine = await EngineAsync(id, settingsJson, settings, end, ct);
+                var engine = Engine(id, settingsJson, settings, live.GetValueOrDefault(id) ?? [], end);
                 var span = TimeSpan.FromMinutes(settings.BaselineMinutes + Detectors.WindowMinutes(settings));
                 var buckets = new List<BucketCounts>();
                 for (var at = end - span; at < end; at += width)
@@ -153,11 +154,9 @@ public sealed class AlertMonitor(
     private static DateTimeOffset Floor(DateTimeOffset at, TimeSpan width) => new(at.UtcTicks / width.Ticks * width.Ticks, TimeSpan.Zero);
 
     /// <summary>Live alerts of campaigns no longer watched (ended, or gone) resolve: nobody will ever see them recover.</summary>
-    private async Task ResolveLeftBehindAsync(HashSet<Guid> watched, CancellationToken ct)
+    private async Task ResolveLeftBehindAsync(IEnumerable<Guid> withLiveAlerts, HashSet<Guid> watched, CancellationToken ct)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var orphans = await db.Alerts.AsNoTracking().Where(a => a.Status != AlertStatus.Resolved).Select(a => a.CampaignId).Distinct().ToListAsync(ct);
-        foreach (var campaign in orphans.Where(c => !watched.Contains(c)))
+        foreach (var campaign in withLiveAlerts.Where(c => !watched.Contains(c)).ToList())
         {
             await store.ResolveAllAsync(campaign, "system: campaign ended", ct);
             _engines.Remove(campaign);
@@ -192,14 +191,14 @@ public sealed class AlertMonitor(
         }
     }
 
-    private async Task<AlertEngine> EngineAsync(Guid campaignId, string? settingsJson, DetectorSettings settings, DateTimeOffset now, CancellationToken ct)
+    private AlertEngine Engine(Guid campaignId, string? settingsJson, DetectorSettings settings, IReadOnlyCollection<(string, string)> live,
+        DateTimeOffset now)
     {
         var engine = _engines.TryGetValue(campaignId, out var existing) && existing.SettingsJson == settingsJson ? existing.Engine : new AlertEngine(settings);
         _engines[campaignId] = (settingsJson, engine);
         // Storage is the source of truth: alerts resolved by hand close here (and cool down), alerts open in storage
         // are open here (after a restart or new settings), so an episode is never opened twice.
-        var live = await store.LiveAsync(campaignId, ct);
-        engine.Sync([.. live.Select(a => (a.Detector, a.Scope))], now);
+        engine.Sync(live, now);
         return engine;
     }
 

@@ -11,6 +11,9 @@ namespace Crowdstart.Pipeline.Alerts;
 public static class FunnelJourney
 {
     /// <summary>The events of one visit starting at <paramref name="at"/> (seconds), as (type, seconds).</summary>
+    /// <param name="random">The randomness of the visit.</param>
+    /// <param name="at">When the visit starts, in seconds.</param>
+    /// <param name="conditionsAt">The conditions (an incident or none) at a moment, in seconds.</param>
     /// <param name="returning">Whether the visitor has been here before (they buy twice as often); drawn (18 %) when null.</param>
     public static IEnumerable<(string Type, double At)> Walk(Random random, double at, Func<double, Conditions> conditionsAt, bool? returning = null)
     {

@@ -79,7 +79,7 @@ public partial class CustomerAccessPanel
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException)
         {
-            _error = ex.Message.Split(" (Parameter")[0];
+            _error = ex.ForUser();
         }
         finally
         {

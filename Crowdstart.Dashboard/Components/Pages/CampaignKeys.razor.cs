@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Storage;
@@ -45,7 +46,7 @@ public partial class CampaignKeys
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException)
         {
-            _error = ex.Message.Split(" (Parameter")[0];
+            _error = ex.ForUser();
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Storage.Entities;
@@ -94,7 +95,7 @@ public partial class DataAccess
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException)
         {
-            _message = ex.Message.Split(" (Parameter")[0];
+            _message = ex.ForUser();
             _messageSeverity = Severity.Error;
         }
         await LoadAsync();

@@ -87,7 +87,7 @@ public partial class Organisations
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException
                                        or Microsoft.EntityFrameworkCore.DbUpdateException)
         {
-            _message = ex is Microsoft.EntityFrameworkCore.DbUpdateException ? "That name is already taken." : ex.Message.Split(" (Parameter")[0];
+            _message = ex is Microsoft.EntityFrameworkCore.DbUpdateException ? "That name is already taken." : ex.ForUser();
             _severity = Severity.Error;
         }
         await LoadAsync();
