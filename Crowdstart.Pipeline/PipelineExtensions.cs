@@ -71,6 +71,7 @@ public static class PipelineExtensions
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<RollupQueries>();
         services.AddSingleton<IMetricsQuery, MetricsQuery>();
+        services.AddSingleton<EventFeedQueries>();
         services.AddHostedService<DemoTrafficGenerator>();
 
         services.AddSingleton<AuditLog>();
@@ -78,6 +79,7 @@ public static class PipelineExtensions
         services.AddSingleton<CampaignAccess>();
         services.AddSingleton<DataAccessGrants>();
         services.AddSingleton<CustomerData>();
+        services.AddSingleton<UserPreferences>();
         services.AddSingleton<Organisations>();
         services.AddSingleton<IngestKeys>();
         services.AddSingleton<CampaignManagement>();

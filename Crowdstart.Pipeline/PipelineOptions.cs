@@ -58,7 +58,7 @@ public sealed class ProcessingOptions
     public int MinBatchIntervalMilliseconds { get; set; } = 200;
 
     /// <summary>Least time between two change notifications delivered to one subscriber.</summary>
-    public int NotifyThrottleMilliseconds { get; set; } = 200;
+    public int NotifyThrottleMilliseconds { get; set; } = 250;
 }
 
 /// <summary>Demo mode: seeded demo campaigns and a traffic generator (section <c>Demo</c>).</summary>

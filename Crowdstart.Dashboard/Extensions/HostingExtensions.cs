@@ -49,6 +49,8 @@ public static class HostingExtensions
         builder.Services.AddTransient<Model.CampaignsOverviewViewModel>();
         builder.Services.AddTransient<Model.CampaignLiveViewModel>();
         builder.Services.AddSingleton<DashboardFormatter>();
+        builder.Services.AddSingleton<CampaignLiveSource>();
+        builder.Services.AddSignalR();
         return builder;
     }
 
@@ -78,11 +80,13 @@ public static class HostingExtensions
         app.MapPipelineApi();
         app.MapAccountEndpoints();
         app.MapCampaignApi();
+        app.MapHub<Hubs.CampaignHub>(Hubs.CampaignHub.Route);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 
-    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+    // Hub clients are programs too: they get status codes, not pages.
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs");
 }
 
 /// <summary>

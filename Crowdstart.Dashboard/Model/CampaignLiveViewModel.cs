@@ -2,91 +2,185 @@ using Crowdstart.Dashboard.Components.Controls;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Metrics;
-using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
 
 namespace Crowdstart.Dashboard.Model;
 
-/// <summary>State of the live campaign page: last-hour minute series, KPIs and chart series.</summary>
-public sealed class CampaignLiveViewModel(CampaignStore campaigns, CampaignAccess access, CurrentUser user, RollupQueries rollups,
-    IMetricsQuery metrics, TimeProvider time)
+/// <summary>
+/// State of the live campaign page: the latest <see cref="CampaignLiveView"/> and the chart series derived from it.
+/// Options objects are built once per campaign and axis mode (charts are created once); series are rebuilt on
+/// every view so the charts update in place.
+/// </summary>
+public sealed class CampaignLiveViewModel(CampaignStore campaigns, CampaignAccess access, CurrentUser user, TimeProvider time)
 {
-    /// <summary>Width of the live chart.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromMinutes(60);
-
     public bool Loaded { get; private set; }
     public Campaign? Campaign { get; private set; }
-    public IReadOnlyList<MinutePoint> Minutes { get; private set; } = [];
-    public CampaignTotals? Totals { get; private set; }
-    public IReadOnlyList<ChartSeries> ChartSeries { get; private set; } = [];
-    public DateTimeOffset? LastUpdate { get; private set; }
-    public MetricsSnapshot? Metrics { get; private set; }
+    public CampaignLiveView? View { get; private set; }
+    public MetricsSnapshot? Metrics => View?.Metrics;
 
-    public long EventsLastHour => Minutes.Sum(m => m.Events);
-    public long PageViewsLastHour => Minutes.Sum(m => m.PageViews);
-    public long PledgesLastHour => Minutes.Sum(m => m.PledgesCompleted);
-    public decimal NetRevenueLastHour => Minutes.Sum(m => m.PledgedAmount - m.RefundedAmount);
-    public decimal NetPledged => Totals?.NetPledged ?? 0;
-    public double GoalProgress => Campaign is { GoalAmount: > 0 } c ? (double)(NetPledged / c.GoalAmount) : 0;
+    /// <summary>Revenue chart x-axis: clock time (false) or minutes since launch (true).</summary>
+    public bool LaunchAnchored { get; private set; }
+
+    public IReadOnlyList<object> RevenueSeries { get; private set; } = [];
+    public IReadOnlyList<object> ConversionSeries { get; private set; } = [];
+    public IReadOnlyList<object> HistogramSeries { get; private set; } = [];
+    public IReadOnlyList<double[]> EarlyVelocitySpark { get; private set; } = [];
+    public IReadOnlyList<double[]> ConversionSpark { get; private set; } = [];
+
+    /// <summary>The conversion chart's x-axis: the selected range, as [from, to] in Unix milliseconds.</summary>
+    public double[]? ConversionRange { get; private set; }
+    public object RevenueOptions { get; private set; } = new { };
+    public object ConversionOptions { get; private set; } = new { };
+    public object HistogramOptions { get; private set; } = new { };
+
+    public DateTimeOffset Now => View?.At ?? time.GetUtcNow();
     public TimeSpan SinceLaunch => Campaign is null ? TimeSpan.Zero : time.GetUtcNow() - Campaign.LaunchAt;
+    public TimeSpan? TimeLeft => Campaign?.EndAt is { } end ? end - time.GetUtcNow() : null;
+    public decimal NetPledged => View?.Metrics.Revenue.Net ?? 0;
+    public double GoalProgress => View?.Metrics.Revenue.GoalProgress ?? 0;
+    public long Backers => View?.Metrics.Revenue.Pledges ?? 0;
 
+    /// <summary>Checks access and loads the campaign; null <see cref="Campaign"/> = not found (or not the user's).</summary>
     public async Task LoadAsync(Guid campaignId, CancellationToken ct = default)
     {
         // Another campaign's figures must never show under this campaign's name while it loads.
         Loaded = false;
-        Minutes = [];
-        Totals = null;
-        Metrics = null;
-        ChartSeries = [];
+        View = null;
+        RevenueSeries = ConversionSeries = HistogramSeries = [];
+        EarlyVelocitySpark = ConversionSpark = [];
         // The route is already guarded by policy; checking here too keeps the model safe wherever it is used.
         Campaign = await access.CanReadAsync(await user.RequireAsync(), campaignId, ct)
             ? await campaigns.FindCampaignAsync(campaignId, ct)
             : null;
-        if (Campaign is not null)
-        {
-            await RefreshAsync(ct);
-        }
+        BuildOptions();
         Loaded = true;
     }
 
-    /// <summary>Re-reads the pre-computed rollups (cheap: at most 60 minutes × partitions rows).</summary>
-    public async Task RefreshAsync(CancellationToken ct = default)
+    /// <summary>Whether the signed-in user holds a live data-access grant for the campaign.</summary>
+    public async Task<bool> HasLiveGrantAsync(CancellationToken ct = default) =>
+        Campaign is not null && await access.LiveGrantAsync(await user.RequireAsync(), Campaign.Id, ct) is not null;
+
+    public void SetLaunchAnchored(bool value)
     {
-        if (Campaign is null)
+        LaunchAnchored = value;
+        BuildOptions();
+        if (View is not null)
+        {
+            Apply(View);
+        }
+    }
+
+    /// <summary>Takes a new view (ignored when it belongs to another campaign, e.g. after in-circuit navigation).</summary>
+    public void Apply(CampaignLiveView view)
+    {
+        if (Campaign is null || view.Campaign.Id != Campaign.Id)
         {
             return;
         }
-        var now = time.GetUtcNow();
-        // Sixty whole minutes ending with the current (partial) one.
-        var current = MinuteAggregator.MinuteOf(now);
-        Minutes = await rollups.GetMinuteSeriesAsync(Campaign.Id, current - Window + TimeSpan.FromMinutes(1), current.AddMinutes(1), ct);
-        Totals = await rollups.GetTotalsAsync(Campaign.Id, ct);
-        Metrics = await metrics.GetSnapshotAsync(Campaign.Id, now, ct);
-        ChartSeries =
+        View = view;
+        var launch = Campaign.LaunchAt;
+        double X(DateTimeOffset at) => LaunchAnchored ? Math.Round((at - launch).TotalMinutes, 2) : at.ToUnixTimeMilliseconds();
+
+        var cumulative = view.NetBeforeRange;
+        var running = new List<double[]>(view.Revenue.Count);
+        foreach (var p in view.Revenue)
+        {
+            cumulative += p.Net;
+            running.Add([X(p.At), (double)cumulative]);
+        }
+        var goal = (double)Campaign.GoalAmount;
+        RevenueSeries =
         [
-            new("Events / min", "column", Minutes.Select(m => new[] { (double)m.Minute.ToUnixTimeMilliseconds(), m.Events }).ToArray()),
-            new($"Pledged / min ({Campaign.Currency})", "line",
-                Minutes.Select(m => new[] { (double)m.Minute.ToUnixTimeMilliseconds(), (double)(m.PledgedAmount - m.RefundedAmount) }).ToArray()),
+            new ChartSeries("Net pledged", "column", view.Revenue.Select(p => new[] { X(p.At), (double)p.Net }).ToArray()),
+            new ChartSeries("Cumulative", "line", running),
+            new ChartSeries("Goal", "line", running.Count == 0 ? [] : [[running[0][0], goal], [running[^1][0], goal]]),
         ];
-        LastUpdate = now;
+        ConversionSeries = MetricWindows.WindowSeconds.Select(w => (object)new ChartSeries(WindowLabel(w), "line",
+            view.Conversion[w].Where(p => p.Rate is not null).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) }).ToArray())).ToList();
+        var rangeStart = (double)view.From.ToUnixTimeMilliseconds();
+        var rangeEnd = (double)MetricWindows.LivePoint(view.At).ToUnixTimeMilliseconds();
+        if (ConversionRange is not [var a, var b] || a != rangeStart || b != rangeEnd)
+        {
+            ConversionRange = [rangeStart, rangeEnd];
+        }
+        HistogramSeries = [new BarSeries("Carts", view.Metrics.Carts.Histogram.Select(b => (double)b.Carts).ToArray())];
+        EarlyVelocitySpark = view.EarlyVelocity.Where(p => p.At <= view.At).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), (double)p.Cumulative }).ToArray();
+        ConversionSpark = view.Conversion[300].Where(p => p.Rate is not null).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) }).ToArray();
     }
 
-    /// <summary>ApexCharts options for the activity chart (series come separately).</summary>
-    public object ChartOptions => new
+    /// <summary>The early-velocity pace: net revenue per hour over the part of the first 4 h that has passed.</summary>
+    public decimal? EarlyVelocityPerHour
     {
-        chart = new { type = "line", height = 340, animations = new { enabled = false }, toolbar = new { show = false }, zoom = new { enabled = false } },
-        stroke = new { width = new[] { 0, 3 }, curve = "straight" },
-        dataLabels = new { enabled = false },
-        legend = new { position = "top" },
-        xaxis = new { type = "datetime", labels = new { datetimeUTC = false, format = "HH:mm" } },
-        yaxis = new object[]
+        get
         {
-            new { title = new { text = "Events / min" }, min = 0, csFormat = "integer" },
-            new { opposite = true, title = new { text = "Pledged / min" }, min = 0, csFormat = "currency:" + (Campaign?.Currency ?? "EUR") },
-        },
-        tooltip = new { shared = true, x = new { format = "HH:mm" } },
-        colors = new[] { "#7c7cf5", "#2dd4bf" },
-        noData = new { text = "Waiting for events…" },
-    };
+            if (View is null || Campaign is null || SinceLaunch <= TimeSpan.Zero)
+            {
+                return null;
+            }
+            var hours = Math.Min(MetricsQuery.EarlyVelocityWindow.TotalHours, SinceLaunch.TotalHours);
+            return hours < 1.0 / 60 ? null : View.Metrics.Revenue.EarlyVelocityNet / (decimal)hours;
+        }
+    }
+
+    public WindowConversion Conversion(int windowSeconds) =>
+        View?.Metrics.Conversion.FirstOrDefault(c => c.WindowSeconds == windowSeconds) ?? new WindowConversion(windowSeconds, 0, 0);
+
+    public SocialAmplification? Social(int windowSeconds) => View?.Metrics.Social.FirstOrDefault(s => s.WindowSeconds == windowSeconds);
+
+    public CheckoutHealth? Checkout(int windowSeconds) => View?.Metrics.Checkout.FirstOrDefault(s => s.WindowSeconds == windowSeconds);
+
+    public static string WindowLabel(int seconds) => seconds >= 3600 ? $"{seconds / 3600} h" : $"{seconds / 60} min";
+
+    /// <summary>Histogram bucket labels, e.g. "30 s–1 min", "≥ 1 h".</summary>
+    public static string BucketLabel(HistogramBucket b)
+    {
+        static string S(int s) => s >= 3600 ? $"{s / 3600} h" : s >= 60 ? $"{s / 60} min" : $"{s} s";
+        return b.ToSeconds is { } to ? $"{S(b.FromSeconds)}–{S(to)}" : $"≥ {S(b.FromSeconds)}";
+    }
+
+    private void BuildOptions()
+    {
+        var currency = Campaign?.Currency ?? "EUR";
+        RevenueOptions = new
+        {
+            chart = new { type = "line", height = 320, animations = new { enabled = false }, toolbar = new { show = false }, zoom = new { enabled = false } },
+            stroke = new { width = new[] { 0, 3, 2 }, curve = "straight", dashArray = new[] { 0, 0, 6 } },
+            dataLabels = new { enabled = false },
+            legend = new { position = "top" },
+            xaxis = LaunchAnchored
+                ? (object)new { type = "numeric", csFormat = "since-launch", tickAmount = 8 }
+                : new { type = "datetime", labels = new { datetimeUTC = false } },
+            yaxis = new object[]
+            {
+                new { seriesName = "Net pledged", title = new { text = "Per interval" }, min = 0, csFormat = "currency:" + currency, forceNiceScale = true },
+                // Cumulative and goal share one scale, so the goal line sits where the campaign really meets its goal.
+                new { seriesName = new[] { "Cumulative", "Goal" }, opposite = true, title = new { text = "Cumulative" }, min = 0, csFormat = "currency:" + currency },
+            },
+            tooltip = new { shared = true, x = new { format = "dd MMM HH:mm" } },
+            colors = new[] { "#8b8bff", "#2dd4bf", "#f59e0b" },
+            noData = new { text = "No pledges in this range yet" },
+        };
+        ConversionOptions = new
+        {
+            chart = new { type = "line", height = 280, animations = new { enabled = false }, toolbar = new { show = false }, zoom = new { enabled = false } },
+            stroke = new { width = new[] { 1.5, 2.5, 3 }, curve = "straight" },
+            dataLabels = new { enabled = false },
+            legend = new { position = "top" },
+            xaxis = new { type = "datetime", labels = new { datetimeUTC = false } },
+            yaxis = new { min = 0, csFormat = "percent", title = new { text = "Visitors who pledged" } },
+            tooltip = new { shared = true, x = new { format = "dd MMM HH:mm:ss" } },
+            colors = new[] { "#94a3b8", "#8b8bff", "#2dd4bf" },
+            noData = new { text = "No visitors in this range yet" },
+        };
+        HistogramOptions = new
+        {
+            chart = new { type = "bar", height = 240, animations = new { enabled = false }, toolbar = new { show = false } },
+            plotOptions = new { bar = new { borderRadius = 3, columnWidth = "70%" } },
+            dataLabels = new { enabled = false },
+            xaxis = new { categories = MetricsQuery.HistogramEdges.Select(e => BucketLabel(new HistogramBucket(e.From, e.To, 0))).ToArray(), title = new { text = "Cart created → pledge" } },
+            yaxis = new { min = 0, csFormat = "integer", title = new { text = "Carts" } },
+            colors = new[] { "#8b8bff" },
+        };
+    }
 }

@@ -1,19 +1,29 @@
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
 
 namespace Crowdstart.Dashboard.Model;
 
 /// <summary>One card of the overview.</summary>
-public sealed record CampaignCard(Campaign Campaign, CampaignTotals Totals, int OpenAlerts = 0)
+/// <param name="Conversion5m">Visitors and pledgers of the last five minutes.</param>
+/// <param name="ConversionTrend">5-minute conversion over the last hour, one point a minute ([ms, percent]).</param>
+public sealed record CampaignCard(Campaign Campaign, CampaignTotals Totals, int OpenAlerts, WindowConversion Conversion5m,
+    IReadOnlyList<double[]> ConversionTrend)
 {
     public double GoalProgress => Campaign.GoalAmount > 0 ? (double)(Totals.NetPledged / Campaign.GoalAmount) : 0;
+
+    /// <summary>Visitors arrived in the last five minutes: the launch is live right now.</summary>
+    public bool IsActive => Conversion5m.Visitors > 0;
 }
 
 /// <summary>State of the campaigns overview: the signed-in user's campaigns only.</summary>
-public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUser user, RollupQueries rollups, Pipeline.Alerts.AlertStore alerts)
+public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUser user, RollupQueries rollups, IMetricsQuery metrics,
+    Pipeline.Alerts.AlertStore alerts, TimeProvider time)
 {
+    private static readonly TimeSpan TrendSpan = TimeSpan.FromHours(1);
+
     public bool Loaded { get; private set; }
     public IReadOnlyList<CampaignCard> Cards { get; private set; } = [];
     public DateTimeOffset? LastUpdate { get; private set; }
@@ -23,8 +33,21 @@ public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUse
         var list = await access.ReadableCampaignsAsync(await user.RequireAsync(), ct);
         var totals = await rollups.GetTotalsAsync(ct);
         var open = await alerts.OpenCountsAsync([.. list.Select(c => c.Id)], ct);
-        Cards = list.Select(c => new CampaignCard(c, totals.GetValueOrDefault(c.Id) ?? new CampaignTotals(c.Id, 0, 0, 0, 0), open.GetValueOrDefault(c.Id))).ToArray();
+        var now = time.GetUtcNow();
+        // One query for every card's sparkline: a point a minute over the last hour, ending at the live grid point
+        // (the window that ends at the next 10-second boundary), like the campaign page's tile.
+        var trends = await metrics.GetConversionTrendsAsync([.. list.Select(c => c.Id)], 300, now - TrendSpan, MetricWindows.LivePoint(now), 60, ct);
+        var cards = new List<CampaignCard>(list.Count);
+        foreach (var c in list)
+        {
+            var series = trends.GetValueOrDefault(c.Id) ?? [];
+            var trend = series.Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round((p.Rate ?? 0) * 100, 2) }).ToArray();
+            var last = series.Count == 0 ? new ConversionPoint(now, 0, 0) : series[^1];
+            cards.Add(new CampaignCard(c, totals.GetValueOrDefault(c.Id) ?? new CampaignTotals(c.Id, 0, 0, 0, 0), open.GetValueOrDefault(c.Id),
+                new WindowConversion(300, last.Visitors, last.Pledgers), trend));
+        }
+        Cards = cards;
         Loaded = true;
-        LastUpdate = DateTimeOffset.UtcNow;
+        LastUpdate = now;
     }
 }

@@ -44,4 +44,56 @@ public sealed class DashboardFormatter
             : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes} min"
             : $"{(int)span.TotalSeconds} s");
     }
+
+    /// <summary>e.g. "12 s ago", "3 min ago", "2 h ago"; "just now" under two seconds.</summary>
+    public string Relative(DateTimeOffset at, DateTimeOffset now)
+    {
+        var span = now - at;
+        if (span < TimeSpan.Zero)
+        {
+            return "in " + Duration(-span);
+        }
+        return span < TimeSpan.FromSeconds(2) ? "just now" : Duration(span) + " ago";
+    }
+
+    /// <summary>Percent or a dash when there is nothing to divide.</summary>
+    public string Rate(double? ratio) => ratio is { } r ? Percent(r) : "—";
+
+    /// <summary>Seconds as an elapsed time, or a dash.</summary>
+    public string Seconds(int? seconds) => seconds is { } s ? Elapsed(TimeSpan.FromSeconds(s)) : "—";
+
+    /// <summary>Event types as people say them.</summary>
+    public string EventLabel(string type) => type switch
+    {
+        "page_view" => "Visit",
+        "reward_view" => "Reward viewed",
+        "cart_created" => "Cart created",
+        "checkout_started" => "Checkout started",
+        "checkout_failed" => "Checkout failed",
+        "pledge_completed" => "Pledge",
+        "pledge_refunded" => "Refund",
+        _ => type,
+    };
+
+    /// <summary>Sources as people say them: "social:reddit" → "Reddit (social)", "search:google" → "Google (search)".</summary>
+    public string SourceLabel(string source)
+    {
+        var colon = source.IndexOf(':');
+        if (colon < 0)
+        {
+            return source.Length == 0 ? "Unknown" : char.ToUpperInvariant(source[0]) + source[1..];
+        }
+        var (kind, name) = (source[..colon], source[(colon + 1)..]);
+        return name.Length == 0 ? kind : $"{char.ToUpperInvariant(name[0])}{name[1..]} ({kind})";
+    }
+
+    /// <summary>The source's own name without its kind: "social:reddit" → "Reddit", "direct" → "Direct".</summary>
+    public string SourceName(string source)
+    {
+        var name = source.IndexOf(':') is var i and >= 0 ? source[(i + 1)..] : source;
+        return name.Length == 0 ? source : char.ToUpperInvariant(name[0]) + name[1..];
+    }
+
+    /// <summary>The kind of a source: "social", "search", "direct", "email"…</summary>
+    public static string SourceKind(string source) => source.IndexOf(':') is var i and >= 0 ? source[..i] : source;
 }

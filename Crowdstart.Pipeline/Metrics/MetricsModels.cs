@@ -52,7 +52,10 @@ public sealed record CartCompletionSummary(long Carts, long Completed, int? P50S
     public double? AbandonmentRate => MaturedCarts == 0 ? null : (double)MaturedAbandoned / MaturedCarts;
 }
 
-/// <summary>Everything the campaign dashboard shows at one moment, from pre-computed rows only.</summary>
+/// <summary>
+/// Everything the campaign dashboard shows at one moment, from pre-computed rows only, all read in one database
+/// snapshot (so totals, funnel and revenue always agree). <see cref="Events"/> counts every processed event.
+/// </summary>
 public sealed record MetricsSnapshot(
     Guid CampaignId,
     DateTimeOffset At,
@@ -66,7 +69,8 @@ public sealed record MetricsSnapshot(
     IReadOnlyList<SocialAmplification> Social,
     CartCompletionSummary Carts,
     IReadOnlyList<CheckoutHealth> Checkout,
-    long LateEvents);
+    long LateEvents,
+    long Events);
 
 /// <summary>A point of a sliding-window conversion series.</summary>
 public sealed record ConversionPoint(DateTimeOffset At, long Visitors, long Pledgers)

@@ -14,6 +14,13 @@ public interface IMetricsQuery
     Task<IReadOnlyList<ConversionPoint>> GetConversionSeriesAsync(Guid campaignId, int windowSeconds, DateTimeOffset from,
         DateTimeOffset to, CancellationToken ct = default);
 
+    /// <summary>
+    /// One sliding-window conversion series per campaign, a point every <paramref name="stepSeconds"/> (a multiple of
+    /// 10) in [<paramref name="from"/>, <paramref name="to"/>], in one query (overview sparklines).
+    /// </summary>
+    Task<IReadOnlyDictionary<Guid, IReadOnlyList<ConversionPoint>>> GetConversionTrendsAsync(IReadOnlyCollection<Guid> campaignIds, int windowSeconds,
+        DateTimeOffset from, DateTimeOffset to, int stepSeconds, CancellationToken ct = default);
+
     /// <summary>Net revenue per minute or per hour in [<paramref name="from"/>, <paramref name="to"/>), with running totals.</summary>
     Task<IReadOnlyList<RevenuePoint>> GetRevenueSeriesAsync(Guid campaignId, DateTimeOffset from, DateTimeOffset to, bool hourly,
         CancellationToken ct = default);
@@ -31,7 +38,8 @@ public sealed partial class MetricsQuery(NpgsqlDataSource dataSource) : IMetrics
     /// <summary>Early velocity covers the first four hours after launch.</summary>
     public static readonly TimeSpan EarlyVelocityWindow = TimeSpan.FromHours(4);
 
-    private static readonly (int From, int? To)[] HistogramEdges =
+    /// <summary>Bars of the cart completion histogram, in seconds (the last one is open-ended).</summary>
+    public static readonly IReadOnlyList<(int From, int? To)> HistogramEdges =
         [(0, 30), (30, 60), (60, 120), (120, 300), (300, 600), (600, 1200), (1200, 1800), (1800, 3600), (3600, null)];
 
     private sealed record CampaignInfo(string Currency, decimal Goal, DateTimeOffset LaunchAt, FunnelDefinition Funnel, int CartWindowSeconds);
@@ -70,10 +78,20 @@ public sealed partial class MetricsQuery(NpgsqlDataSource dataSource) : IMetrics
         var (cohorts, byDay, bySource, returnRate) = await CohortsAsync(connection, campaignId, now, ct);
         var revenue = await RevenueAsync(connection, campaignId, info, now, ct);
         var carts = await CartsAsync(connection, campaignId, info, now, ct);
-        var late = await ScalarAsync(connection, "SELECT coalesce(sum(late_events), 0)::bigint FROM campaign_partition_totals WHERE campaign_id = @c", campaignId, ct);
+        long late = 0, events = 0;
+        await using (var cmd = Command(connection,
+            "SELECT coalesce(sum(late_events), 0)::bigint, coalesce(sum(events), 0)::bigint FROM campaign_partition_totals WHERE campaign_id = @c",
+            ("c", campaignId)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (await r.ReadAsync(ct))
+            {
+                (late, events) = (r.GetInt64(0), r.GetInt64(1));
+            }
+        }
 
         await tx.CommitAsync(ct);
-        return new MetricsSnapshot(campaignId, now, conversion, funnel, cohorts, byDay, bySource, returnRate, revenue, social, carts, checkout, late);
+        return new MetricsSnapshot(campaignId, now, conversion, funnel, cohorts, byDay, bySource, returnRate, revenue, social, carts, checkout, late, events);
     }
 
     public async Task<IReadOnlyList<ConversionPoint>> GetConversionSeriesAsync(Guid campaignId, int windowSeconds, DateTimeOffset from,
@@ -111,6 +129,55 @@ public sealed partial class MetricsQuery(NpgsqlDataSource dataSource) : IMetrics
             series.Add(new ConversionPoint(t, v, p));
         }
         return series;
+    }
+
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<ConversionPoint>>> GetConversionTrendsAsync(IReadOnlyCollection<Guid> campaignIds,
+        int windowSeconds, DateTimeOffset from, DateTimeOffset to, int stepSeconds, CancellationToken ct = default)
+    {
+        if (!MetricWindows.WindowSeconds.Contains(windowSeconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(windowSeconds), $"windowSeconds must be one of {string.Join(", ", MetricWindows.WindowSeconds)}");
+        }
+        if (stepSeconds <= 0 || stepSeconds % MetricWindows.StepSeconds != 0 || (to - from).TotalSeconds / stepSeconds > MaxSeriesPoints)
+        {
+            throw new ArgumentOutOfRangeException(nameof(stepSeconds), $"stepSeconds must be a positive multiple of {MetricWindows.StepSeconds} giving at most {MaxSeriesPoints} points");
+        }
+        var result = new Dictionary<Guid, IReadOnlyList<ConversionPoint>>();
+        if (campaignIds.Count == 0)
+        {
+            return result;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // The grid ends on the last point at or before `to` and steps back from it, so the newest point is always there.
+        var last = MetricWindows.Bucket(to);
+        var first = MetricWindows.LivePoint(from.AddTicks(-1));
+        first = last.AddSeconds(-stepSeconds * Math.Floor((last - first).TotalSeconds / stepSeconds));
+        var found = new Dictionary<(Guid, DateTimeOffset), (long, long)>();
+        await using (var cmd = Command(connection,
+            """
+            SELECT campaign_id, point, sum(visitors)::bigint, sum(pledgers)::bigint FROM metric_window_points
+            WHERE campaign_id = ANY(@c) AND window_seconds = @w AND point BETWEEN @from AND @to
+              AND (extract(epoch FROM point)::bigint - extract(epoch FROM @from)::bigint) % @step = 0
+            GROUP BY 1, 2
+            """, ("c", campaignIds.ToArray()), ("w", windowSeconds), ("from", first), ("to", last), ("step", (long)stepSeconds)))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                found[(r.GetGuid(0), r.GetFieldValue<DateTimeOffset>(1))] = (r.GetInt64(2), r.GetInt64(3));
+            }
+        }
+        foreach (var id in campaignIds)
+        {
+            var series = new List<ConversionPoint>();
+            for (var t = first; t <= last; t = t.AddSeconds(stepSeconds))
+            {
+                var (v, p) = found.GetValueOrDefault((id, t));
+                series.Add(new ConversionPoint(t, v, p));
+            }
+            result[id] = series;
+        }
+        return result;
     }
 
     public async Task<IReadOnlyList<RevenuePoint>> GetRevenueSeriesAsync(Guid campaignId, DateTimeOffset from, DateTimeOffset to, bool hourly,
@@ -174,12 +241,6 @@ public sealed partial class MetricsQuery(NpgsqlDataSource dataSource) : IMetrics
         return await r.ReadAsync(ct)
             ? new CampaignInfo(r.GetString(0).Trim(), r.GetDecimal(1), r.GetFieldValue<DateTimeOffset>(2), FunnelDefinition.Parse(r.GetString(3)), r.GetInt32(4))
             : null;
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, Guid campaignId, CancellationToken ct)
-    {
-        await using var cmd = Command(connection, sql, ("c", campaignId));
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)

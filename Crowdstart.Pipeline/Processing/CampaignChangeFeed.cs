@@ -52,80 +52,18 @@ public sealed class CampaignChangeFeed(IOptions<ProcessingOptions> options, Time
         }
     }
 
-    /// <summary>
-    /// One subscriber. Calls never overlap: notifications that arrive while a call runs mark the subscriber
-    /// dirty, and one more call follows, at least the throttle interval after the previous one started.
-    /// </summary>
+    /// <summary>One subscriber: its calls go through a <see cref="ThrottledRunner"/> (never overlapping, coalesced).</summary>
     private sealed class Subscription(CampaignChangeFeed feed, Guid? campaignId, Func<Task> onChanged) : IDisposable
     {
-        private readonly object _gate = new();
-        private bool _running;
-        private bool _dirty;
-        private bool _disposed;
-        private DateTimeOffset _lastRun = DateTimeOffset.MinValue;
+        private readonly ThrottledRunner _runner = new(onChanged, feed._throttle, feed._time, feed._logger);
 
         public Guid? CampaignId => campaignId;
 
-        public void Notify()
-        {
-            lock (_gate)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-                _dirty = true;
-                if (_running)
-                {
-                    return;
-                }
-                _running = true;
-            }
-            _ = RunAsync();
-        }
-
-        private async Task RunAsync()
-        {
-            while (true)
-            {
-                TimeSpan delay;
-                lock (_gate)
-                {
-                    var due = _lastRun == DateTimeOffset.MinValue ? DateTimeOffset.MinValue : _lastRun + feed._throttle;
-                    var now = feed._time.GetUtcNow();
-                    delay = due > now ? due - now : TimeSpan.Zero;
-                }
-                if (delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(delay, feed._time);
-                }
-                lock (_gate)
-                {
-                    if (!_dirty || _disposed)
-                    {
-                        _running = false;
-                        return;
-                    }
-                    _dirty = false;
-                    _lastRun = feed._time.GetUtcNow();
-                }
-                try
-                {
-                    await onChanged();
-                }
-                catch (Exception ex)
-                {
-                    feed._logger.LogWarning(ex, "A change subscriber failed");
-                }
-            }
-        }
+        public void Notify() => _runner.Request();
 
         public void Dispose()
         {
-            lock (_gate)
-            {
-                _disposed = true;
-            }
+            _runner.Dispose();
             feed.Remove(this);
         }
     }

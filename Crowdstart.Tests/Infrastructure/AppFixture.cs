@@ -74,6 +74,16 @@ public sealed class AppFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>Signs in and returns the cookies (for clients that are not HttpClients, e.g. the SignalR client).</summary>
+    public async Task<System.Net.CookieContainer> SignInCookiesAsync(TestUser user)
+    {
+        var cookies = new System.Net.CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        var response = await PostLoginAsync(client, user.Email, user.Password);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        return cookies;
+    }
+
     /// <summary>A client that keeps cookies and does not follow redirects (tests look at them).</summary>
     public HttpClient NewCookieClient() => new(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false })
     {

@@ -87,6 +87,9 @@ public class AccessMatrixTests(AppFixture app)
         ["GET /api/v1/campaigns/{campaignId:guid}/customers"] = [S, R, R, R, R, A],
         ["GET /api/v1/campaigns/{campaignId:guid}/customers/{customerId}/events"] = [S, R, R, R, R, A],
         ["GET /api/v1/admin/audit"] = [S, R, R, A, R, R],
+        // The hub: signed-in users only; which campaign a client may stream is checked per call (CampaignHubTests).
+        ["GET /hubs/campaigns/negotiate"] = [S, A, A, A, A, A],
+        ["GET /hubs/campaigns"] = [S, B, B, B, B, B],
     };
 
     // Blazor's own endpoints (/_blazor, /_framework) and static files (fingerprinted assets, the development file fallback).

@@ -168,7 +168,7 @@ static class PipelineBench
     }
 
     /// <summary>Appends <paramref name="count"/> events spread over <paramref name="span"/> (about 10 events per customer).</summary>
-    private static async Task AppendLaunchAsync(EventLogWriter writer, Guid campaign, int count, DateTimeOffset start, TimeSpan span, int seed)
+    internal static async Task AppendLaunchAsync(EventLogWriter writer, Guid campaign, int count, DateTimeOffset start, TimeSpan span, int seed)
     {
         var random = new Random(seed);
         var customers = Math.Max(100, count / 10);

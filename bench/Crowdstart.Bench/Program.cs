@@ -3,6 +3,8 @@
 //   http  --url U --key K --campaign C [--seconds 20] [--concurrency 4] [--batch 500]
 //   copy  --db CS --campaign C --events N [--batch 5000]
 //   privacy --db CS [--events 1000000]             validator + PII scan throughput, access-check latency, retention sweep
+//   dashboard --db CS --url U --email E --password P --app-pid PID [--events 2000000] [--rate 5000] [--seconds 60] [--pages 100]
+//                                                   initial load, commit → hub latency under load, memory per open page
 // `http` is the load generator (its own process, loopback); `copy` is the engine's limit: binary COPY of
 // rows of the same shape into the same event_log table, with no HTTP, validation or dedupe.
 using System.Diagnostics;
@@ -57,6 +59,11 @@ switch (mode)
         Console.WriteLine($"sensitive preset: false alerts {sensitive.FalseAlertsPer24h:0.00} per 24 h; recall {string.Join(", ", sensitive.Scenarios.Select(x => $"{x.Detector} {x.Recall:0.00} (p50 {x.DelayP50Seconds:0} s)"))}");
         break;
     }
+    case "dashboard":
+        await DashboardBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("email"), Arg("password"), int.Parse(Arg("events", "2000000")),
+            int.Parse(Arg("rate", "5000")), int.Parse(Arg("seconds", "60")), int.Parse(Arg("pages", "100")), int.Parse(Arg("app-pid")),
+            Arg("chromium", "/usr/bin/chromium"));
+        break;
     case "privacy":
         await PrivacyBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("partitions", "8")));
         break;

@@ -9,6 +9,9 @@ namespace Crowdstart.Dashboard.Components.Controls;
 /// <param name="Data">Points as [x, y] pairs.</param>
 public sealed record ChartSeries(string Name, string Type, IReadOnlyList<double[]> Data);
 
+/// <summary>A series over the chart's <c>xaxis.categories</c> (bars, funnels, histograms): one value per category.</summary>
+public sealed record BarSeries(string Name, IReadOnlyList<double> Data);
+
 /// <summary>
 /// A chart drawn by the npm <c>apexcharts</c> package. It is created once after the first interactive render,
 /// then only its series are replaced in place (no re-creation, no flicker) when <see cref="Series"/> changes,
@@ -19,8 +22,9 @@ public partial class ApexChart : ComponentBase, IAsyncDisposable
     private ElementReference _element;
     private IJSObjectReference? _module;
     private bool _created;
-    private IReadOnlyList<ChartSeries>? _pushedSeries;
+    private IReadOnlyList<object>? _pushedSeries;
     private bool _pushedDark;
+    private double[]? _pushedRange;
 
     [Inject] public required IJSRuntime JS { get; init; }
 
@@ -30,12 +34,27 @@ public partial class ApexChart : ComponentBase, IAsyncDisposable
     /// <summary>ApexCharts options without <c>series</c>; y-axes may carry <c>csFormat</c> (<c>currency:EUR</c>, <c>integer</c>).</summary>
     [Parameter, EditorRequired] public required object Options { get; set; }
 
-    /// <summary>Series to draw; pass a new list instance to update the chart.</summary>
-    [Parameter] public IReadOnlyList<ChartSeries> Series { get; set; } = [];
+    /// <summary>Series to draw (<see cref="ChartSeries"/> or <see cref="BarSeries"/>); pass a new list instance to update the chart.</summary>
+    [Parameter] public IReadOnlyList<object> Series { get; set; } = [];
+
+    /// <summary>
+    /// Fixed x-axis range [min, max] (e.g. the selected time range), so sparse series are drawn where they belong
+    /// instead of stretched; pass a new array to move it.
+    /// </summary>
+    [Parameter] public double[]? XRange { get; set; }
+
+    /// <summary>What the chart shows, for screen readers (the canvas itself says nothing).</summary>
+    [Parameter] public string? AriaLabel { get; set; }
 
     [Parameter] public bool DarkMode { get; set; }
 
     [Parameter] public int Height { get; set; } = 340;
+
+    /// <summary>
+    /// Keep the skeleton until the first series arrive. Multi-axis charts need it: ApexCharts lays out its y-axes
+    /// from the series present at creation and does not redo it when series are added later.
+    /// </summary>
+    [Parameter] public bool WaitForSeries { get; set; }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -45,18 +64,25 @@ public partial class ApexChart : ComponentBase, IAsyncDisposable
         }
         if (!_created)
         {
+            if (WaitForSeries && Series.Count == 0)
+            {
+                return;
+            }
             _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Controls/ApexChart.razor.js");
-            await _module.InvokeVoidAsync("create", _element, ChartId, Options, Series, DarkMode);
+            await _module.InvokeVoidAsync("create", _element, ChartId, Options, Series, DarkMode, XRange);
             _created = true;
+            _pushedRange = XRange;
             _pushedSeries = Series;
             _pushedDark = DarkMode;
             StateHasChanged();
             return;
         }
-        if (!ReferenceEquals(_pushedSeries, Series))
+        if (!ReferenceEquals(_pushedSeries, Series) || !ReferenceEquals(_pushedRange, XRange))
         {
+            var range = ReferenceEquals(_pushedRange, XRange) ? null : XRange;
             _pushedSeries = Series;
-            await _module!.InvokeVoidAsync("updateSeries", ChartId, Series);
+            _pushedRange = XRange;
+            await _module!.InvokeVoidAsync("updateSeries", ChartId, Series, range);
         }
         if (_pushedDark != DarkMode)
         {

@@ -1,12 +1,21 @@
+using Crowdstart.Dashboard.Security;
+using Crowdstart.Pipeline.Accounts;
+using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace Crowdstart.Dashboard.Components.Layout;
 
-/// <summary>App shell: app bar with live indicator and dark-mode switch; cascades the mode to charts.</summary>
+/// <summary>
+/// App shell: app bar with the connection indicator and the dark-mode switch; cascades the mode to charts.
+/// The mode is stored with the signed-in user's account, so it follows them to any browser.
+/// </summary>
 public partial class MainLayout
 {
-    // A launch is watched for hours, often on a second screen: dark is the default.
-    private bool _darkMode = true;
+    private bool _darkMode = UserPreferences.DefaultDarkMode;
+    private Guid? _userId;
+
+    [Inject] public required CurrentUser User { get; init; }
+    [Inject] public required UserPreferences Preferences { get; init; }
 
     private readonly MudTheme _theme = new()
     {
@@ -26,5 +35,21 @@ public partial class MainLayout
         },
     };
 
-    private void ToggleDarkMode() => _darkMode = !_darkMode;
+    protected override async Task OnInitializedAsync()
+    {
+        if (await User.GetAsync() is { } actor)
+        {
+            _userId = actor.UserId;
+            _darkMode = await Preferences.DarkModeAsync(actor.UserId);
+        }
+    }
+
+    private async Task ToggleDarkMode()
+    {
+        _darkMode = !_darkMode;
+        if (_userId is { } id)
+        {
+            await Preferences.SetDarkModeAsync(id, _darkMode);
+        }
+    }
 }

@@ -8,13 +8,27 @@ retryButton.addEventListener("click", retry);
 const resumeButton = document.getElementById("components-resume-button");
 resumeButton.addEventListener("click", resume);
 
+// A dropped connection is shown by the app bar's indicator (html[data-connection]) while Blazor retries, so the
+// dashboard stays readable; the dialog only appears once retrying has failed and the user has to act.
+function setConnection(state) {
+    document.documentElement.dataset.connection = state;
+}
+
 function handleReconnectStateChanged(event) {
-    if (event.detail.state === "show") {
-        reconnectModal.showModal();
+    if (event.detail.state === "show" || event.detail.state === "retrying") {
+        setConnection("reconnecting");
     } else if (event.detail.state === "hide") {
-        reconnectModal.close();
+        setConnection("live");
+        if (reconnectModal.open) reconnectModal.close();
     } else if (event.detail.state === "failed") {
+        setConnection("offline");
+        reconnectModal.showModal();
         document.addEventListener("visibilitychange", retryWhenDocumentBecomesVisible);
+    } else if (event.detail.state === "paused") {
+        setConnection("offline");
+        reconnectModal.showModal();
+    } else if (event.detail.state === "resume-failed") {
+        setConnection("offline");
     } else if (event.detail.state === "rejected") {
         location.reload();
     }
@@ -36,6 +50,7 @@ async function retry() {
             if (!resumeSuccessful) {
                 location.reload();
             } else {
+                setConnection("live");
                 reconnectModal.close();
             }
         }
@@ -50,6 +65,9 @@ async function resume() {
         const successful = await Blazor.resumeCircuit();
         if (!successful) {
             location.reload();
+        } else {
+            setConnection("live");
+            if (reconnectModal.open) reconnectModal.close();
         }
     } catch {
         reconnectModal.classList.replace("components-reconnect-paused", "components-reconnect-resume-failed");

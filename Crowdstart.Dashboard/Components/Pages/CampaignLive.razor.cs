@@ -1,64 +1,196 @@
 using Crowdstart.Dashboard.Model;
+using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
-using Crowdstart.Pipeline.Processing;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Metrics;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace Crowdstart.Dashboard.Components.Pages;
 
 /// <summary>
-/// A campaign's live page. Subscribes to the pipeline's change feed (throttled at the source) and re-reads the
-/// pre-computed rollups; a slow timer also slides the 60-minute window when no events arrive.
+/// A campaign's live page. Subscribes to <see cref="CampaignLiveSource"/> for the campaign and the range in the URL:
+/// the source computes each view once for everyone watching and throttles it (at most four a second), and the page
+/// renders it through the circuit's dispatcher. Charts update their series in place.
 /// </summary>
 public partial class CampaignLive : LiveComponentBase
 {
-    // Windowed figures move with time even without new events: refresh at least every 5 s.
-    private static readonly TimeSpan SlideInterval = TimeSpan.FromSeconds(5);
     private IDisposable? _subscription;
-    private ITimer? _slide;
+    private IDisposable? _accessSubscription;
     private List<BreadcrumbItem> _breadcrumbs = [];
-    private Guid? _loadedId;
+    private (Guid Id, LiveRange Range)? _watching;
+    private LiveRange _range;
+    private TimeSpan _offset = TimeZoneInfo.Local.BaseUtcOffset;
+    private bool _hasGrant;
+    private CustomerFeedSession? _feedSession;
+    private IReadOnlyList<FeedEvent>? _customerFeed;
+    private Guid? _userId;
 
     [Parameter] public Guid CampaignId { get; set; }
+
+    /// <summary>The time range, kept in the URL so a link or a reload shows the same view.</summary>
+    [SupplyParameterFromQuery(Name = "range")] public string? RangeQuery { get; set; }
+
     [CascadingParameter(Name = "DarkMode")] public bool DarkMode { get; set; }
 
     [Inject] public required CampaignLiveViewModel Model { get; init; }
-    [Inject] public required CampaignChangeFeed Changes { get; init; }
+    [Inject] public required CampaignLiveSource Source { get; init; }
+    [Inject] public required CustomerData Customers { get; init; }
+    [Inject] public required AccessChangeFeed AccessChanges { get; init; }
+    [Inject] public required CurrentUser User { get; init; }
     [Inject] public required DashboardFormatter Format { get; init; }
-    [Inject] public required TimeProvider Time { get; init; }
+    [Inject] public required IJSRuntime JS { get; init; }
+
+    private IReadOnlyList<FeedEvent> FeedRows => _customerFeed ?? Model.View?.Feed ?? [];
 
     protected override void OnInitialized()
     {
         if (RendererInfo.IsInteractive)
         {
-            _slide = Time.CreateTimer(_ => _ = RefreshFromCircuitAsync(), null, SlideInterval, SlideInterval);
+            // A grant given or taken while the page is open shows or hides the customer-id switch (and drops the ids).
+            _accessSubscription = AccessChanges.Subscribe((campaign, user) =>
+                campaign == CampaignId && user == _userId ? RefreshFromCircuitAsync(RecheckGrantAsync) : Task.CompletedTask);
         }
     }
 
-    /// <summary>Loads (and subscribes to) the campaign in the URL; runs again when the route's id changes.</summary>
+    /// <summary>Loads and subscribes for the campaign and range in the URL; again when either changes.</summary>
     protected override async Task OnParametersSetAsync()
     {
-        if (CampaignId == _loadedId)
+        _range = LiveRanges.Parse(RangeQuery);
+        if (_watching == (CampaignId, _range))
         {
             return;
         }
-        _loadedId = CampaignId;
+        var campaignChanged = _watching?.Id != CampaignId;
+        _watching = (CampaignId, _range);
         _subscription?.Dispose();
+        _subscription = null;
+        if (campaignChanged)
+        {
+            CloseFeedSession();
+            await Model.LoadAsync(CampaignId);
+            _breadcrumbs = [new("Campaigns", "/"), new(Model.Campaign?.Name ?? "Campaign", null, disabled: true)];
+            _userId = (await User.GetAsync())?.UserId;
+            _hasGrant = await Model.HasLiveGrantAsync();
+        }
+        if (Model.Campaign is null)
+        {
+            return;
+        }
         if (RendererInfo.IsInteractive)
         {
-            _subscription = Changes.Subscribe(CampaignId, RefreshFromCircuitAsync);
+            var watched = (CampaignId, _range);
+            _subscription = Source.Subscribe(CampaignId, _range, view => RefreshFromCircuitAsync(async () =>
+            {
+                // A view that arrives after the user switched range or campaign belongs to the old subscription.
+                if (_watching == watched)
+                {
+                    Model.Apply(view);
+                    await RefreshCustomerFeedAsync();
+                }
+            }));
         }
-        await Model.LoadAsync(CampaignId);
-        _breadcrumbs = [new("Campaigns", "/"), new(Model.Campaign?.Name ?? "Campaign", null, disabled: true)];
+        else if (await Source.ComputeAsync(CampaignId, _range) is { } first)
+        {
+            // Prerendered HTML carries the figures too: the page is readable before the circuit connects.
+            Model.Apply(first);
+        }
     }
 
-    private string Rate(double? ratio) => ratio is { } r ? Format.Percent(r) : "—";
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive)
+        {
+            try
+            {
+                var minutes = await JS.InvokeAsync<int>("crowdstart.timezoneOffsetMinutes");
+                if (TimeSpan.FromMinutes(minutes) != _offset)
+                {
+                    _offset = TimeSpan.FromMinutes(minutes);
+                    StateHasChanged();
+                }
+            }
+            catch (JSException)
+            {
+                // Times stay in the server's zone.
+            }
+        }
+    }
 
-    private Task RefreshFromCircuitAsync() => RefreshFromCircuitAsync(() => Model.RefreshAsync());
+    private (string? Text, bool? Up) ConversionTrend
+    {
+        get
+        {
+            var (now, hour) = (Model.Conversion(300).Rate, Model.Conversion(3600).Rate);
+            if (now is not { } a || hour is not { } b || b == 0)
+            {
+                return (null, null);
+            }
+            var change = (a - b) / b;
+            return Math.Abs(change) < 0.005 ? ("= 1 h", null) : ($"{(change > 0 ? "▲" : "▼")} {Format.Percent(Math.Abs(change))} vs 1 h", change > 0);
+        }
+    }
+
+    private string TopNetwork(SocialAmplification social) =>
+        social.ByNetwork.OrderByDescending(kv => kv.Value).FirstOrDefault() is { Key: { } network, Value: > 0 } ? $" · top: {Format.SourceLabel("social:" + network)}" : "";
+
+    private void SetLaunchAnchored(bool value) => Model.SetLaunchAnchored(value);
+
+    private async Task RecheckGrantAsync()
+    {
+        _hasGrant = await Model.HasLiveGrantAsync();
+        if (!_hasGrant)
+        {
+            CloseFeedSession();
+        }
+    }
+
+    private async Task ToggleCustomerIdsAsync(bool show)
+    {
+        CloseFeedSession();
+        if (!show || Model.Campaign is null)
+        {
+            return;
+        }
+        try
+        {
+            _feedSession = await Customers.OpenFeedAsync(await User.RequireAsync(), Model.Campaign.Id, CampaignLiveSource.FeedRows);
+            _customerFeed = _feedSession.First;
+        }
+        catch (AccessDeniedException)
+        {
+            _hasGrant = false;
+        }
+    }
+
+    private async Task RefreshCustomerFeedAsync()
+    {
+        if (_feedSession is null)
+        {
+            return;
+        }
+        try
+        {
+            _customerFeed = await _feedSession.ReadAsync(CampaignLiveSource.FeedRows);
+        }
+        catch (AccessDeniedException)
+        {
+            // The grant ended: back to aggregate-level rows at once.
+            CloseFeedSession();
+            _hasGrant = false;
+        }
+    }
+
+    private void CloseFeedSession()
+    {
+        _feedSession = null;
+        _customerFeed = null;
+    }
 
     protected override void OnDispose()
     {
         _subscription?.Dispose();
-        _slide?.Dispose();
+        _accessSubscription?.Dispose();
     }
 }

@@ -17,6 +17,8 @@ public partial class Campaigns : LiveComponentBase
     [Inject] public required DashboardFormatter Format { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
 
+    [CascadingParameter(Name = "DarkMode")] public bool DarkMode { get; set; }
+
     protected override async Task OnInitializedAsync()
     {
         if (RendererInfo.IsInteractive)

@@ -9,6 +9,8 @@ public sealed class CrowdstartUser : IdentityUser<Guid>
     public DateTimeOffset CreatedAt { get; set; }
     /// <summary>The admin who created the account (null for the system: demo and bootstrap accounts).</summary>
     public Guid? CreatedByUserId { get; set; }
+    /// <summary>Dashboard theme chosen by the user; null until they choose (dark is the default).</summary>
+    public bool? PrefersDarkMode { get; set; }
 }
 
 /// <summary>A creator's company or team. Campaigns belong to it; creators are its members.</summary>

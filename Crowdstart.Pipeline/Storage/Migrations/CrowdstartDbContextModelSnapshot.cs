@@ -512,6 +512,9 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.Property<bool>("PhoneNumberConfirmed")
                         .HasColumnType("boolean");
 
+                    b.Property<bool?>("PrefersDarkMode")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
 

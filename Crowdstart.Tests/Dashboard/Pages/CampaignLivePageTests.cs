@@ -30,6 +30,7 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
     private Crowdstart.Pipeline.Alerts.AlertFeed _alertFeed = null!;
     private Crowdstart.Pipeline.Alerts.AlertStore _alerts = null!;
     private readonly string _creatorEmail = $"bunit-{Guid.NewGuid():N}@test.example";
+    private AccountServices _accounts = null!;
 
     public async Task InitializeAsync()
     {
@@ -49,11 +50,17 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
         _ctx.Services.AddSingleton(_feed);
         _ctx.Services.AddSingleton<DashboardFormatter>();
         _ctx.Services.AddScoped<CampaignLiveViewModel>();
+        _ctx.Services.AddSingleton(new Crowdstart.Pipeline.Metrics.EventFeedQueries(db.Contexts));
+        _ctx.Services.AddSingleton(Options.Create(new ProcessingOptions { NotifyThrottleMilliseconds = 0 }));
+        _ctx.Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<CampaignLiveSource>>(NullLogger<CampaignLiveSource>.Instance);
+        _ctx.Services.AddSingleton<CampaignLiveSource>();
         // The page acts for a signed-in creator of the test organisation (access is checked against the database).
         var accounts = new AccountServices(db, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow));
         _ctx.Services.AddSingleton(accounts.Access);
         _ctx.Services.AddSingleton(accounts.Grants);
         _ctx.Services.AddSingleton(accounts.Changes);
+        _ctx.Services.AddSingleton(accounts.CustomerData);
+        _accounts = accounts;
         _ctx.Services.AddScoped<Crowdstart.Dashboard.Security.CurrentUser>();
         _alertFeed = new Crowdstart.Pipeline.Alerts.AlertFeed();
         _alerts = new Crowdstart.Pipeline.Alerts.AlertStore(db.Contexts, accounts.Access, _alertFeed, TimeProvider.System);
@@ -82,9 +89,14 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
         _feed.Publish(changed);
     }
 
+    /// <summary>Calls of one chart (the module serves every chart on the page).</summary>
+    private IReadOnlyList<JSRuntimeInvocation> ChartCalls(string identifier, string chartId) =>
+        _chart.Invocations[identifier].Where(i => identifier == "create" ? Equals(i.Arguments[1], chartId) : Equals(i.Arguments[0], chartId)).ToList();
+
     [Fact]
-    public async Task CampaignLive_PipelineCommits_PageRerendersFiguresAndUpdatesChartInPlace()
+    public async Task CampaignLive_PipelineCommits_PageRerendersFiguresAndUpdatesChartsInPlace()
     {
+        // Arrange
         var campaign = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "bunit-" + Guid.NewGuid().ToString("N")[..8], "bUnit Lamp", "EUR", 1000m, DateTimeOffset.UtcNow.AddHours(-1));
         var now = DateTimeOffset.UtcNow;
         await AppendAndProcessAsync([
@@ -92,29 +104,98 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
             EventFactory.Event(campaign.Id, "a", EventTypes.PledgeCompleted, now.AddMinutes(-2), 100m),
         ]);
 
+        // Act: first paint
         var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, campaign.Id));
-        cut.WaitForAssertion(() => Assert.Equal("2", cut.Find("[data-testid=kpi-events-hour]").TextContent), Wait);
-        Assert.Equal("€100", cut.Find("[data-testid=kpi-pledged-total]").TextContent);
-        Assert.Contains("10 %", cut.Markup);
 
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal("€100", cut.Find("[data-testid=kpi-pledged-total]").TextContent), Wait);
+        Assert.Equal("10 %", cut.Find("[data-testid=kpi-goal-progress]").TextContent);
+        Assert.Equal("1", cut.Find("[data-testid=kpi-backers]").TextContent);
+        Assert.Equal("€100", cut.Find("[data-testid=kpi-revenue-hour]").TextContent);
+        cut.WaitForAssertion(() => Assert.Single(ChartCalls("create", "campaign-revenue")), Wait);
+
+        // Act: the pipeline commits more events
         await AppendAndProcessAsync([
-            EventFactory.Event(campaign.Id, "b", EventTypes.PageView, now.AddSeconds(-20)),
-            EventFactory.Event(campaign.Id, "b", EventTypes.PledgeCompleted, now.AddSeconds(-10), 150m),
+            EventFactory.Event(campaign.Id, "b", EventTypes.PageView, now.AddSeconds(-20), source: "social:reddit"),
+            EventFactory.Event(campaign.Id, "b", EventTypes.PledgeCompleted, now.AddSeconds(-10), 150m, source: "social:reddit"),
             EventFactory.Event(campaign.Id, "a", EventTypes.PledgeRefunded, now.AddSeconds(-5), 100m),
         ]);
 
-        cut.WaitForAssertion(() => Assert.Equal("5", cut.Find("[data-testid=kpi-events-hour]").TextContent), Wait);
-        Assert.Equal("€150", cut.Find("[data-testid=kpi-pledged-total]").TextContent);
-        Assert.Equal("2", cut.Find("[data-testid=kpi-pledges-hour]").TextContent);
+        // Assert: figures, funnel, sources and feed follow; charts are updated, never re-created
+        cut.WaitForAssertion(() => Assert.Equal("€150", cut.Find("[data-testid=kpi-pledged-total]").TextContent), Wait);
+        Assert.Equal("2", cut.Find("[data-testid=kpi-backers]").TextContent);
         // b visited and pledged in the last five minutes; a's visit is three minutes old and a pledged too.
         Assert.Equal("100 %", cut.Find("[data-testid=kpi-conversion-5m]").TextContent);
-        // The chart pushes its new series after the page's render completes.
-        cut.WaitForAssertion(() => Assert.NotEmpty(_chart.Invocations["updateSeries"]), Wait);
-        _chart.VerifyInvoke("create", calledTimes: 1);
-        var series = (IReadOnlyList<ChartSeries>)_chart.Invocations["updateSeries"].Last().Arguments[1]!;
-        Assert.Equal(5, series[0].Data.Sum(p => p[1]));
-        Assert.Equal(150, series[1].Data.Sum(p => p[1]));
-        Assert.Equal(60, series[0].Data.Count);
+        Assert.Equal("2", cut.FindAll("[data-testid=funnel-step-customers]")[0].TextContent);
+        Assert.Contains(cut.FindAll("[data-testid=source-name]"), e => e.TextContent == "Reddit");
+        Assert.Equal(5, cut.FindAll("[data-testid=feed-row]").Count);
+        Assert.Equal("Refund", cut.FindAll("[data-testid=feed-type]")[0].TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=feed-customer]"));
+        cut.WaitForAssertion(() => Assert.NotEmpty(ChartCalls("updateSeries", "campaign-revenue")), Wait);
+        Assert.Single(ChartCalls("create", "campaign-revenue"));
+        var series = (IReadOnlyList<object>)ChartCalls("updateSeries", "campaign-revenue")[^1].Arguments[1]!;
+        var perMinute = (ChartSeries)series[0];
+        var cumulative = (ChartSeries)series[1];
+        var goal = (ChartSeries)series[2];
+        Assert.Equal(150, perMinute.Data.Sum(p => p[1]));
+        Assert.Equal(150, cumulative.Data[^1][1]);
+        Assert.All(goal.Data, p => Assert.Equal(1000, p[1]));
+        // The live range: the last 15 minutes, one bar a minute.
+        Assert.InRange(perMinute.Data.Count, 15, 16);
+    }
+
+    [Fact]
+    public async Task CampaignLive_RangeInUrl_ChartsCoverThatRange()
+    {
+        var campaign = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "range-" + Guid.NewGuid().ToString("N")[..8], "Range Lamp", "EUR", 1000m, DateTimeOffset.UtcNow.AddHours(-30));
+        await AppendAndProcessAsync([
+            EventFactory.Event(campaign.Id, "r1", EventTypes.PledgeCompleted, DateTimeOffset.UtcNow.AddHours(-5), 40m),
+            EventFactory.Event(campaign.Id, "r2", EventTypes.PledgeCompleted, DateTimeOffset.UtcNow.AddMinutes(-1), 60m),
+        ]);
+
+        var navigation = _ctx.Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo(navigation.GetUriWithQueryParameter("range", "6h"));
+
+        var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, campaign.Id));
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(ChartCalls("create", "campaign-revenue")), Wait);
+        var series = (IReadOnlyList<object>)ChartCalls("create", "campaign-revenue")[^1].Arguments[3]!;
+        var perMinute = (ChartSeries)series[0];
+        // Six hours a minute apart, holding both pledges; the selector marks 6 h.
+        Assert.InRange(perMinute.Data.Count, 360, 361);
+        Assert.Equal(100, perMinute.Data.Sum(p => p[1]));
+        Assert.Equal("true", cut.Find("[data-testid=range-6h]").GetAttribute("aria-pressed"));
+    }
+
+    [Fact]
+    public async Task CampaignLive_LiveGrant_ShowsCustomerIdsInFeedOnlyWhileTheGrantLives()
+    {
+        // Arrange: a grant for the page's user, from an admin
+        var campaign = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "feed-" + Guid.NewGuid().ToString("N")[..8], "Feed Lamp", "EUR", 1000m, DateTimeOffset.UtcNow.AddHours(-1));
+        await AppendAndProcessAsync([EventFactory.Event(campaign.Id, "cust-feed-1", EventTypes.PageView, DateTimeOffset.UtcNow.AddSeconds(-30))]);
+        var adminId = await db.CreateUserAsync($"admin-{Guid.NewGuid():N}@test.example");
+        var admin = AccountServices.Admin(adminId);
+        var grant = await _accounts.Grants.GrantAsync(admin, _creatorId, campaign.Id, "bUnit: support ticket about the live feed");
+        var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, campaign.Id));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=feed-row]")), Wait);
+        Assert.Empty(cut.FindAll("[data-testid=feed-customer]"));
+
+        // Act: the user asks for ids
+        await cut.InvokeAsync(() => cut.FindComponents<MudBlazor.MudSwitch<bool>>()
+            .Single(s => s.Instance.UserAttributes.TryGetValue("data-testid", out var id) && (string)id! == "feed-show-customers")
+            .Instance.ValueChanged.InvokeAsync(true));
+
+        // Assert: ids shown, linked to the drill-down, and the watch is in the audit log with its grant
+        cut.WaitForAssertion(() => Assert.Equal("cust-feed-1", cut.Find("[data-testid=feed-customer]").TextContent), Wait);
+        Assert.EndsWith($"/campaigns/{campaign.Id}/customers/cust-feed-1", cut.Find("[data-testid=feed-customer]").GetAttribute("href"));
+        Assert.Equal(1, await db.ScalarAsync<int>($"SELECT count(*)::int FROM audit_log WHERE action = 'customer.feed.watched' AND campaign_id = '{campaign.Id}' AND grant_id = '{grant.Id}'"));
+
+        // Act: the grant is revoked while the page is open
+        await _accounts.Grants.RevokeAsync(admin, grant.Id);
+
+        // Assert: ids gone at once, switch gone
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=feed-customer]")), Wait);
+        Assert.Empty(cut.FindAll("[data-testid=feed-show-customers]"));
     }
 
     [Fact]

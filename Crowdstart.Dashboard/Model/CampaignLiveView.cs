@@ -1,0 +1,29 @@
+using Crowdstart.Pipeline.Metrics;
+using Crowdstart.Pipeline.Storage;
+using Crowdstart.Pipeline.Storage.Entities;
+
+namespace Crowdstart.Dashboard.Model;
+
+/// <summary>
+/// Everything the campaign page draws at one moment, read from pre-computed tables (plus the feed's newest log
+/// rows). Computed once per campaign and range by <see cref="Services.CampaignLiveSource"/> and shared by every
+/// page and hub client watching it, so a hundred open pages cost one read per change, not a hundred.
+/// </summary>
+public sealed record CampaignLiveView(
+    Campaign Campaign,
+    LiveRange Range,
+    DateTimeOffset At,
+    DateTimeOffset From,
+    bool Hourly,
+    MetricsSnapshot Metrics,
+    CampaignTotals Totals,
+    IReadOnlyList<RevenuePoint> Revenue,
+    decimal NetBeforeRange,
+    IReadOnlyList<RevenuePoint> EarlyVelocity,
+    IReadOnlyDictionary<int, IReadOnlyList<ConversionPoint>> Conversion,
+    IReadOnlyList<FeedEvent> Feed,
+    TimeSpan ComputeTime)
+{
+    /// <summary>Set on the last good view when refreshing it failed (e.g. the database is unreachable): shown as stale.</summary>
+    public string? Problem { get; init; }
+}

@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Crowdstart.Dashboard.Model;
+using Crowdstart.Pipeline;
+using Crowdstart.Pipeline.Metrics;
+using Crowdstart.Pipeline.Processing;
+using Crowdstart.Pipeline.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Crowdstart.Dashboard.Services;
+
+/// <summary>
+/// The single source of live campaign views. Per (campaign, range) watched by anyone, one topic follows the
+/// pipeline's change feed (throttled at the source) and a slide timer (windows move with time even when no event
+/// arrives), computes the <see cref="CampaignLiveView"/> once and hands it to every subscriber. Each subscriber
+/// has its own mailbox: deliveries never overlap and a slow subscriber only ever gets the newest view.
+/// Callers check access before subscribing; the source itself trusts its caller.
+/// </summary>
+public sealed class CampaignLiveSource(
+    CampaignStore campaigns,
+    IMetricsQuery metrics,
+    EventFeedQueries feed,
+    CampaignChangeFeed changes,
+    IOptions<ProcessingOptions> processing,
+    TimeProvider time,
+    ILogger<CampaignLiveSource> logger)
+{
+    /// <summary>Windowed figures slide with time: recomputed at least this often while watched.</summary>
+    public static readonly TimeSpan SlideInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Rows of the live event feed.</summary>
+    public const int FeedRows = 25;
+
+    private readonly ConcurrentDictionary<(Guid, LiveRange), Topic> _topics = new();
+    private readonly object _gate = new();
+    private readonly TimeSpan _throttle = TimeSpan.FromMilliseconds(Math.Max(0, processing.Value.NotifyThrottleMilliseconds));
+    private readonly TimeProvider _time = time;
+    private readonly ILogger _logger = logger;
+    private readonly CampaignChangeFeed _changes = changes;
+
+    /// <summary>Topics currently computed (for diagnostics and tests).</summary>
+    public int ActiveTopics => _topics.Count;
+
+    /// <summary>
+    /// Calls <paramref name="onView"/> with the current view (at once when one is known), then after every change,
+    /// at most once per throttle interval. Dispose the result to stop.
+    /// </summary>
+    public IDisposable Subscribe(Guid campaignId, LiveRange range, Func<CampaignLiveView, Task> onView)
+    {
+        lock (_gate)
+        {
+            var topic = _topics.GetOrAdd((campaignId, range), key => new Topic(this, key.Item1, key.Item2));
+            return topic.Add(onView);
+        }
+    }
+
+    /// <summary>Computes a view without subscribing (first paint, API).</summary>
+    public async Task<CampaignLiveView?> ComputeAsync(Guid campaignId, LiveRange range, CancellationToken ct = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var campaign = await campaigns.FindCampaignAsync(campaignId, ct);
+        if (campaign is null)
+        {
+            return null;
+        }
+        var now = _time.GetUtcNow();
+        var snapshot = await metrics.GetSnapshotAsync(campaignId, now, ct);
+        if (snapshot is null)
+        {
+            return null;
+        }
+        var (from, hourly) = range.Resolve(now, campaign.LaunchAt);
+        // From the snapshot, not a second query: a header and a funnel read a moment apart could disagree.
+        var totals = new CampaignTotals(campaignId, snapshot.Events, snapshot.Revenue.Pledges, snapshot.Revenue.Pledged, snapshot.Revenue.Refunded);
+        var revenue = await metrics.GetRevenueSeriesAsync(campaignId, from, now, hourly, ct);
+        var early = await metrics.GetEarlyVelocityAsync(campaignId, ct);
+        var conversion = new Dictionary<int, IReadOnlyList<ConversionPoint>>();
+        foreach (var window in MetricWindows.WindowSeconds)
+        {
+            // Up to the live grid point, so the last point is the figure the tiles show.
+            conversion[window] = await metrics.GetConversionSeriesAsync(campaignId, window, from, MetricWindows.LivePoint(now), ct);
+        }
+        var rows = await feed.RecentAsync(campaignId, FeedRows, ct);
+        // The cumulative line is anchored on everything pledged before the range, so it meets the goal line where
+        // the campaign really reaches its goal.
+        var before = snapshot.Revenue.Net - revenue.Sum(p => p.Net);
+        return new CampaignLiveView(campaign, range, now, from, hourly, snapshot, totals, revenue, before, early, conversion, rows,
+            Stopwatch.GetElapsedTime(started));
+    }
+
+    private void Remove(Topic topic)
+    {
+        lock (_gate)
+        {
+            if (topic.IsEmpty)
+            {
+                _topics.TryRemove(new KeyValuePair<(Guid, LiveRange), Topic>((topic.CampaignId, topic.Range), topic));
+                topic.Stop();
+            }
+        }
+    }
+
+    /// <summary>One watched (campaign, range): computes views and fans them out.</summary>
+    private sealed class Topic
+    {
+        private readonly CampaignLiveSource _source;
+        private readonly ThrottledRunner _compute;
+        private readonly IDisposable _changes;
+        private readonly ITimer _slide;
+        private Subscriber[] _subscribers = [];
+        private CampaignLiveView? _latest;
+
+        public Topic(CampaignLiveSource source, Guid campaignId, LiveRange range)
+        {
+            (_source, CampaignId, Range) = (source, campaignId, range);
+            _compute = new ThrottledRunner(ComputeAsync, source._throttle, source._time, source._logger);
+            _changes = source._changes.Subscribe(campaignId, () =>
+            {
+                _compute.Request();
+                return Task.CompletedTask;
+            });
+            _slide = source._time.CreateTimer(_ => _compute.Request(), null, SlideInterval, SlideInterval);
+            _compute.Request();
+        }
+
+        public Guid CampaignId { get; }
+        public LiveRange Range { get; }
+        public bool IsEmpty => Volatile.Read(ref _subscribers).Length == 0;
+
+        public IDisposable Add(Func<CampaignLiveView, Task> onView)
+        {
+            var subscriber = new Subscriber(this, onView);
+            _subscribers = [.. _subscribers, subscriber];
+            if (Volatile.Read(ref _latest) is { } latest)
+            {
+                subscriber.Offer(latest);
+            }
+            return subscriber;
+        }
+
+        private async Task ComputeAsync()
+        {
+            CampaignLiveView? view;
+            try
+            {
+                view = await _source.ComputeAsync(CampaignId, Range);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                _source._logger.LogWarning(ex, "Live view of campaign {Campaign} could not be refreshed", CampaignId);
+                // Watchers keep the last good figures, marked as stale, instead of silently frozen numbers.
+                view = Volatile.Read(ref _latest) is { } last
+                    ? last with { Problem = $"Live figures could not be refreshed since {last.At:HH:mm:ss} UTC; retrying." }
+                    : null;
+                if (view is null)
+                {
+                    return;
+                }
+                foreach (var s in Volatile.Read(ref _subscribers))
+                {
+                    s.Offer(view);
+                }
+                return;
+            }
+            if (view is null)
+            {
+                return;
+            }
+            Volatile.Write(ref _latest, view);
+            foreach (var s in Volatile.Read(ref _subscribers))
+            {
+                s.Offer(view);
+            }
+        }
+
+        public void Remove(Subscriber subscriber)
+        {
+            lock (_source._gate)
+            {
+                _subscribers = _subscribers.Where(s => s != subscriber).ToArray();
+            }
+            _source.Remove(this);
+        }
+
+        public void Stop()
+        {
+            _slide.Dispose();
+            _changes.Dispose();
+            _compute.Dispose();
+        }
+
+        /// <summary>A subscriber's mailbox: holds only the newest undelivered view.</summary>
+        public sealed class Subscriber : IDisposable
+        {
+            private readonly Topic _topic;
+            private readonly ThrottledRunner _deliver;
+            private CampaignLiveView? _pending;
+            private int _disposed;
+
+            public Subscriber(Topic topic, Func<CampaignLiveView, Task> onView)
+            {
+                _topic = topic;
+                _deliver = new ThrottledRunner(() => Interlocked.Exchange(ref _pending, null) is { } view ? onView(view) : Task.CompletedTask,
+                    TimeSpan.Zero, topic._source._time, topic._source._logger);
+            }
+
+            public void Offer(CampaignLiveView view)
+            {
+                Volatile.Write(ref _pending, view);
+                _deliver.Request();
+            }
+
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                {
+                    _deliver.Dispose();
+                    _topic.Remove(this);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Crowdstart.Pipeline.Metrics;
+using Crowdstart.Pipeline.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crowdstart.Pipeline.Accounts;
+
+/// <summary>
+/// A grant holder watching the live event feed with customer ids. Opening the session reads the first rows and
+/// writes one audit entry (with the grant) in the same transaction; every later refresh re-checks the grant under
+/// a share lock in its own read transaction, so a revocation stops the ids at the next refresh. One entry per
+/// watch, not per refresh: a feed refreshing four times a second would otherwise bury the audit log.
+/// </summary>
+public sealed class CustomerFeedSession
+{
+    private readonly IDbContextFactory<CrowdstartDbContext> _contexts;
+    private readonly CampaignAccess _access;
+
+    internal CustomerFeedSession(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, Actor actor, Guid campaignId,
+        Guid grantId, IReadOnlyList<FeedEvent> first)
+    {
+        (_contexts, _access, Actor, CampaignId, GrantId, First) = (contexts, access, actor, campaignId, grantId, first);
+    }
+
+    public Actor Actor { get; }
+    public Guid CampaignId { get; }
+
+    /// <summary>The grant the audit entry names.</summary>
+    public Guid GrantId { get; }
+
+    /// <summary>Rows read when the session was opened.</summary>
+    public IReadOnlyList<FeedEvent> First { get; }
+
+    /// <summary>The newest rows with customer ids; throws <see cref="AccessDeniedException"/> once the grant has ended.</summary>
+    public async Task<IReadOnlyList<FeedEvent>> ReadAsync(int limit = 25, CancellationToken ct = default)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        _ = await _access.LiveGrantAsync(db, Actor, CampaignId, ct)
+            ?? throw new AccessDeniedException("The data-access grant for this campaign has ended.");
+        var rows = await EventFeedQueries.RecentWithCustomersAsync(db, CampaignId, limit, ct);
+        await tx.CommitAsync(ct);
+        return rows;
+    }
+}
+
+public sealed partial class CustomerData
+{
+    /// <summary>Starts watching the live feed with customer ids (needs a live grant; audited once, with the grant).</summary>
+    public async Task<CustomerFeedSession> OpenFeedAsync(Actor actor, Guid campaignId, int limit = 25, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var grant = await access.LiveGrantAsync(db, actor, campaignId, ct)
+            ?? throw new AccessDeniedException("Customer-level data needs a live data-access grant for this campaign.");
+        var rows = await EventFeedQueries.RecentWithCustomersAsync(db, campaignId, limit, ct);
+        audit.Add(db, actor, AuditActions.CustomerFeedWatched, campaignId, null, grant.Id, "live event feed with customer ids");
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new CustomerFeedSession(contexts, access, actor, campaignId, grant.Id, rows);
+    }
+}
