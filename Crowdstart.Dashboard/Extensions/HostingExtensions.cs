@@ -80,7 +80,8 @@ public static class HostingExtensions
         app.MapPipelineApi();
         app.MapAccountEndpoints();
         app.MapCampaignApi();
-        app.MapHub<Hubs.CampaignHub>(Hubs.CampaignHub.Route);
+        // Connections end when the cookie they were opened with expires.
+        app.MapHub<Hubs.CampaignHub>(Hubs.CampaignHub.Route, o => o.CloseOnAuthenticationExpiration = true);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,11 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Crowdstart.Dashboard.Model;
+using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Metrics;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace Crowdstart.Dashboard.Hubs;
 
@@ -28,10 +31,13 @@ public sealed record CampaignSnapshotMessage(Guid CampaignId, string Name, strin
 /// <summary>
 /// <c>/hubs/campaigns</c>: live metric snapshots for scripts, other apps and load tests, with the same rules as the
 /// campaign page. Signed-in users only (cookie); a client may stream only campaigns it can read, and a stream ends
-/// with an error once the user loses access (re-checked every <see cref="AccessRecheck"/>).
+/// with an error once the user loses access (re-checked every <see cref="AccessRecheck"/>). The connection's cookie
+/// is not trusted on its own: each call and each re-check validates the account as it is now (exists, not locked
+/// out, same security stamp, roles from the database), like the circuits do.
 /// </summary>
 [Authorize]
-public sealed class CampaignHub(CampaignAccess access, CampaignLiveSource source, TimeProvider time) : Hub
+public sealed class CampaignHub(CampaignAccess access, CampaignLiveSource source, TimeProvider time, IServiceScopeFactory scopes,
+    IOptions<IdentityOptions> identity) : Hub
 {
     /// <summary>Hub route.</summary>
     public const string Route = "/hubs/campaigns";
@@ -46,7 +52,7 @@ public sealed class CampaignHub(CampaignAccess access, CampaignLiveSource source
     [Authorize]
     public async IAsyncEnumerable<CampaignSnapshotMessage> StreamSnapshots(Guid campaignId, [EnumeratorCancellation] CancellationToken ct)
     {
-        var actor = Actor.From(Context.User) ?? throw new HubException("Sign in first.");
+        var actor = await CurrentActorAsync();
         await EnsureReadableAsync(actor, campaignId, ct);
         var channel = Channel.CreateBounded<CampaignSnapshotMessage>(new BoundedChannelOptions(1)
         {
@@ -76,6 +82,7 @@ public sealed class CampaignHub(CampaignAccess access, CampaignLiveSource source
             }
             if (time.GetUtcNow() >= nextCheck)
             {
+                actor = await CurrentActorAsync();
                 await EnsureReadableAsync(actor, campaignId, ct);
                 nextCheck = time.GetUtcNow() + AccessRecheck;
             }
@@ -90,9 +97,13 @@ public sealed class CampaignHub(CampaignAccess access, CampaignLiveSource source
     [Authorize]
     public async Task<IReadOnlyList<CampaignSummary>> ListCampaigns()
     {
-        var actor = Actor.From(Context.User) ?? throw new HubException("Sign in first.");
+        var actor = await CurrentActorAsync();
         return [.. (await access.ReadableCampaignsAsync(actor, Context.ConnectionAborted)).Select(c => new CampaignSummary(c.Id, c.Name, c.Currency, c.LaunchAt))];
     }
+
+    private async Task<Actor> CurrentActorAsync() =>
+        await PrincipalValidation.CurrentActorAsync(scopes, Context.User!, identity.Value)
+        ?? throw new HubException("Your session has ended; sign in again.");
 
     private async Task EnsureReadableAsync(Actor actor, Guid campaignId, CancellationToken ct)
     {

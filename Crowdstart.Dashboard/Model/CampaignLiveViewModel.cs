@@ -39,13 +39,14 @@ public sealed class CampaignLiveViewModel(CampaignStore campaigns, CampaignAcces
     public TimeSpan? TimeLeft => Campaign?.EndAt is { } end ? end - time.GetUtcNow() : null;
     public decimal NetPledged => View?.Metrics.Revenue.Net ?? 0;
     public double GoalProgress => View?.Metrics.Revenue.GoalProgress ?? 0;
-    public long Backers => View?.Metrics.Revenue.Pledges ?? 0;
+    public long Pledges => View?.Metrics.Revenue.Pledges ?? 0;
 
     /// <summary>Checks access and loads the campaign; null <see cref="Campaign"/> = not found (or not the user's).</summary>
     public async Task LoadAsync(Guid campaignId, CancellationToken ct = default)
     {
         // Another campaign's figures must never show under this campaign's name while it loads.
         Loaded = false;
+        Campaign = null;
         View = null;
         RevenueSeries = ConversionSeries = HistogramSeries = [];
         EarlyVelocitySpark = ConversionSpark = [];
@@ -153,7 +154,8 @@ public sealed class CampaignLiveViewModel(CampaignStore campaigns, CampaignAcces
                 : new { type = "datetime", labels = new { datetimeUTC = false } },
             yaxis = new object[]
             {
-                new { seriesName = "Net pledged", title = new { text = "Per interval" }, min = 0, csFormat = "currency:" + currency, forceNiceScale = true },
+                // No floor at zero: a minute where refunds outweigh pledges is negative.
+                new { seriesName = "Net pledged", title = new { text = "Per interval" }, csFormat = "currency:" + currency, forceNiceScale = true },
                 // Cumulative and goal share one scale, so the goal line sits where the campaign really meets its goal.
                 new { seriesName = new[] { "Cumulative", "Goal" }, opposite = true, title = new { text = "Cumulative" }, min = 0, csFormat = "currency:" + currency },
             },

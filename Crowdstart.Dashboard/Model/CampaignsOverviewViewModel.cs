@@ -41,7 +41,8 @@ public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUse
         foreach (var c in list)
         {
             var series = trends.GetValueOrDefault(c.Id) ?? [];
-            var trend = series.Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round((p.Rate ?? 0) * 100, 2) }).ToArray();
+            // Minutes without visitors have no conversion: gaps, as on the campaign page, not 0 % dips.
+            var trend = series.Where(p => p.Rate is not null).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) }).ToArray();
             var last = series.Count == 0 ? new ConversionPoint(now, 0, 0) : series[^1];
             cards.Add(new CampaignCard(c, totals.GetValueOrDefault(c.Id) ?? new CampaignTotals(c.Id, 0, 0, 0, 0), open.GetValueOrDefault(c.Id),
                 new WindowConversion(300, last.Visitors, last.Pledgers), trend));

@@ -64,10 +64,15 @@ public static class LiveRanges
             _ => TimeSpan.FromMinutes(15),
         };
         var from = now - span;
-        // Whole minutes (whole hours when hourly), so the first bar is not a sliver.
+        // Whole minutes (whole hours when hourly), so the first bar is not a sliver; never longer than MaxSpan.
         var hourly = span > PerMinuteLimit;
         var step = hourly ? TimeSpan.TicksPerHour : TimeSpan.TicksPerMinute;
-        return (new DateTimeOffset(from.UtcTicks - from.UtcTicks % step, TimeSpan.Zero), hourly);
+        var start = from.UtcTicks - from.UtcTicks % step;
+        if (now.UtcTicks - start > MaxSpan.Ticks)
+        {
+            start += step;
+        }
+        return (new DateTimeOffset(start, TimeSpan.Zero), hourly);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -35,8 +35,14 @@ public sealed class CustomerFeedSession
     {
         await using var db = await _contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        _ = await _access.LiveGrantAsync(db, Actor, CampaignId, ct)
+        var grant = await _access.LiveGrantAsync(db, Actor, CampaignId, ct)
             ?? throw new AccessDeniedException("The data-access grant for this campaign has ended.");
+        // The audit entry names the grant the watch was opened under; under another grant the watch starts again
+        // (and is audited again) rather than reading on a grant the log does not name.
+        if (grant.Id != GrantId)
+        {
+            throw new AccessDeniedException("The data-access grant for this campaign has changed; switch customer ids on again.");
+        }
         var rows = await EventFeedQueries.RecentWithCustomersAsync(db, CampaignId, limit, ct);
         await tx.CommitAsync(ct);
         return rows;

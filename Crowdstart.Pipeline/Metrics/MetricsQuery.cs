@@ -107,6 +107,8 @@ public sealed partial class MetricsQuery(NpgsqlDataSource dataSource) : IMetrics
         var last = MetricWindows.Bucket(to);
         var stepSeconds = MetricWindows.StepSeconds * (int)Math.Max(1,
             Math.Ceiling((last - first).TotalSeconds / MetricWindows.StepSeconds / MaxSeriesPoints));
+        // A thinned grid is anchored on its last point, so the newest value (the one the tiles show) is always there.
+        first = last.AddSeconds(-stepSeconds * Math.Floor((last - first).TotalSeconds / stepSeconds));
         var found = new Dictionary<DateTimeOffset, (long, long)>();
         await using (var cmd = Command(connection,
             """

@@ -31,7 +31,9 @@ public sealed class ThrottledRunner(Func<Task> work, TimeSpan minInterval, TimeP
             }
             _running = true;
         }
-        _ = RunAsync();
+        // On the thread pool: the caller may hold a lock or be a circuit's dispatcher, and must neither run the work
+        // inline nor lend it its synchronization context.
+        _ = Task.Run(RunAsync);
     }
 
     private async Task RunAsync()

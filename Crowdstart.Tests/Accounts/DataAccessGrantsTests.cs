@@ -222,4 +222,40 @@ public class DataAccessGrantsTests(TestDatabase db) : IClassFixture<TestDatabase
 
         Assert.Equal(0, await AuditCountAsync(campaign, AuditActions.CustomerTimelineRead));
     }
+
+    [Fact]
+    public async Task FeedSession_LiveGrant_ShowsIdsAuditedOnceAndStopsWhenTheGrantEndsOrChanges()
+    {
+        // Arrange
+        var (svc, creator, admin, campaign) = await ArrangeAsync();
+        await new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System).AppendAsync(
+            [EventFactory.Event(campaign, "feed-cust-1", EventTypes.PageView, DateTimeOffset.UtcNow.AddSeconds(-5))]);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => svc.CustomerData.OpenFeedAsync(creator, campaign));
+        var first = await svc.Grants.GrantAsync(admin, creator.UserId, campaign, "watching the launch feed for a support case");
+
+        // Act
+        var session = await svc.CustomerData.OpenFeedAsync(creator, campaign);
+        var again = await session.ReadAsync();
+
+        // Assert: ids present, one audit entry naming the grant however many refreshes
+        Assert.Equal("feed-cust-1", Assert.Single(session.First).CustomerId);
+        Assert.Equal("feed-cust-1", Assert.Single(again).CustomerId);
+        Assert.Equal(first.Id, session.GrantId);
+        Assert.Equal(1, await AuditCountAsync(campaign, AuditActions.CustomerFeedWatched));
+        Assert.Equal(1, await db.ScalarAsync<long>($"SELECT count(*) FROM audit_log WHERE action = '{AuditActions.CustomerFeedWatched}' AND grant_id = '{first.Id}'"));
+
+        // Act: the grant is replaced by another one
+        var second = await svc.Grants.GrantAsync(admin, creator.UserId, campaign, "a new grant for the same support case");
+        await svc.Grants.RevokeAsync(admin, first.Id);
+
+        // Assert: the watch opened under the first grant stops; a new one is audited with the second
+        await Assert.ThrowsAsync<AccessDeniedException>(() => session.ReadAsync());
+        var renewed = await svc.CustomerData.OpenFeedAsync(creator, campaign);
+        Assert.Equal(second.Id, renewed.GrantId);
+        Assert.Equal(2, await AuditCountAsync(campaign, AuditActions.CustomerFeedWatched));
+
+        // Act + Assert: the grant expires
+        svc.Time.Advance(TimeSpan.FromHours(25));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => renewed.ReadAsync());
+    }
 }

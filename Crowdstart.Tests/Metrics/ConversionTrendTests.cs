@@ -61,4 +61,17 @@ public class ConversionTrendTests(TestDatabase db) : IClassFixture<TestDatabase>
 
         Assert.Equal("stepSeconds", error.ParamName);
     }
+
+    [Fact]
+    public async Task GetConversionSeriesAsync_LongRangeThinned_EndsOnTheLivePointLikeTheTiles()
+    {
+        var campaign = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "trend-l-" + Guid.NewGuid().ToString("N")[..6], "Long", "EUR", 1000m, DateTimeOffset.UtcNow.AddDays(-2));
+        var now = DateTimeOffset.UtcNow;
+
+        var series = await new MetricsQuery(db.DataSource).GetConversionSeriesAsync(campaign.Id, 3600, now.AddHours(-24), MetricWindows.LivePoint(now));
+
+        Assert.InRange(series.Count, 2, MetricsQuery.MaxSeriesPoints + 1);
+        Assert.Equal(MetricWindows.LivePoint(now), series[^1].At);
+        Assert.True(series[0].At >= now.AddHours(-24).AddSeconds(-MetricWindows.StepSeconds));
+    }
 }

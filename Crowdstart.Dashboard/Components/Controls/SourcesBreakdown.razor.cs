@@ -6,10 +6,10 @@ using MudBlazor;
 
 namespace Crowdstart.Dashboard.Components.Controls;
 
-/// <summary>One acquisition source: unique visitors it brought (first touch), how many became backers.</summary>
-public sealed record SourceRow(string Source, long Visitors, long Backers)
+/// <summary>One acquisition source: unique visitors it brought (first touch), how many completed the funnel.</summary>
+public sealed record SourceRow(string Source, long Visitors, long Pledgers)
 {
-    public double? Conversion => Visitors == 0 ? null : (double)Backers / Visitors;
+    public double? Conversion => Visitors == 0 ? null : (double)Pledgers / Visitors;
 }
 
 /// <summary>Where visitors come from (social networks, direct, search, e-mail, referrals) and how each converts.</summary>
@@ -17,12 +17,12 @@ public partial class SourcesBreakdown
 {
     [Inject] public required DashboardFormatter Format { get; init; }
 
-    /// <summary>The funnel: its first step gives visitors per source, its last step backers per source.</summary>
+    /// <summary>The funnel: its first step gives visitors per source, its last step the customers who completed it, per source.</summary>
     [Parameter, EditorRequired] public required IReadOnlyList<FunnelStepResult> Funnel { get; set; }
 
     private IReadOnlyList<SourceRow> Rows => Build(Funnel);
 
-    /// <summary>Sources by visitors, with the backers (customers who completed the funnel) they brought.</summary>
+    /// <summary>Sources by visitors, with the customers who completed the funnel among them.</summary>
     public static IReadOnlyList<SourceRow> Build(IReadOnlyList<FunnelStepResult> funnel) => funnel.Count == 0
         ? []
         : funnel[0].BySource.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)

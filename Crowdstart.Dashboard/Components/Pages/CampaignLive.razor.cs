@@ -41,6 +41,7 @@ public partial class CampaignLive : LiveComponentBase
     [Inject] public required CurrentUser User { get; init; }
     [Inject] public required DashboardFormatter Format { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
+    [Inject] public required ILogger<CampaignLive> Logger { get; init; }
 
     private IReadOnlyList<FeedEvent> FeedRows => _customerFeed ?? Model.View?.Feed ?? [];
 
@@ -63,24 +64,33 @@ public partial class CampaignLive : LiveComponentBase
             return;
         }
         var campaignChanged = _watching?.Id != CampaignId;
-        _watching = (CampaignId, _range);
+        var watched = (CampaignId, _range);
+        _watching = watched;
         _subscription?.Dispose();
         _subscription = null;
         if (campaignChanged)
         {
             CloseFeedSession();
+            _hasGrant = false;
             await Model.LoadAsync(CampaignId);
             _breadcrumbs = [new("Campaigns", "/"), new(Model.Campaign?.Name ?? "Campaign", null, disabled: true)];
             _userId = (await User.GetAsync())?.UserId;
-            _hasGrant = await Model.HasLiveGrantAsync();
+            var hasGrant = await Model.HasLiveGrantAsync();
+            // Parameters may have changed again (another range or campaign) or the page may be gone while this
+            // awaited: that newer call owns the page now.
+            if (IsDisposed || _watching != watched)
+            {
+                return;
+            }
+            _hasGrant = hasGrant;
         }
-        if (Model.Campaign is null)
+        if (Model.Campaign?.Id != CampaignId)
         {
             return;
         }
         if (RendererInfo.IsInteractive)
         {
-            var watched = (CampaignId, _range);
+            _subscription?.Dispose();
             _subscription = Source.Subscribe(CampaignId, _range, view => RefreshFromCircuitAsync(async () =>
             {
                 // A view that arrives after the user switched range or campaign belongs to the old subscription.
@@ -91,7 +101,7 @@ public partial class CampaignLive : LiveComponentBase
                 }
             }));
         }
-        else if (await Source.ComputeAsync(CampaignId, _range) is { } first)
+        else if (await Source.ComputeAsync(CampaignId, _range) is { } first && _watching == watched)
         {
             // Prerendered HTML carries the figures too: the page is readable before the circuit connects.
             Model.Apply(first);
@@ -149,14 +159,19 @@ public partial class CampaignLive : LiveComponentBase
     private async Task ToggleCustomerIdsAsync(bool show)
     {
         CloseFeedSession();
-        if (!show || Model.Campaign is null)
+        if (!show || Model.Campaign is not { } campaign)
         {
             return;
         }
         try
         {
-            _feedSession = await Customers.OpenFeedAsync(await User.RequireAsync(), Model.Campaign.Id, CampaignLiveSource.FeedRows);
-            _customerFeed = _feedSession.First;
+            var session = await Customers.OpenFeedAsync(await User.RequireAsync(), campaign.Id, CampaignLiveSource.FeedRows);
+            // Only if the page still shows that campaign and nobody switched the ids off meanwhile.
+            if (!IsDisposed && Model.Campaign?.Id == session.CampaignId && _feedSession is null)
+            {
+                _feedSession = session;
+                _customerFeed = session.First;
+            }
         }
         catch (AccessDeniedException)
         {
@@ -166,19 +181,30 @@ public partial class CampaignLive : LiveComponentBase
 
     private async Task RefreshCustomerFeedAsync()
     {
-        if (_feedSession is null)
+        if (_feedSession is not { } session)
         {
+            _customerFeed = null;
             return;
         }
         try
         {
-            _customerFeed = await _feedSession.ReadAsync(CampaignLiveSource.FeedRows);
+            var rows = await session.ReadAsync(CampaignLiveSource.FeedRows);
+            // The ids are switched off, or another session started, while this read ran: drop its rows.
+            if (ReferenceEquals(session, _feedSession))
+            {
+                _customerFeed = rows;
+            }
         }
         catch (AccessDeniedException)
         {
-            // The grant ended: back to aggregate-level rows at once.
+            // The grant ended or changed: back to aggregate-level rows at once.
             CloseFeedSession();
-            _hasGrant = false;
+            _hasGrant = await Model.HasLiveGrantAsync();
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Keep the page rendering (with its stale-figures warning); no ids beyond the last read are shown.
+            Logger.LogWarning(ex, "Customer feed refresh failed");
         }
     }
 

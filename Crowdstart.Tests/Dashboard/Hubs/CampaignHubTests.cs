@@ -5,6 +5,7 @@ using Crowdstart.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crowdstart.Tests.Dashboard.Hubs;
 
@@ -127,5 +128,34 @@ public class CampaignHubTests(AppFixture app)
         var listed = await connection.InvokeAsync<List<CampaignSummary>>(nameof(CampaignHub.ListCampaigns));
 
         Assert.Contains(listed, c => c.Id == campaign);
+    }
+
+    [Fact]
+    public async Task StreamSnapshots_AccountLockedAfterConnecting_IsRefusedDespiteTheCookie()
+    {
+        // Arrange: a connected creator whose account is then locked out
+        var (campaign, _) = await app.CreateCampaignAsync();
+        var creator = await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId);
+        await using var connection = Connect(await app.SignInCookiesAsync(creator));
+        await connection.StartAsync();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Crowdstart.Pipeline.Storage.Entities.CrowdstartUser>>();
+            var user = await users.FindByIdAsync(creator.Id.ToString());
+            await users.SetLockoutEndDateAsync(user!, DateTimeOffset.UtcNow.AddHours(1));
+        }
+
+        using var cts = new CancellationTokenSource(Wait);
+
+        // Act (a stream that kept going would end in a cancellation, not a refusal)
+        var error = await Assert.ThrowsAsync<HubException>(async () =>
+        {
+            await foreach (var _ in connection.StreamAsync<CampaignSnapshotMessage>(nameof(CampaignHub.StreamSnapshots), campaign, cts.Token))
+            {
+            }
+        });
+
+        // Assert
+        Assert.Contains("sign in again", error.Message);
     }
 }

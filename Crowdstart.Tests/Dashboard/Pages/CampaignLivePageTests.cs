@@ -110,7 +110,7 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
         // Assert
         cut.WaitForAssertion(() => Assert.Equal("€100", cut.Find("[data-testid=kpi-pledged-total]").TextContent), Wait);
         Assert.Equal("10 %", cut.Find("[data-testid=kpi-goal-progress]").TextContent);
-        Assert.Equal("1", cut.Find("[data-testid=kpi-backers]").TextContent);
+        Assert.Equal("1", cut.Find("[data-testid=kpi-pledges]").TextContent);
         Assert.Equal("€100", cut.Find("[data-testid=kpi-revenue-hour]").TextContent);
         cut.WaitForAssertion(() => Assert.Single(ChartCalls("create", "campaign-revenue")), Wait);
 
@@ -123,7 +123,7 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
 
         // Assert: figures, funnel, sources and feed follow; charts are updated, never re-created
         cut.WaitForAssertion(() => Assert.Equal("€150", cut.Find("[data-testid=kpi-pledged-total]").TextContent), Wait);
-        Assert.Equal("2", cut.Find("[data-testid=kpi-backers]").TextContent);
+        Assert.Equal("2", cut.Find("[data-testid=kpi-pledges]").TextContent);
         // b visited and pledged in the last five minutes; a's visit is three minutes old and a pledged too.
         Assert.Equal("100 %", cut.Find("[data-testid=kpi-conversion-5m]").TextContent);
         Assert.Equal("2", cut.FindAll("[data-testid=funnel-step-customers]")[0].TextContent);

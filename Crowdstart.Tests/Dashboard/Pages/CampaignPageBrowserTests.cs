@@ -67,7 +67,7 @@ public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser)
 
         // Assert: header, tiles, funnel, sources, feed and charts change in place
         await Assertions.Expect(page.GetByTestId("kpi-pledged-total")).ToHaveTextAsync("€155.50", new() { Timeout = Timeout });
-        await Assertions.Expect(page.GetByTestId("kpi-backers")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.GetByTestId("kpi-pledges")).ToHaveTextAsync("2");
         await Assertions.Expect(page.GetByTestId("kpi-revenue-hour")).ToHaveTextAsync("€155.50");
         await Assertions.Expect(page.GetByTestId("funnel-step-customers").First).ToHaveTextAsync("3");
         await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(8);
