@@ -148,6 +148,10 @@ static class DashboardBench
         await Task.WhenAll(loadTask.ContinueWith(_ => { }), streamTask.ContinueWith(_ => { }));
 
         // 3. Memory per open page.
+        if (pages <= 0)
+        {
+            return;
+        }
         var before = Rss(appPid);
         using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true,
