@@ -97,40 +97,10 @@ public sealed partial class MetricsQuery(NpgsqlDataSource dataSource) : IMetrics
     public async Task<IReadOnlyList<ConversionPoint>> GetConversionSeriesAsync(Guid campaignId, int windowSeconds, DateTimeOffset from,
         DateTimeOffset to, CancellationToken ct = default)
     {
-        if (!MetricWindows.WindowSeconds.Contains(windowSeconds))
-        {
-            throw new ArgumentOutOfRangeException(nameof(windowSeconds), $"windowSeconds must be one of {string.Join(", ", MetricWindows.WindowSeconds)}");
-        }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        // Grid points inside [from, to]; long ranges are thinned to at most MaxSeriesPoints evenly spaced points.
-        var first = MetricWindows.LivePoint(from.AddTicks(-1));
-        var last = MetricWindows.Bucket(to);
-        var stepSeconds = MetricWindows.StepSeconds * (int)Math.Max(1,
-            Math.Ceiling((last - first).TotalSeconds / MetricWindows.StepSeconds / MaxSeriesPoints));
-        // A thinned grid is anchored on its last point, so the newest value (the one the tiles show) is always there.
-        first = last.AddSeconds(-stepSeconds * Math.Floor((last - first).TotalSeconds / stepSeconds));
-        var found = new Dictionary<DateTimeOffset, (long, long)>();
-        await using (var cmd = Command(connection,
-            """
-            SELECT point, sum(visitors)::bigint, sum(pledgers)::bigint FROM metric_window_points
-            WHERE campaign_id = @c AND window_seconds = @w AND point BETWEEN @from AND @to
-              AND (extract(epoch FROM point)::bigint - extract(epoch FROM @from)::bigint) % @step = 0
-            GROUP BY point
-            """, ("c", campaignId), ("w", windowSeconds), ("from", first), ("to", last), ("step", (long)stepSeconds)))
-        {
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                found[r.GetFieldValue<DateTimeOffset>(0)] = (r.GetInt64(1), r.GetInt64(2));
-            }
-        }
-        var series = new List<ConversionPoint>();
-        for (var t = first; t <= last; t = t.AddSeconds(stepSeconds))
-        {
-            var (v, p) = found.GetValueOrDefault(t);
-            series.Add(new ConversionPoint(t, v, p));
-        }
-        return series;
+        // Long ranges are thinned to at most MaxSeriesPoints evenly spaced grid points.
+        var span = (MetricWindows.Bucket(to) - MetricWindows.LivePoint(from.AddTicks(-1))).TotalSeconds;
+        var stepSeconds = MetricWindows.StepSeconds * (int)Math.Max(1, Math.Ceiling(span / MetricWindows.StepSeconds / MaxSeriesPoints));
+        return (await GetConversionTrendsAsync([campaignId], windowSeconds, from, to, stepSeconds, ct))[campaignId];
     }
 
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<ConversionPoint>>> GetConversionTrendsAsync(IReadOnlyCollection<Guid> campaignIds,
@@ -140,20 +110,21 @@ public sealed partial class MetricsQuery(NpgsqlDataSource dataSource) : IMetrics
         {
             throw new ArgumentOutOfRangeException(nameof(windowSeconds), $"windowSeconds must be one of {string.Join(", ", MetricWindows.WindowSeconds)}");
         }
-        if (stepSeconds <= 0 || stepSeconds % MetricWindows.StepSeconds != 0 || (to - from).TotalSeconds / stepSeconds > MaxSeriesPoints)
+        // The grid ends on the last point at or before `to` and steps back from it, so the newest value (the one the
+        // tiles show) is always there, however thinned.
+        var last = MetricWindows.Bucket(to);
+        var first = MetricWindows.LivePoint(from.AddTicks(-1));
+        if (stepSeconds <= 0 || stepSeconds % MetricWindows.StepSeconds != 0 || (last - first).TotalSeconds / stepSeconds > MaxSeriesPoints)
         {
             throw new ArgumentOutOfRangeException(nameof(stepSeconds), $"stepSeconds must be a positive multiple of {MetricWindows.StepSeconds} giving at most {MaxSeriesPoints} points");
         }
+        first = last.AddSeconds(-stepSeconds * Math.Floor((last - first).TotalSeconds / stepSeconds));
         var result = new Dictionary<Guid, IReadOnlyList<ConversionPoint>>();
         if (campaignIds.Count == 0)
         {
             return result;
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        // The grid ends on the last point at or before `to` and steps back from it, so the newest point is always there.
-        var last = MetricWindows.Bucket(to);
-        var first = MetricWindows.LivePoint(from.AddTicks(-1));
-        first = last.AddSeconds(-stepSeconds * Math.Floor((last - first).TotalSeconds / stepSeconds));
         var found = new Dictionary<(Guid, DateTimeOffset), (long, long)>();
         await using (var cmd = Command(connection,
             """
