@@ -72,6 +72,9 @@ public static class PipelineExtensions
         services.AddSingleton<RollupQueries>();
         services.AddSingleton<IMetricsQuery, MetricsQuery>();
         services.AddSingleton<EventFeedQueries>();
+        services.AddOptions<Query.ExploreOptions>().BindConfiguration(Query.ExploreOptions.SectionName);
+        services.AddSingleton(sp => new Query.QueryCompiler(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value));
+        services.AddSingleton<Query.ExploreService>();
         services.AddHostedService<DemoTrafficGenerator>();
 
         services.AddSingleton<AuditLog>();

@@ -10,6 +10,7 @@ public static class AuditActions
     public const string CustomerTimelineRead = "customer.timeline.read";
     public const string CustomerListRead = "customer.list.read";
     public const string CustomerFeedWatched = "customer.feed.watched";
+    public const string CustomerQueryRead = "customer.query.read";
     public const string AccessRequested = "access.requested";
     public const string AccessGranted = "access.granted";
     public const string AccessDenied = "access.request.denied";

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Crowdstart.Pipeline.Query;
+
+/// <summary>Settings of ad-hoc queries (section <c>Explore</c>).</summary>
+public sealed class ExploreOptions
+{
+    public const string SectionName = "Explore";
+
+    /// <summary>Longest a query may run before PostgreSQL cancels it.</summary>
+    public int StatementTimeoutSeconds { get; set; } = 15;
+}
+
+/// <summary>The answer to a query: columns, rows (dimension values then measures), whether rows were cut, and timing.</summary>
+public sealed record ExploreResult(IReadOnlyList<ResultColumn> Columns, IReadOnlyList<object?[]> Rows, bool Truncated, TimeSpan Elapsed);
+
+/// <summary>A query PostgreSQL stopped because it ran past the time limit.</summary>
+public sealed class QueryTimeoutException(TimeSpan limit)
+    : Exception($"The query ran longer than {limit.TotalSeconds:0} s and was stopped. Narrow the time range, the campaigns or the filters, or group by fewer or coarser dimensions.");
+
+/// <summary>
+/// Runs ad-hoc queries over the raw log for one actor: only campaigns the actor may read; a query that reads
+/// customer ids needs a live data-access grant for every campaign in it and is audited like a drill-down, in the
+/// same transaction as the read. Read-only transaction, statement timeout, row cap.
+/// </summary>
+public sealed class ExploreService(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AuditLog audit, QueryCompiler compiler,
+    IOptions<ExploreOptions> options)
+{
+    public async Task<ExploreResult> RunAsync(Actor actor, ExploreQuery query, CancellationToken ct = default)
+    {
+        var compiled = compiler.Compile(query);
+        var started = Stopwatch.GetTimestamp();
+        foreach (var campaign in query.Campaigns.Distinct())
+        {
+            // One answer for unknown and foreign campaigns: the query does not reveal which campaigns exist.
+            if (!await access.CanReadAsync(actor, campaign, ct))
+            {
+                throw new AccessDeniedException($"Campaign {campaign} not found or not accessible.");
+            }
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var grants = new List<Guid>();
+        if (compiled.ReadsCustomers)
+        {
+            foreach (var campaign in query.Campaigns.Distinct())
+            {
+                var grant = await access.LiveGrantAsync(db, actor, campaign, ct)
+                    ?? throw new AccessDeniedException("Filtering or grouping by customer needs a live data-access grant for every campaign in the query.");
+                grants.Add(grant.Id);
+            }
+        }
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var timeout = TimeSpan.FromSeconds(Math.Max(1, options.Value.StatementTimeoutSeconds));
+        await using (var set = new NpgsqlCommand($"SET LOCAL statement_timeout = {(int)timeout.TotalMilliseconds}", connection, (NpgsqlTransaction)tx.GetDbTransaction()))
+        {
+            await set.ExecuteNonQueryAsync(ct);
+        }
+        var rows = new List<object?[]>();
+        try
+        {
+            await using var cmd = new NpgsqlCommand(compiled.Sql, connection, (NpgsqlTransaction)tx.GetDbTransaction());
+            foreach (var p in compiled.Parameters)
+            {
+                cmd.Parameters.Add(p.Clone());
+            }
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+                rows.Add(row);
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.QueryCanceled && !ct.IsCancellationRequested)
+        {
+            throw new QueryTimeoutException(timeout);
+        }
+        var truncated = rows.Count > compiled.Limit;
+        if (truncated)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+        if (compiled.ReadsCustomers)
+        {
+            for (var i = 0; i < grants.Count; i++)
+            {
+                audit.Add(db, actor, AuditActions.CustomerQueryRead, query.Campaigns.Distinct().ElementAt(i), null, grants[i],
+                    $"ad-hoc query by customer, {rows.Count} rows");
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return new ExploreResult(compiled.Columns, rows, truncated, Stopwatch.GetElapsedTime(started));
+    }
+}

@@ -1,0 +1,386 @@
+using System.Globalization;
+using System.Text;
+using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Privacy;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Crowdstart.Pipeline.Query;
+
+/// <summary>One problem with a query: the field (a JSON path into the query) and why.</summary>
+public sealed record QueryError(string Field, string Reason);
+
+/// <summary>A query that cannot run as written; every problem is listed.</summary>
+public sealed class QueryValidationException(IReadOnlyList<QueryError> errors)
+    : Exception("The query is not valid: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Reason}")))
+{
+    public IReadOnlyList<QueryError> Errors { get; } = errors;
+}
+
+/// <summary>A result column: its name in the query (a dimension or measure) and whether it is a measure.</summary>
+public sealed record ResultColumn(string Name, bool IsMeasure, bool IsTime);
+
+/// <summary>SQL text with only fixed fragments and placeholders, and the values bound to them.</summary>
+public sealed record CompiledQuery(string Sql, IReadOnlyList<NpgsqlParameter> Parameters, IReadOnlyList<ResultColumn> Columns, int Limit)
+{
+    /// <summary>Whether running it needs a live data-access grant (it reads customer ids).</summary>
+    public bool ReadsCustomers { get; init; }
+}
+
+/// <summary>
+/// Validates an <see cref="ExploreQuery"/> and compiles it to one parameterized statement over <c>event_log</c> only
+/// (no rollups). The SQL is assembled from fixed fragments chosen by name; every value from the query — property
+/// names included — is a parameter, so nothing the user types is ever spliced into SQL text.
+/// </summary>
+public sealed class QueryCompiler(PrivacyOptions privacy)
+{
+    private const string LaunchJoin = "JOIN campaigns c ON c.id = e.campaign_id";
+
+    /// <summary>Checks <paramref name="query"/>; throws <see cref="QueryValidationException"/> listing every problem.</summary>
+    public CompiledQuery Compile(ExploreQuery query)
+    {
+        var errors = new List<QueryError>();
+        var parameters = new List<NpgsqlParameter>();
+        string Param(object value, NpgsqlDbType? type = null)
+        {
+            var name = "p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+            parameters.Add(type is { } t ? new NpgsqlParameter(name, t) { Value = value } : new NpgsqlParameter(name, value));
+            return "@" + name;
+        }
+
+        // Campaigns
+        if (query.Campaigns is not { Count: > 0 })
+        {
+            errors.Add(new("campaigns", "name at least one campaign"));
+        }
+        else if (query.Campaigns.Count > QueryFields.MaxCampaigns)
+        {
+            errors.Add(new("campaigns", $"at most {QueryFields.MaxCampaigns} campaigns per query"));
+        }
+        else if (query.Campaigns.Contains(Guid.Empty))
+        {
+            errors.Add(new("campaigns", "an empty id is not a campaign"));
+        }
+        var where = new List<string> { $"e.campaign_id = ANY({Param(query.Campaigns?.Distinct().ToArray() ?? [], NpgsqlDbType.Array | NpgsqlDbType.Uuid)})" };
+        var needsLaunch = false;
+
+        // Time
+        if (query.Time is { } time)
+        {
+            if (time.From is { } from)
+            {
+                where.Add($"e.occurred_at >= {Param(from.ToUniversalTime(), NpgsqlDbType.TimestampTz)}");
+            }
+            if (time.To is { } to)
+            {
+                where.Add($"e.occurred_at < {Param(to.ToUniversalTime(), NpgsqlDbType.TimestampTz)}");
+            }
+            if (time is { From: { } f, To: { } t } && t <= f)
+            {
+                errors.Add(new("time.to", "must be after time.from"));
+            }
+            foreach (var (value, name, op) in new[] { (time.FromHoursSinceLaunch, "time.fromHoursSinceLaunch", ">="), (time.ToHoursSinceLaunch, "time.toHoursSinceLaunch", "<") })
+            {
+                if (value is not { } hours)
+                {
+                    continue;
+                }
+                if (!double.IsFinite(hours) || Math.Abs(hours) > 24 * 400)
+                {
+                    errors.Add(new(name, "must be a number of hours within ±9,600 (400 days)"));
+                    continue;
+                }
+                needsLaunch = true;
+                where.Add($"e.occurred_at {op} c.launch_at + {Param(TimeSpan.FromHours(hours), NpgsqlDbType.Interval)}");
+            }
+            if (time is { FromHoursSinceLaunch: { } fh, ToHoursSinceLaunch: { } th } && th <= fh)
+            {
+                errors.Add(new("time.toHoursSinceLaunch", "must be after time.fromHoursSinceLaunch"));
+            }
+        }
+
+        // Types
+        var types = query.Types ?? [];
+        foreach (var (type, i) in types.Select((t, i) => (t, i)))
+        {
+            if (!EventTypes.All.Contains(type))
+            {
+                errors.Add(new($"types[{i}]", $"unknown event type; one of {string.Join(", ", EventTypes.All)}"));
+            }
+        }
+        if (types.Count > 0)
+        {
+            where.Add($"e.type = ANY({Param(types.Distinct().ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)})");
+        }
+
+        // Filters
+        var filters = query.Filters ?? [];
+        if (filters.Count > QueryFields.MaxFilters)
+        {
+            errors.Add(new("filters", $"at most {QueryFields.MaxFilters} filters"));
+        }
+        foreach (var (filter, i) in filters.Take(QueryFields.MaxFilters).Select((f, i) => (f, i)))
+        {
+            if (CompileFilter(filter, $"filters[{i}]", errors, Param) is { } condition)
+            {
+                where.Add(condition);
+            }
+        }
+
+        // Dimensions
+        var groupBy = query.GroupBy ?? [];
+        if (groupBy.Count > QueryFields.MaxDimensions)
+        {
+            errors.Add(new("groupBy", $"at most {QueryFields.MaxDimensions} dimensions"));
+        }
+        if (groupBy.Distinct(StringComparer.Ordinal).Count() != groupBy.Count)
+        {
+            errors.Add(new("groupBy", "a dimension is named twice"));
+        }
+        var columns = new List<ResultColumn>();
+        var select = new List<string>();
+        foreach (var (dimension, i) in groupBy.Take(QueryFields.MaxDimensions).Select((d, i) => (d, i)))
+        {
+            var expression = DimensionSql(dimension, $"groupBy[{i}]", errors, Param, ref needsLaunch);
+            if (expression is not null)
+            {
+                select.Add($"{expression} AS d{i}");
+                columns.Add(new(dimension, false, QueryFields.TimeDimensions.Contains(dimension)));
+            }
+        }
+
+        // Measures
+        var measures = query.Measures ?? [];
+        if (measures.Count == 0)
+        {
+            errors.Add(new("measures", "name at least one measure"));
+        }
+        if (measures.Distinct(StringComparer.Ordinal).Count() != measures.Count)
+        {
+            errors.Add(new("measures", "a measure is named twice"));
+        }
+        foreach (var (measure, i) in measures.Select((m, i) => (m, i)))
+        {
+            if (MeasureSql(measure) is { } expression)
+            {
+                select.Add($"{expression} AS m{i}");
+                columns.Add(new(measure, true, false));
+            }
+            else
+            {
+                errors.Add(new($"measures[{i}]", $"unknown measure; one of {string.Join(", ", QueryFields.Measures)}"));
+            }
+        }
+
+        // Sort and limit
+        string orderBy;
+        if (query.Sort is { } sort)
+        {
+            var index = columns.FindIndex(c => c.Name == sort.By);
+            if (index < 0)
+            {
+                errors.Add(new("sort.by", "must be one of the query's dimensions or measures"));
+                orderBy = "1";
+            }
+            else
+            {
+                orderBy = $"{index + 1} {(sort.Descending ? "DESC" : "ASC")} NULLS LAST";
+            }
+        }
+        else
+        {
+            var timeIndex = columns.FindIndex(c => c.IsTime);
+            var measureIndex = columns.FindIndex(c => c.IsMeasure);
+            orderBy = timeIndex >= 0 ? $"{timeIndex + 1} ASC" : measureIndex >= 0 ? $"{measureIndex + 1} DESC NULLS LAST" : "1";
+        }
+        // Ties broken by every dimension, so pages and exports are stable.
+        var tieBreak = string.Concat(Enumerable.Range(0, columns.Count(c => !c.IsMeasure)).Select(i => $", d{i}"));
+        if (query.Limit is < 1 or > QueryFields.MaxRows)
+        {
+            errors.Add(new("limit", $"must be between 1 and {QueryFields.MaxRows:N0}"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new QueryValidationException(errors);
+        }
+
+        var sql = new StringBuilder();
+        sql.Append("SELECT ").AppendJoin(", ", select).Append(" FROM event_log e");
+        if (needsLaunch)
+        {
+            sql.Append(' ').Append(LaunchJoin);
+        }
+        sql.Append(" WHERE ").AppendJoin(" AND ", where);
+        if (groupBy.Count > 0)
+        {
+            sql.Append(" GROUP BY ").AppendJoin(", ", Enumerable.Range(1, groupBy.Count));
+        }
+        // One row more than asked, to tell the caller the result was cut.
+        sql.Append(" ORDER BY ").Append(orderBy).Append(tieBreak).Append(" LIMIT ").Append(Param(query.Limit + 1, NpgsqlDbType.Integer));
+        return new CompiledQuery(sql.ToString(), parameters, columns, query.Limit) { ReadsCustomers = QueryFields.ReadsCustomers(query) };
+    }
+
+    private string? FieldSql(string field, string path, List<QueryError> errors, Func<object, NpgsqlDbType?, string> param, out bool numeric)
+    {
+        numeric = false;
+        if (field.StartsWith(QueryFields.PropertyPrefix, StringComparison.Ordinal))
+        {
+            var name = field[QueryFields.PropertyPrefix.Length..];
+            if (!PropertyAllowed(name))
+            {
+                errors.Add(new(path, "not an allowlisted property: " + string.Join(", ", AllowedPropertyNames())));
+                return null;
+            }
+            return $"(e.properties ->> {param(name, NpgsqlDbType.Text)})";
+        }
+        switch (field)
+        {
+            case "type": return "e.type";
+            case "source": return "e.source";
+            case "source_kind": return "split_part(e.source, ':', 1)";
+            case "network": return "CASE WHEN e.source LIKE 'social:%' THEN substr(e.source, 8) END";
+            case "currency": return "e.currency";
+            case "amount":
+                numeric = true;
+                return "e.amount";
+            case QueryFields.Customer: return "e.customer_id";
+            default:
+                errors.Add(new(path, $"unknown field; one of {string.Join(", ", QueryFields.FilterFields)} or {QueryFields.PropertyPrefix}<name>"));
+                return null;
+        }
+    }
+
+    private string? CompileFilter(QueryFilter filter, string path, List<QueryError> errors, Func<object, NpgsqlDbType?, string> param)
+    {
+        if (filter is null || string.IsNullOrEmpty(filter.Field))
+        {
+            errors.Add(new($"{path}.field", "required"));
+            return null;
+        }
+        var field = FieldSql(filter.Field, $"{path}.field", errors, param, out var numeric);
+        var values = filter.Values ?? [];
+        if (values.Count > QueryFields.MaxValues || values.Any(v => v is null || v.Length > QueryFields.MaxValueLength))
+        {
+            errors.Add(new($"{path}.values", $"at most {QueryFields.MaxValues} values of at most {QueryFields.MaxValueLength} characters"));
+            return null;
+        }
+        if (!QueryFields.Operators.Contains(filter.Op))
+        {
+            errors.Add(new($"{path}.op", $"unknown operator; one of {string.Join(", ", QueryFields.Operators)}"));
+            return null;
+        }
+        if (field is null)
+        {
+            return null;
+        }
+        int? expected = filter.Op switch
+        {
+            "eq" or "contains" or "gt" or "gte" or "lt" or "lte" => 1,
+            "between" => 2,
+            "exists" or "missing" => 0,
+            _ => null,
+        };
+        if (expected is { } n && values.Count != n)
+        {
+            errors.Add(new($"{path}.values", n == 0 ? $"'{filter.Op}' takes no values" : $"'{filter.Op}' takes exactly {n} value{(n == 1 ? "" : "s")}"));
+            return null;
+        }
+        if (expected is null && values.Count == 0)
+        {
+            errors.Add(new($"{path}.values", $"'{filter.Op}' needs at least one value"));
+            return null;
+        }
+        var ordered = filter.Op is "gt" or "gte" or "lt" or "lte" or "between";
+        if (ordered && !numeric)
+        {
+            errors.Add(new($"{path}.op", $"'{filter.Op}' compares numbers; only amount is numeric"));
+            return null;
+        }
+        if (filter.Op == "contains" && numeric)
+        {
+            errors.Add(new($"{path}.op", "'contains' looks for text; amount is a number"));
+            return null;
+        }
+        object Value(string v, int i)
+        {
+            if (!numeric)
+            {
+                return v;
+            }
+            if (decimal.TryParse(v, NumberStyles.Number, CultureInfo.InvariantCulture, out var d))
+            {
+                return d;
+            }
+            errors.Add(new($"{path}.values[{i}]", "must be a number (e.g. 25 or 25.50)"));
+            return 0m;
+        }
+        var typed = values.Select(Value).ToArray();
+        var type = numeric ? NpgsqlDbType.Numeric : NpgsqlDbType.Text;
+        return filter.Op switch
+        {
+            "eq" => $"{field} = {param(typed[0], type)}",
+            "in" => $"{field} = ANY({param(numeric ? typed.Cast<decimal>().ToArray() : values.ToArray(), NpgsqlDbType.Array | type)})",
+            // "not": none of the values; events without the field are kept (they are not any of the values).
+            "not" => $"({field} IS NULL OR NOT ({field} = ANY({param(numeric ? typed.Cast<decimal>().ToArray() : values.ToArray(), NpgsqlDbType.Array | type)})))",
+            // Substring match, case-insensitive; % and _ in the value are matched literally.
+            "contains" => $"strpos(lower({field}), lower({param(values[0], NpgsqlDbType.Text)})) > 0",
+            "gt" => $"{field} > {param(typed[0], type)}",
+            "gte" => $"{field} >= {param(typed[0], type)}",
+            "lt" => $"{field} < {param(typed[0], type)}",
+            "lte" => $"{field} <= {param(typed[0], type)}",
+            "between" => $"({field} >= {param(typed[0], type)} AND {field} < {param(typed[1], type)})",
+            "exists" => $"{field} IS NOT NULL",
+            "missing" => $"{field} IS NULL",
+            _ => null,
+        };
+    }
+
+    private string? DimensionSql(string dimension, string path, List<QueryError> errors, Func<object, NpgsqlDbType?, string> param, ref bool needsLaunch)
+    {
+        switch (dimension)
+        {
+            case "campaign": return "e.campaign_id";
+            case "minute": return "date_bin('1 minute', e.occurred_at, timestamptz '2000-01-01 00:00:00+00')";
+            case "hour": return "date_bin('1 hour', e.occurred_at, timestamptz '2000-01-01 00:00:00+00')";
+            case "day": return "date_bin('1 day', e.occurred_at, timestamptz '2000-01-01 00:00:00+00')";
+            case "hours_since_launch":
+                needsLaunch = true;
+                return "floor(extract(epoch FROM e.occurred_at - c.launch_at) / 3600)::int";
+            case "amount":
+                errors.Add(new(path, "amount is a measure, not a dimension (sum_amount, avg_amount, …)"));
+                return null;
+        }
+        if (dimension is null)
+        {
+            errors.Add(new(path, "required"));
+            return null;
+        }
+        var known = QueryFields.Dimensions.Contains(dimension) || dimension.StartsWith(QueryFields.PropertyPrefix, StringComparison.Ordinal);
+        if (!known)
+        {
+            errors.Add(new(path, $"unknown dimension; one of {string.Join(", ", QueryFields.Dimensions)} or {QueryFields.PropertyPrefix}<name>"));
+            return null;
+        }
+        return FieldSql(dimension, path, errors, param, out _);
+    }
+
+    private static string? MeasureSql(string measure) => measure switch
+    {
+        "count" => "count(*)",
+        "unique_customers" => "count(DISTINCT e.customer_id)",
+        "sum_amount" => "sum(e.amount)",
+        "avg_amount" => "avg(e.amount)",
+        "min_amount" => "min(e.amount)",
+        "max_amount" => "max(e.amount)",
+        "p50_amount" => "percentile_cont(0.5) WITHIN GROUP (ORDER BY e.amount)",
+        "p90_amount" => "percentile_cont(0.9) WITHIN GROUP (ORDER BY e.amount)",
+        _ => null,
+    };
+
+    private bool PropertyAllowed(string name) => name.Length is > 0 and <= 64 && EventTypes.All.Any(t => privacy.IsAllowed(t, name));
+
+    /// <summary>Every property name some event type may carry.</summary>
+    public IReadOnlyList<string> AllowedPropertyNames() =>
+        [.. EventTypes.All.SelectMany(privacy.AllowedFor).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+}
