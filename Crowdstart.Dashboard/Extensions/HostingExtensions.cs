@@ -80,6 +80,7 @@ public static class HostingExtensions
         app.MapPipelineApi();
         app.MapAccountEndpoints();
         app.MapCampaignApi();
+        app.MapQueryApi();
         // Connections end when the cookie they were opened with expires.
         app.MapHub<Hubs.CampaignHub>(Hubs.CampaignHub.Route, o => o.CloseOnAuthenticationExpiration = true);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

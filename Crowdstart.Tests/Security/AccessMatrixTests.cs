@@ -87,6 +87,7 @@ public class AccessMatrixTests(AppFixture app)
         ["GET /api/v1/campaigns/{campaignId:guid}/customers"] = [S, R, R, R, R, A],
         ["GET /api/v1/campaigns/{campaignId:guid}/customers/{customerId}/events"] = [S, R, R, R, R, A],
         ["GET /api/v1/admin/audit"] = [S, R, R, A, R, R],
+        ["POST /api/v1/query"] = [S, A, R, A, A, A],
         // The hub: signed-in users only; which campaign a client may stream is checked per call (CampaignHubTests).
         ["GET /hubs/campaigns/negotiate"] = [S, A, A, A, A, A],
         ["GET /hubs/campaigns"] = [S, B, B, B, B, B],
@@ -182,6 +183,7 @@ public class AccessMatrixTests(AppFixture app)
                     _ when routeKey.EndsWith("/access-requests") => JsonContent.Create(new { reason = $"matrix test request by role {role}" }),
                     _ when routeKey.StartsWith("POST") && routeKey.EndsWith("/keys") => JsonContent.Create(new { name = $"matrix {role}" }),
                     "POST /api/v1/events" => JsonContent.Create(Array.Empty<object>()),
+                    "POST /api/v1/query" => JsonContent.Create(new { campaigns = new[] { campaign }, measures = new[] { "count" } }),
                     "POST /account/login" => new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = "x@y.test", ["Password"] = "whatever-password" }),
                     _ when routeKey.StartsWith("POST") => new FormUrlEncodedContent(new Dictionary<string, string>()),
                     _ => null,

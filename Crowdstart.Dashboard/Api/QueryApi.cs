@@ -1,0 +1,45 @@
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Query;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Crowdstart.Dashboard.Api;
+
+/// <summary>A result column in the API: its name and whether it is a dimension or a measure.</summary>
+public sealed record QueryColumnDto(string Name, string Kind);
+
+/// <summary>An ad-hoc query's answer: columns, rows (values in column order), whether rows were cut, server time.</summary>
+public sealed record QueryResponse(IReadOnlyList<QueryColumnDto> Columns, IReadOnlyList<object?[]> Rows, bool Truncated, double ElapsedMilliseconds);
+
+/// <summary><c>POST /api/v1/query</c>: the explorer's typed query model as JSON, for scripts.</summary>
+public static class QueryApi
+{
+    public static IEndpointRouteBuilder MapQueryApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGroup("/api/v1").WithTags("Explore").RequireAuthorization()
+            .MapPost("/query", RunAsync)
+            .WithSummary("Run an ad-hoc query over the raw events of campaigns you may read (grouping or filtering by customer needs a live data-access grant).");
+        return routes;
+    }
+
+    private static async Task<Results<Ok<QueryResponse>, ValidationProblem, ProblemHttpResult>> RunAsync(ExploreQuery query, HttpContext http,
+        ExploreService explore, CancellationToken ct)
+    {
+        var actor = Actor.From(http.User) ?? throw new AccessDeniedException("Sign in first.");
+        try
+        {
+            var result = await explore.RunAsync(actor, query, ct);
+            return TypedResults.Ok(new QueryResponse(
+                [.. result.Columns.Select(c => new QueryColumnDto(c.Name, c.IsMeasure ? "measure" : "dimension"))],
+                result.Rows, result.Truncated, Math.Round(result.Elapsed.TotalMilliseconds, 1)));
+        }
+        catch (QueryValidationException ex)
+        {
+            return TypedResults.ValidationProblem(ex.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray()),
+                title: "The query is not valid.");
+        }
+        catch (QueryTimeoutException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The query is too broad.");
+        }
+    }
+}
