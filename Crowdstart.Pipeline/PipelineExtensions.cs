@@ -75,6 +75,7 @@ public static class PipelineExtensions
         services.AddOptions<Query.ExploreOptions>().BindConfiguration(Query.ExploreOptions.SectionName);
         services.AddSingleton(sp => new Query.QueryCompiler(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value));
         services.AddSingleton<Query.ExploreService>();
+        services.AddSingleton<Query.RecentQueries>();
         services.AddHostedService<DemoTrafficGenerator>();
 
         services.AddSingleton<AuditLog>();
@@ -85,6 +86,7 @@ public static class PipelineExtensions
         services.AddSingleton<UserPreferences>();
         services.AddSingleton<Organisations>();
         services.AddSingleton<IngestKeys>();
+        services.AddSingleton<PersonalTokens>();
         services.AddSingleton<CampaignManagement>();
         services.AddSingleton<RetentionEnforcer>();
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName);

@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Query;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,9 +16,15 @@ public static class QueryApi
 {
     public static IEndpointRouteBuilder MapQueryApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/v1").WithTags("Explore").RequireAuthorization()
+        routes.MapGroup("/api/v1").WithTags("Explore").RequireAuthorization(Policies.Programmatic)
             .MapPost("/query", RunAsync)
-            .WithSummary("Run an ad-hoc query over the raw events of campaigns you may read (grouping or filtering by customer needs a live data-access grant).");
+            .WithSummary("Run an ad-hoc query over the raw events of campaigns you may read.")
+            .WithDescription("Signed in by cookie or with a personal API token ('Authorization: Bearer cs_pat_…', created under Account → API tokens). " +
+                "The body is the explorer's query model: campaigns, time (absolute or hours since launch), types, filters " +
+                "(eq, in, not, contains, gt, gte, lt, lte, between, exists, missing), groupBy, measures, sort, limit (≤ 10,000). " +
+                "Grouping or filtering by customer needs a live data-access grant for every campaign and is audited. " +
+                "400: validation problems by field; 403: a campaign you may not read or a missing grant; 422: the query ran past the time limit.")
+            .Produces(StatusCodes.Status401Unauthorized).Produces(StatusCodes.Status403Forbidden);
         return routes;
     }
 

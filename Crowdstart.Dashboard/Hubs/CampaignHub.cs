@@ -30,12 +30,12 @@ public sealed record CampaignSnapshotMessage(Guid CampaignId, string Name, strin
 
 /// <summary>
 /// <c>/hubs/campaigns</c>: live metric snapshots for scripts, other apps and load tests, with the same rules as the
-/// campaign page. Signed-in users only (cookie); a client may stream only campaigns it can read, and a stream ends
+/// campaign page. Signed-in users only (cookie or personal API token); a client may stream only campaigns it can read, and a stream ends
 /// with an error once the user loses access (re-checked every <see cref="AccessRecheck"/>). The connection's cookie
 /// is not trusted on its own: each call and each re-check validates the account as it is now (exists, not locked
 /// out, same security stamp, roles from the database), like the circuits do.
 /// </summary>
-[Authorize]
+[Authorize(Policy = Policies.Programmatic)]
 public sealed class CampaignHub(CampaignAccess access, CampaignLiveSource source, TimeProvider time, IServiceScopeFactory scopes,
     IOptions<IdentityOptions> identity) : Hub
 {

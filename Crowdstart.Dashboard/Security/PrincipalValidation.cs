@@ -30,6 +30,12 @@ public static class PrincipalValidation
         {
             return null;
         }
+        // A token's connection lives only as long as the token.
+        if (principal.FindFirstValue(PersonalTokenHandler.TokenIdClaim) is { } tokenId &&
+            !(Guid.TryParse(tokenId, out var id) && await scope.ServiceProvider.GetRequiredService<PersonalTokens>().IsLiveAsync(id)))
+        {
+            return null;
+        }
         return new Actor(user.Id, user.UserName ?? user.Id.ToString(), await users.IsInRoleAsync(user, Roles.Admin));
     }
 }

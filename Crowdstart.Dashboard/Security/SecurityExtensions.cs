@@ -1,6 +1,7 @@
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -36,7 +37,9 @@ public static class SecurityExtensions
             .AddEntityFrameworkStores<CrowdstartDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, PersonalTokenHandler>(PersonalTokenHandler.Scheme, null);
+        services.AddAuthentication().AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "crowdstart.auth";
@@ -65,6 +68,7 @@ public static class SecurityExtensions
 
         services.AddSingleton<IAuthorizationHandler, CampaignAuthorizationHandler>();
         services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Programmatic, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, PersonalTokenHandler.Scheme).RequireAuthenticatedUser())
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(Policies.CampaignReader, p => p.RequireAuthenticatedUser().AddRequirements(new CampaignRequirement(CampaignRequirement.Level.Read)))
             .AddPolicy(Policies.CampaignManager, p => p.RequireAuthenticatedUser().AddRequirements(new CampaignRequirement(CampaignRequirement.Level.Manage)))

@@ -22,6 +22,13 @@ public sealed class DashboardFormatter
         return sign + symbol + abs.ToString(digits, Culture);
     }
 
+    /// <summary>e.g. €12,345.60: always to the cent (tables people reconcile against their payment provider).</summary>
+    public string MoneyExact(decimal amount, string currency)
+    {
+        var symbol = Symbols.TryGetValue(currency, out var s) ? s : currency.ToUpperInvariant() + " ";
+        return (amount < 0 ? "−" : "") + symbol + Math.Abs(amount).ToString("N2", Culture);
+    }
+
     /// <summary>e.g. 12,345.</summary>
     public string Count(long value) => value.ToString("N0", Culture);
 

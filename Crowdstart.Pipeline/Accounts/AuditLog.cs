@@ -17,6 +17,8 @@ public static class AuditActions
     public const string AccessRevoked = "access.revoked";
     public const string IngestKeyCreated = "ingest_key.created";
     public const string IngestKeyRevoked = "ingest_key.revoked";
+    public const string PersonalTokenCreated = "personal_token.created";
+    public const string PersonalTokenRevoked = "personal_token.revoked";
     public const string RetentionChanged = "retention.changed";
     public const string RetentionEnforced = "retention.enforced";
     public const string MemberAdded = "organisation.member.added";

@@ -15,6 +15,9 @@ public sealed class ExploreOptions
 
     /// <summary>Longest a query may run before PostgreSQL cancels it.</summary>
     public int StatementTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>Memory per sort or hash of one query (PostgreSQL <c>work_mem</c>), so groupings of millions of rows stay off disk.</summary>
+    public int WorkMemMegabytes { get; set; } = 64;
 }
 
 /// <summary>The answer to a query: columns, rows (dimension values then measures), whether rows were cut, and timing.</summary>
@@ -34,7 +37,7 @@ public sealed class ExploreService(IDbContextFactory<CrowdstartDbContext> contex
 {
     public async Task<ExploreResult> RunAsync(Actor actor, ExploreQuery query, CancellationToken ct = default)
     {
-        var compiled = compiler.Compile(query);
+        compiler.Compile(query); // validation first: a bad query is refused before any database work
         var started = Stopwatch.GetTimestamp();
         foreach (var campaign in query.Campaigns.Distinct())
         {
@@ -47,7 +50,7 @@ public sealed class ExploreService(IDbContextFactory<CrowdstartDbContext> contex
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var grants = new List<Guid>();
-        if (compiled.ReadsCustomers)
+        if (QueryFields.ReadsCustomers(query))
         {
             foreach (var campaign in query.Campaigns.Distinct())
             {
@@ -56,9 +59,16 @@ public sealed class ExploreService(IDbContextFactory<CrowdstartDbContext> contex
                 grants.Add(grant.Id);
             }
         }
+        var campaignIds = query.Campaigns.Distinct().ToList();
+        var launches = await db.Campaigns.AsNoTracking().Where(c => campaignIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.LaunchAt, ct);
+        var compiled = compiler.Compile(query, launches);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var timeout = TimeSpan.FromSeconds(Math.Max(1, options.Value.StatementTimeoutSeconds));
-        await using (var set = new NpgsqlCommand($"SET LOCAL statement_timeout = {(int)timeout.TotalMilliseconds}", connection, (NpgsqlTransaction)tx.GetDbTransaction()))
+        // JIT compilation costs more than it saves on these scans (measured: 0.6 s of a 3.6 s query), and the
+        // default work_mem sends million-row groupings to disk.
+        await using (var set = new NpgsqlCommand(
+            $"SET LOCAL statement_timeout = {(int)timeout.TotalMilliseconds}; SET LOCAL jit = off; SET LOCAL work_mem = '{Math.Clamp(options.Value.WorkMemMegabytes, 4, 1024)}MB'",
+            connection, (NpgsqlTransaction)tx.GetDbTransaction()))
         {
             await set.ExecuteNonQueryAsync(ct);
         }

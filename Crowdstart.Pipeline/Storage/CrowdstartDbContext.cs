@@ -23,6 +23,8 @@ public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> op
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<IngestKey> IngestKeys => Set<IngestKey>();
+    public DbSet<PersonalToken> PersonalTokens => Set<PersonalToken>();
+    public DbSet<RecentQuery> RecentQueries => Set<RecentQuery>();
     public DbSet<LogPartition> LogPartitions => Set<LogPartition>();
     public DbSet<LogEntry> EventLog => Set<LogEntry>();
     public DbSet<PartitionCheckpoint> PartitionCheckpoints => Set<PartitionCheckpoint>();

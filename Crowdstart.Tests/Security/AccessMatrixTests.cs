@@ -48,6 +48,8 @@ public class AccessMatrixTests(AppFixture app)
         ["GET /not-found"] = [A, A, A, A, A, A],
         ["GET /Error"] = [A, A, A, A, A, A],
         ["GET /campaigns/new"] = [S, A, A, A, A, A],
+        ["GET /explore"] = [S, A, A, A, A, A],
+        ["GET /account/tokens"] = [S, A, A, A, A, A],
         ["POST /campaigns/new"] = [S, B, B, B, B, B],
         ["GET /campaigns/{CampaignId:guid}"] = [S, A, R, A, A, A],
         ["GET /campaigns/{CampaignId:guid}/keys"] = [S, A, R, A, A, A],
@@ -66,6 +68,8 @@ public class AccessMatrixTests(AppFixture app)
         // Pages also take form posts: without an antiforgery token they are refused once authorization passed.
         ["POST /"] = [S, B, B, B, B, B],
         ["POST /not-found"] = [B, B, B, B, B, B],
+        ["POST /explore"] = [S, B, B, B, B, B],
+        ["POST /account/tokens"] = [S, B, B, B, B, B],
         ["POST /Error"] = [B, B, B, B, B, B],
         ["POST /campaigns/{CampaignId:guid}"] = [S, B, R, B, B, B],
         ["POST /campaigns/{CampaignId:guid}/keys"] = [S, B, R, B, B, B],

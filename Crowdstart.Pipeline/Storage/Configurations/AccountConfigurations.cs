@@ -99,3 +99,41 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(x => x.Details).HasColumnName("details").HasMaxLength(2000);
     }
 }
+
+internal sealed class PersonalTokenConfiguration : IEntityTypeConfiguration<PersonalToken>
+{
+    public void Configure(EntityTypeBuilder<PersonalToken> b)
+    {
+        b.ToTable("personal_tokens");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).HasColumnName("id");
+        b.Property(x => x.UserId).HasColumnName("user_id");
+        b.HasIndex(x => x.UserId);
+        b.Property(x => x.Name).HasColumnName("name").HasMaxLength(100);
+        b.Property(x => x.TokenHash).HasColumnName("token_hash");
+        b.HasIndex(x => x.TokenHash).IsUnique();
+        b.Property(x => x.Prefix).HasColumnName("prefix").HasMaxLength(20);
+        b.Property(x => x.CreatedAt).HasColumnName("created_at");
+        b.Property(x => x.ExpiresAt).HasColumnName("expires_at");
+        b.Property(x => x.LastUsedAt).HasColumnName("last_used_at");
+        b.Property(x => x.RevokedAt).HasColumnName("revoked_at");
+        // Deleting an account takes its tokens with it.
+        b.HasOne<CrowdstartUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RecentQueryConfiguration : IEntityTypeConfiguration<RecentQuery>
+{
+    public void Configure(EntityTypeBuilder<RecentQuery> b)
+    {
+        b.ToTable("recent_queries");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).HasColumnName("id");
+        b.Property(x => x.UserId).HasColumnName("user_id");
+        b.Property(x => x.Form).HasColumnName("form").HasMaxLength(8000);
+        b.Property(x => x.Summary).HasColumnName("summary").HasMaxLength(400);
+        b.Property(x => x.RanAt).HasColumnName("ran_at");
+        b.HasIndex(x => new { x.UserId, x.RanAt });
+        b.HasOne<CrowdstartUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

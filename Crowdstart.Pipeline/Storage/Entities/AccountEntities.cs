@@ -92,3 +92,33 @@ public sealed class AuditEntry
     public Guid? GrantId { get; set; }
     public string? Details { get; set; }
 }
+
+/// <summary>
+/// A personal API token: lets a script act as its user on the read-only programmatic routes (ad-hoc queries, the
+/// live hub). Only a hash is stored; it expires, and can be revoked at any time.
+/// </summary>
+public sealed class PersonalToken
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public required string Name { get; set; }
+    public required byte[] TokenHash { get; set; }
+    /// <summary>First characters of the token, to recognise it in lists.</summary>
+    public required string Prefix { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+/// <summary>A query a user ran in the explorer, so they can run it again (the last few per user are kept).</summary>
+public sealed class RecentQuery
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    /// <summary>The explorer's form as it travels in the URL (opaque to storage).</summary>
+    public required string Form { get; set; }
+    /// <summary>One line for people, e.g. "count by type · last 24 h · Aurora".</summary>
+    public required string Summary { get; set; }
+    public DateTimeOffset RanAt { get; set; }
+}

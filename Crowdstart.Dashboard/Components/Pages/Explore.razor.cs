@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Crowdstart.Dashboard.Model;
+using Crowdstart.Dashboard.Security;
+using Crowdstart.Dashboard.Services;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Query;
+using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
+
+namespace Crowdstart.Dashboard.Components.Pages;
+
+/// <summary>
+/// Ad-hoc exploration of raw events: a query builder over <see cref="ExploreService"/> (the same rules as
+/// <c>POST /api/v1/query</c>), a sortable paged table, a chart chosen from the result's shape, CSV export, the query
+/// in the URL (a shared link runs it for the recipient, with their own access), and the user's recent queries.
+/// Queries run only once the circuit is up (never while prerendering), show their elapsed time against the limit
+/// and can be cancelled, which cancels the statement in PostgreSQL too.
+/// </summary>
+public partial class Explore : IAsyncDisposable
+{
+    private List<Campaign>? _campaigns;
+    private ExplorerForm _form = new();
+    private List<RecentQuery>? _recent;
+    private ExplorerResultView? _result;
+    private ExplorerChart? _chart;
+    private int _chartKey;
+    private int _chartMeasure = -1;
+    private int? _sortColumn;
+    private bool _sortDescending;
+    private bool _running;
+    private TimeSpan _elapsed;
+    private TimeSpan _limit;
+    private List<string>? _errors;
+    private string? _notice;
+    private CancellationTokenSource? _cts;
+    private string? _appliedQuery;
+    private IJSObjectReference? _module;
+    private bool _disposed;
+
+    /// <summary>The query, as <see cref="ExplorerForm.Encode"/> wrote it.</summary>
+    [SupplyParameterFromQuery(Name = "q")] public string? Query { get; set; }
+
+    [CascadingParameter(Name = "DarkMode")] public bool DarkMode { get; set; }
+
+    [Inject] public required ExploreService Explorer { get; init; }
+    [Inject] public required RecentQueries Recent { get; init; }
+    [Inject] public required CampaignAccess Access { get; init; }
+    [Inject] public required QueryCompiler Compiler { get; init; }
+    [Inject] public required CurrentUser User { get; init; }
+    [Inject] public required DashboardFormatter Format { get; init; }
+    [Inject] public required TimeProvider Time { get; init; }
+    [Inject] public required NavigationManager Navigation { get; init; }
+    [Inject] public required IJSRuntime JS { get; init; }
+    [Inject] public required IOptions<ExploreOptions> Options { get; init; }
+    [Inject] public required ILogger<Explore> Logger { get; init; }
+
+    private IReadOnlyList<string> Dimensions { get; set; } = QueryFields.Dimensions;
+    private IReadOnlyList<string> FilterFields { get; set; } = QueryFields.FilterFields;
+
+    private IEnumerable<object?[]> SortedRows =>
+        _result is null ? [] : _sortColumn is { } column ? _result.Sorted(column, _sortDescending) : _result.Rows;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _limit = TimeSpan.FromSeconds(Math.Max(1, Options.Value.StatementTimeoutSeconds));
+        var properties = Compiler.AllowedPropertyNames().Select(p => QueryFields.PropertyPrefix + p).ToList();
+        Dimensions = [.. QueryFields.Dimensions, .. properties];
+        FilterFields = [.. QueryFields.FilterFields, .. properties];
+        var actor = await User.RequireAsync();
+        _campaigns = [.. (await Access.ReadableCampaignsAsync(actor)).OrderByDescending(c => c.LaunchAt)];
+        if (RendererInfo.IsInteractive)
+        {
+            _recent = await Recent.ListAsync(actor);
+        }
+    }
+
+    protected override void OnParametersSet()
+    {
+        if (_appliedQuery == Query && _appliedQuery is not null || _campaigns is null)
+        {
+            return;
+        }
+        _appliedQuery = Query;
+        if (ExplorerForm.Decode(Query, out var error) is { } form)
+        {
+            _form = form;
+            // A shared link runs at once for whoever opens it, with their own access.
+            if (RendererInfo.IsInteractive)
+            {
+                _ = RunCurrentAsync();
+            }
+        }
+        else
+        {
+            _errors = error is null ? null : [error];
+            if (_form.Campaigns.Count == 0 && _campaigns.Count > 0)
+            {
+                _form.Campaigns = [_campaigns[0].Id];
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var encoded = _form.Encode();
+        if (encoded == Query)
+        {
+            await RunCurrentAsync();
+            return;
+        }
+        // The URL changes first, so the address bar always holds the query on screen; the new parameter runs it.
+        Navigation.NavigateTo("/explore?q=" + encoded);
+    }
+
+    private async Task RunCurrentAsync()
+    {
+        _cts?.Cancel();
+        using var cts = new CancellationTokenSource();
+        _cts = cts;
+        _running = true;
+        _errors = null;
+        _notice = null;
+        _elapsed = TimeSpan.Zero;
+        var watch = Stopwatch.StartNew();
+        StateHasChanged();
+        var ticker = TickAsync(watch, cts.Token);
+        var form = _form;
+        try
+        {
+            var actor = await User.RequireAsync();
+            var query = form.ToQuery(Time.GetUtcNow());
+            var result = await Explorer.RunAsync(actor, query, cts.Token);
+            var names = _campaigns!.ToDictionary(c => c.Id, c => c.Name);
+            var currencies = _campaigns!.Where(c => query.Campaigns.Contains(c.Id)).Select(c => c.Currency).Distinct().ToList();
+            _result = new ExplorerResultView(result, names, currencies.Count == 1 ? currencies[0] : null, Format);
+            _sortColumn = null;
+            _chartMeasure = _result.FirstMeasure;
+            DrawChart();
+            if (!QueryFields.ReadsCustomers(query))
+            {
+                await Recent.RememberAsync(actor, form.Encode(), form.Summary(id => names.GetValueOrDefault(id, "unknown campaign")));
+                _recent = await Recent.ListAsync(actor);
+            }
+        }
+        catch (QueryValidationException ex)
+        {
+            _errors = [.. ex.Errors.Select(e => $"{FieldName(e.Field)}: {e.Reason}")];
+        }
+        catch (Exception ex) when (ex is AccessDeniedException or QueryTimeoutException)
+        {
+            _errors = [ex.Message];
+        }
+        catch (Exception) when (cts.IsCancellationRequested)
+        {
+            if (_cts == cts && !_disposed)
+            {
+                _notice = "Query cancelled.";
+            }
+        }
+        catch (Exception ex)
+        {
+            Logger.LogError(ex, "Explorer query failed");
+            _errors = ["The query could not be run just now; try again in a moment."];
+        }
+        finally
+        {
+            if (_cts == cts)
+            {
+                _running = false;
+                _cts = null;
+            }
+            await cts.CancelAsync();
+            await ticker;
+            if (!_disposed)
+            {
+                await InvokeAsync(StateHasChanged);
+            }
+        }
+    }
+
+    /// <summary>Elapsed time on screen while the query runs (four times a second).</summary>
+    private async Task TickAsync(Stopwatch watch, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                _elapsed = watch.Elapsed;
+                await InvokeAsync(StateHasChanged);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The query ended.
+        }
+    }
+
+    private void Cancel() => _cts?.Cancel();
+
+    private void AddFilter() => _form.Filters.Add(new ExplorerFilter());
+
+    private void SortBy(int column)
+    {
+        _sortDescending = _sortColumn == column ? !_sortDescending : _result!.Columns[column].IsMeasure;
+        _sortColumn = column;
+        DrawChart();
+    }
+
+    private void SetChartMeasure(int measure)
+    {
+        _chartMeasure = measure;
+        DrawChart();
+    }
+
+    private void DrawChart()
+    {
+        if (_result is null)
+        {
+            return;
+        }
+        // Bars follow the table's order; a new chart per shape (ApexCharts does not change type in place).
+        var view = _sortColumn is { } column
+            ? new ExplorerResultView(new ExploreResult([.. _result.Columns.Select(c => new ResultColumn(c.Name, c.IsMeasure, c.IsTime))],
+                [.. _result.Sorted(column, _sortDescending)], _result.Truncated, _result.Elapsed), _campaigns!.ToDictionary(c => c.Id, c => c.Name), _result.Currency, Format)
+            : _result;
+        _chart = view.Chart(_chartMeasure);
+        _chartKey++;
+    }
+
+    private async Task ExportCsvAsync()
+    {
+        if (_result is null)
+        {
+            return;
+        }
+        _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explore.razor.js");
+        await _module.InvokeVoidAsync("download", $"crowdstart-explore-{Time.GetUtcNow():yyyyMMdd-HHmm}.csv", _result.ToCsv());
+    }
+
+    private string CampaignName(Guid id) => _campaigns?.FirstOrDefault(c => c.Id == id)?.Name ?? "";
+
+    private static string FieldLabel(string? name) => name switch
+    {
+        null or "" => "",
+        "amount" => "Amount",
+        _ when name.StartsWith(QueryFields.PropertyPrefix, StringComparison.Ordinal) => name[QueryFields.PropertyPrefix.Length..] + " (property)",
+        _ => ExplorerResultView.Header(name, null),
+    };
+
+    private static IEnumerable<string> OperatorsFor(string field) => field == "amount"
+        ? ["eq", "in", "not", "gt", "gte", "lt", "lte", "between", "exists", "missing"]
+        : ["eq", "in", "not", "contains", "exists", "missing"];
+
+    private static string OperatorLabel(string? op) => op switch
+    {
+        "eq" => "equals",
+        "in" => "one of",
+        "not" => "none of",
+        "contains" => "contains",
+        "gt" => ">",
+        "gte" => "≥",
+        "lt" => "<",
+        "lte" => "≤",
+        "between" => "between",
+        "exists" => "is set",
+        "missing" => "is not set",
+        _ => op ?? "",
+    };
+
+    /// <summary>A validation error's JSON path as the builder's labels say it ("filters[1].values" → "Filter 2 values").</summary>
+    private static string FieldName(string path)
+    {
+        var text = Regex.Replace(path, @"^filters\[(\d+)\]\.?", m => $"Filter {int.Parse(m.Groups[1].Value) + 1} ");
+        text = Regex.Replace(text, @"\[(\d+)\]", "");
+        return text.Trim() switch
+        {
+            "campaigns" => "Campaigns",
+            "types" => "Events",
+            "groupBy" => "Group by",
+            "measures" => "Measures",
+            "limit" => "Most rows",
+            "sort.by" => "Sort by",
+            var t when t.StartsWith("time", StringComparison.Ordinal) => "Time",
+            var t => t.Replace("values", "value", StringComparison.Ordinal).Replace("op", "operator", StringComparison.Ordinal),
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        _cts?.Cancel();
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The browser is gone.
+            }
+        }
+        GC.SuppressFinalize(this);
+    }
+}
