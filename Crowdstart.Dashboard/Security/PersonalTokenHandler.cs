@@ -20,6 +20,20 @@ public sealed class PersonalTokenHandler(IOptionsMonitor<AuthenticationSchemeOpt
 {
     public const string Scheme = "PersonalToken";
 
+    /// <summary>
+    /// The programmatic routes' scheme: the token handler when the request carries <c>Bearer cs_pat_…</c>, the
+    /// cookie otherwise; never both, so a request has exactly one identity.
+    /// </summary>
+    public const string CookieOrTokenScheme = "CookieOrPersonalToken";
+
+    /// <summary>Whether the request presents a personal API token.</summary>
+    public static bool HasToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && header["Bearer ".Length..].TrimStart().StartsWith(PersonalTokens.Prefix, StringComparison.Ordinal);
+    }
+
     /// <summary>Claim naming the token a principal came from (long-lived connections re-check it).</summary>
     public const string TokenIdClaim = "crowdstart:token";
 
@@ -44,6 +58,10 @@ public sealed class PersonalTokenHandler(IOptionsMonitor<AuthenticationSchemeOpt
         if (user is null || await users.IsLockedOutAsync(user))
         {
             return AuthenticateResult.Fail("The API token's account is locked or no longer exists.");
+        }
+        if (!string.Equals(user.SecurityStamp, token.SecurityStamp, StringComparison.Ordinal))
+        {
+            return AuthenticateResult.Fail("The API token was made before the account's password or sessions changed; create a new one.");
         }
         var principal = await signIn.CreateUserPrincipalAsync(user);
         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(TokenIdClaim, token.Id.ToString()));

@@ -38,7 +38,9 @@ public static class SecurityExtensions
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
-            .AddScheme<AuthenticationSchemeOptions, PersonalTokenHandler>(PersonalTokenHandler.Scheme, null);
+            .AddScheme<AuthenticationSchemeOptions, PersonalTokenHandler>(PersonalTokenHandler.Scheme, null)
+            .AddPolicyScheme(PersonalTokenHandler.CookieOrTokenScheme, "Cookie or personal API token", o =>
+                o.ForwardDefaultSelector = context => PersonalTokenHandler.HasToken(context.Request) ? PersonalTokenHandler.Scheme : IdentityConstants.ApplicationScheme);
         services.AddAuthentication().AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
         {
@@ -68,7 +70,7 @@ public static class SecurityExtensions
 
         services.AddSingleton<IAuthorizationHandler, CampaignAuthorizationHandler>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Programmatic, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, PersonalTokenHandler.Scheme).RequireAuthenticatedUser())
+            .AddPolicy(Policies.Programmatic, p => p.AddAuthenticationSchemes(PersonalTokenHandler.CookieOrTokenScheme).RequireAuthenticatedUser())
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(Policies.CampaignReader, p => p.RequireAuthenticatedUser().AddRequirements(new CampaignRequirement(CampaignRequirement.Level.Read)))
             .AddPolicy(Policies.CampaignManager, p => p.RequireAuthenticatedUser().AddRequirements(new CampaignRequirement(CampaignRequirement.Level.Manage)))

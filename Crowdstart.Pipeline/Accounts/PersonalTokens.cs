@@ -30,7 +30,12 @@ public sealed class PersonalTokens(IDbContextFactory<CrowdstartDbContext> contex
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var tokens = await db.PersonalTokens.AsNoTracking().Where(t => t.UserId == actor.UserId).OrderByDescending(t => t.CreatedAt).ToListAsync(ct);
-        tokens.ForEach(t => t.TokenHash = []);
+        var stamp = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.SecurityStamp).SingleOrDefaultAsync(ct);
+        foreach (var token in tokens)
+        {
+            token.TokenHash = [];
+            token.Superseded = token.SecurityStamp != stamp;
+        }
         return tokens;
     }
 
@@ -52,6 +57,8 @@ public sealed class PersonalTokens(IDbContextFactory<CrowdstartDbContext> contex
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
+        var stamp = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.SecurityStamp).SingleOrDefaultAsync(ct)
+            ?? throw new AccessDeniedException("Unknown account.");
         if (await db.PersonalTokens.CountAsync(t => t.UserId == actor.UserId && t.RevokedAt == null && t.ExpiresAt > now, ct) >= MaxActivePerUser)
         {
             throw new InvalidOperationException($"You already have {MaxActivePerUser} live tokens; revoke one first.");
@@ -66,6 +73,7 @@ public sealed class PersonalTokens(IDbContextFactory<CrowdstartDbContext> contex
             Prefix = plaintext[..12],
             CreatedAt = now,
             ExpiresAt = now.AddDays(days),
+            SecurityStamp = stamp,
         };
         db.PersonalTokens.Add(row);
         audit.Add(db, actor, AuditActions.PersonalTokenCreated, details: $"{trimmed} ({row.Prefix}…), expires {row.ExpiresAt:yyyy-MM-dd}");
@@ -116,7 +124,7 @@ public sealed class PersonalTokens(IDbContextFactory<CrowdstartDbContext> contex
         return token;
     }
 
-    /// <summary>Whether the token is still live (long-lived connections re-check it).</summary>
+    /// <summary>Whether the token is still live (long-lived connections re-check it; the account's stamp is checked by the caller).</summary>
     public async Task<bool> IsLiveAsync(Guid tokenId, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();

@@ -81,5 +81,6 @@ public static class QueryFields
 
     /// <summary>True when the query reads customer ids (filter or group by customer).</summary>
     public static bool ReadsCustomers(ExploreQuery query) =>
-        query.GroupBy.Contains(Customer) || query.Filters.Any(f => f.Field == Customer);
+        // JSON bodies may carry explicit nulls whatever the annotations say.
+        (query.GroupBy ?? []).Contains(Customer) || (query.Filters ?? []).Any(f => f?.Field == Customer);
 }

@@ -15,9 +15,10 @@ public sealed class RecentQueries(IDbContextFactory<CrowdstartDbContext> context
     /// <summary>How many queries are kept per user.</summary>
     public const int Keep = 15;
 
-    public async Task RememberAsync(Actor actor, string form, string summary, CancellationToken ct = default)
+    /// <summary>Remembers <paramref name="form"/> (the page's encoding of <paramref name="query"/>) unless the query reads customer ids.</summary>
+    public async Task RememberAsync(Actor actor, ExploreQuery query, string form, string summary, CancellationToken ct = default)
     {
-        if (actor.AuditUserId is null || form.Length > 8000)
+        if (actor.AuditUserId is null || form.Length > 8000 || QueryFields.ReadsCustomers(query))
         {
             return;
         }

@@ -47,6 +47,33 @@ public class QueryCompilerTests
         Assert.False(compiled.ReadsCustomers);
     }
 
+    [Fact]
+    public void Compile_KnownLaunches_AbsoluteBoundsPerCampaignAndNoJoin()
+    {
+        var a = Guid.NewGuid();
+        var b = Guid.NewGuid();
+        var launchA = new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
+        var launchB = new DateTimeOffset(2026, 11, 5, 18, 30, 0, TimeSpan.Zero);
+
+        var compiled = _compiler.Compile(new ExploreQuery
+        {
+            Campaigns = [a, b],
+            Time = new QueryTime(FromHoursSinceLaunch: 0, ToHoursSinceLaunch: 2),
+            GroupBy = ["hours_since_launch"],
+        }, new Dictionary<Guid, DateTimeOffset> { [a] = launchA, [b] = launchB });
+
+        Assert.DoesNotContain("JOIN campaigns", compiled.Sql);
+        Assert.Contains("CASE e.campaign_id WHEN @", compiled.Sql);
+        Assert.Contains("(e.campaign_id = @", compiled.Sql);
+        Assert.Contains(" OR ", compiled.Sql);
+        var times = compiled.Parameters.Select(p => p.Value).OfType<DateTimeOffset>().ToList();
+        Assert.Contains(launchA, times);
+        Assert.Contains(launchA.AddHours(2), times);
+        Assert.Contains(launchB.AddHours(2), times);
+        // No type chosen: every type is listed, so the explorer index can seek each one.
+        Assert.Contains(compiled.Parameters, p => p.Value is string[] types && types.Length == Crowdstart.Pipeline.Events.EventTypes.All.Count);
+    }
+
     [Theory]
     [InlineData("eq", new[] { "x" }, "= @")]
     [InlineData("in", new[] { "x", "y" }, "= ANY(@")]

@@ -122,6 +122,41 @@ public class PersonalTokenApiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task PostQuery_TokenMadeBeforeThePasswordChanged_Unauthorized()
+    {
+        // A stolen session must not leave a working token behind once the owner changes the password.
+        var (campaign, _) = await app.CreateCampaignAsync();
+        var (user, token, _) = await CreatorWithTokenAsync();
+        using var client = TokenClient(token);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("api/v1/query", CountQuery(campaign))).StatusCode);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<CrowdstartUser>>();
+            var account = (await users.FindByIdAsync(user.Id.ToString()))!;
+            Assert.True((await users.ChangePasswordAsync(account, user.Password, "a-brand-new-password-42")).Succeeded);
+        }
+
+        var response = await client.PostAsJsonAsync("api/v1/query", CountQuery(campaign));
+        var listed = await app.Services.GetRequiredService<PersonalTokens>().ListAsync(new Actor(user.Id, user.Email, false));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.True(Assert.Single(listed).Superseded);
+    }
+
+    [Fact]
+    public async Task PostQuery_NullListsInTheBody_TreatedAsEmpty()
+    {
+        var (campaign, _) = await app.CreateCampaignAsync();
+        var (_, token, _) = await CreatorWithTokenAsync();
+        using var client = TokenClient(token);
+
+        var response = await client.PostAsync("api/v1/query", new StringContent(
+            $$"""{"campaigns":["{{campaign}}"],"groupBy":null,"filters":null,"types":null,"measures":["count"]}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task StreamSnapshots_WithToken_StreamsUntilTheTokenIsRevoked()
     {
         // Arrange

@@ -87,8 +87,18 @@ public partial class Explore : IAsyncDisposable
         if (ExplorerForm.Decode(Query, out var error) is { } form)
         {
             _form = form;
-            // A shared link runs at once for whoever opens it, with their own access.
-            if (RendererInfo.IsInteractive)
+            _errors = null;
+            if (!RendererInfo.IsInteractive)
+            {
+                return;
+            }
+            // A shared link runs at once for whoever opens it, with their own access; except one that reads
+            // customer ids: that is a drill-down under the opener's grant, audited in their name, so they choose it.
+            if (QueryFields.ReadsCustomers(form.ToQuery(Time.GetUtcNow())))
+            {
+                _notice = "This query reads customer ids: press Run to run it under your data-access grant (the read is audited).";
+            }
+            else
             {
                 _ = RunCurrentAsync();
             }
@@ -106,16 +116,17 @@ public partial class Explore : IAsyncDisposable
     private async Task RunAsync()
     {
         var encoded = _form.Encode();
-        if (encoded == Query)
+        if (encoded == Query || encoded.Length > ExplorerForm.MaxEncodedLength)
         {
-            await RunCurrentAsync();
+            // A form too long for a link still runs; only sharing it is not possible.
+            await RunCurrentAsync(shareable: encoded.Length <= ExplorerForm.MaxEncodedLength);
             return;
         }
         // The URL changes first, so the address bar always holds the query on screen; the new parameter runs it.
         Navigation.NavigateTo("/explore?q=" + encoded);
     }
 
-    private async Task RunCurrentAsync()
+    private async Task RunCurrentAsync(bool shareable = true)
     {
         _cts?.Cancel();
         using var cts = new CancellationTokenSource();
@@ -127,23 +138,29 @@ public partial class Explore : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         StateHasChanged();
         var ticker = TickAsync(watch, cts.Token);
-        var form = _form;
+        // What runs is fixed now: the builder stays editable while the query runs.
+        var query = _form.ToQuery(Time.GetUtcNow());
+        var names = _campaigns!.ToDictionary(c => c.Id, c => c.Name);
+        var encoded = _form.Encode();
+        var summary = _form.Summary(id => names.GetValueOrDefault(id, "unknown campaign"));
         try
         {
             var actor = await User.RequireAsync();
-            var query = form.ToQuery(Time.GetUtcNow());
             var result = await Explorer.RunAsync(actor, query, cts.Token);
-            var names = _campaigns!.ToDictionary(c => c.Id, c => c.Name);
+            if (_cts != cts)
+            {
+                return; // a newer run (another URL) owns the page
+            }
             var currencies = _campaigns!.Where(c => query.Campaigns.Contains(c.Id)).Select(c => c.Currency).Distinct().ToList();
             _result = new ExplorerResultView(result, names, currencies.Count == 1 ? currencies[0] : null, Format);
             _sortColumn = null;
             _chartMeasure = _result.FirstMeasure;
             DrawChart();
-            if (!QueryFields.ReadsCustomers(query))
+            if (!shareable)
             {
-                await Recent.RememberAsync(actor, form.Encode(), form.Summary(id => names.GetValueOrDefault(id, "unknown campaign")));
-                _recent = await Recent.ListAsync(actor);
+                _notice = "This query is too long to share as a link; it ran here.";
             }
+            await RememberAsync(actor, query, encoded, summary);
         }
         catch (QueryValidationException ex)
         {
@@ -181,6 +198,20 @@ public partial class Explore : IAsyncDisposable
         }
     }
 
+    /// <summary>Adds the query to the user's recent ones; a failure there is logged, never shown as a failed query.</summary>
+    private async Task RememberAsync(Actor actor, ExploreQuery query, string encoded, string summary)
+    {
+        try
+        {
+            await Recent.RememberAsync(actor, query, encoded, summary);
+            _recent = await Recent.ListAsync(actor);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogWarning(ex, "Could not remember an explorer query");
+        }
+    }
+
     /// <summary>Elapsed time on screen while the query runs (four times a second).</summary>
     private async Task TickAsync(Stopwatch watch, CancellationToken ct)
     {
@@ -203,9 +234,18 @@ public partial class Explore : IAsyncDisposable
 
     private void AddFilter() => _form.Filters.Add(new ExplorerFilter());
 
-    private void SortBy(int column)
+    private async Task SortBy(int column)
     {
-        _sortDescending = _sortColumn == column ? !_sortDescending : _result!.Columns[column].IsMeasure;
+        var descending = _sortColumn == column ? !_sortDescending : _result!.Columns[column].IsMeasure;
+        if (_result!.Truncated)
+        {
+            // The rows on screen are not all rows: the database sorts, then cuts.
+            _form.SortBy = _result.Columns[column].Name;
+            _form.Descending = descending;
+            await RunAsync();
+            return;
+        }
+        _sortDescending = descending;
         _sortColumn = column;
         DrawChart();
     }
@@ -237,8 +277,16 @@ public partial class Explore : IAsyncDisposable
         {
             return;
         }
-        _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explore.razor.js");
-        await _module.InvokeVoidAsync("download", $"crowdstart-explore-{Time.GetUtcNow():yyyyMMdd-HHmm}.csv", _result.ToCsv());
+        try
+        {
+            _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explore.razor.js");
+            await _module.InvokeVoidAsync("download", $"crowdstart-explore-{Time.GetUtcNow():yyyyMMdd-HHmm}.csv", _result.ToCsv());
+        }
+        catch (Exception ex) when (ex is JSException or TaskCanceledException)
+        {
+            Logger.LogWarning(ex, "CSV export failed in the browser");
+            _notice = "The CSV could not be handed to your browser; try again, or lower the row limit.";
+        }
     }
 
     private string CampaignName(Guid id) => _campaigns?.FirstOrDefault(c => c.Id == id)?.Name ?? "";

@@ -109,6 +109,13 @@ public sealed class PersonalToken
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>
+    /// The account's security stamp when the token was made: a password change or "sign out everywhere" changes the
+    /// stamp and so ends every token made before it (a stolen session cannot leave a token behind).
+    /// </summary>
+    public string? SecurityStamp { get; set; }
+    /// <summary>Not stored: set by listings when the account's stamp has changed since (the token no longer works).</summary>
+    public bool Superseded { get; set; }
 }
 
 /// <summary>A query a user ran in the explorer, so they can run it again (the last few per user are kept).</summary>

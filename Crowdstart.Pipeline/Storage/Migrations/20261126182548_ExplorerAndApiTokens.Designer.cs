@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Crowdstart.Pipeline.Storage.Migrations
 {
     [DbContext(typeof(CrowdstartDbContext))]
-    [Migration("20261126180657_ExplorerTokens")]
-    partial class ExplorerTokens
+    [Migration("20261126182548_ExplorerAndApiTokens")]
+    partial class ExplorerAndApiTokens
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1031,6 +1031,11 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
+
+                    b.Property<string>("SecurityStamp")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("security_stamp");
 
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
