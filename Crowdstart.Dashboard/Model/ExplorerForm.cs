@@ -123,7 +123,7 @@ public sealed class ExplorerForm
     }
 
     /// <summary>The form as a URL parameter value.</summary>
-    public string Encode() => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this, Json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public string Encode() => Crowdstart.Pipeline.Storage.CampaignStore.Base64Url(JsonSerializer.SerializeToUtf8Bytes(this, Json));
 
     /// <summary>The form in a URL parameter, or null (with a reason) when it is not one.</summary>
     public static ExplorerForm? Decode(string? value, out string? error)

@@ -63,7 +63,7 @@ public sealed class PersonalTokens(IDbContextFactory<CrowdstartDbContext> contex
         {
             throw new InvalidOperationException($"You already have {MaxActivePerUser} live tokens; revoke one first.");
         }
-        var plaintext = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var plaintext = Prefix + CampaignStore.Base64Url(RandomNumberGenerator.GetBytes(32));
         var row = new PersonalToken
         {
             Id = Guid.NewGuid(),

@@ -137,6 +137,7 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
         return await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
     }
 
-    private static string Base64Url(byte[] bytes) =>
+    /// <summary>URL-safe base64 without padding (keys and tokens travel in headers and URLs).</summary>
+    public static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
