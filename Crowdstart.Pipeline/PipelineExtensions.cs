@@ -67,6 +67,14 @@ public static class PipelineExtensions
         services.AddHostedService<LogNotificationListener>();
         services.AddHostedService<PipelineWorker>();
 
+        // Health and metrics: lag of every partition, readiness (database + lag), instruments for OpenTelemetry.
+        services.AddOptions<Observability.ObservabilityOptions>().BindConfiguration(Observability.ObservabilityOptions.SectionName);
+        services.AddMetrics();
+        services.AddSingleton<Observability.PipelineMetrics>();
+        services.AddSingleton<Observability.PipelineLagMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<Observability.PipelineLagMonitor>());
+        services.AddHealthChecks().AddCheck<Observability.ReadinessCheck>("ready", tags: [Observability.ObservabilityOptions.ReadyTag]);
+
         services.AddHostedService<TimeSeriesMaintenance>();
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<RollupQueries>();

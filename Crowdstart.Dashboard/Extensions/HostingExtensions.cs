@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using MudBlazor.Services;
+using OpenTelemetry.Metrics;
 
 namespace Crowdstart.Dashboard.Extensions;
 
@@ -51,6 +52,14 @@ public static class HostingExtensions
         builder.Services.AddSingleton<DashboardFormatter>();
         builder.Services.AddSingleton<CampaignLiveSource>();
         builder.Services.AddSignalR();
+        builder.Services.AddSingleton<DashboardMetrics>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitMetricsHandler>();
+        // Metrics for a Prometheus scrape: the pipeline's and the dashboard's instruments, plus ASP.NET Core's own
+        // (requests, Kestrel connections, SignalR) and the runtime's (GC, thread pool), all built into .NET.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(Pipeline.Observability.PipelineMetrics.MeterName, DashboardMetrics.MeterName,
+                "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections", "System.Runtime")
+            .AddPrometheusExporter());
         return builder;
     }
 
@@ -76,6 +85,7 @@ public static class HostingExtensions
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
+        MapHealth(app);
         app.MapOpenApi().AllowAnonymous();
         app.MapPipelineApi();
         app.MapAccountEndpoints();
@@ -85,6 +95,36 @@ public static class HostingExtensions
         app.MapHub<Hubs.CampaignHub>(Hubs.CampaignHub.Route, o => o.CloseOnAuthenticationExpiration = true);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
+    }
+
+    /// <summary>
+    /// <c>/healthz</c>: the process answers (liveness, no dependencies). <c>/readyz</c>: the database answers and the
+    /// pipeline keeps up (JSON with the lag). <c>/metrics</c>: Prometheus text format. Anonymous, like any probe:
+    /// they carry no campaign or customer data; restrict them to the monitoring network at the proxy.
+    /// </summary>
+    private static void MapHealth(WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false })
+            .AllowAnonymous().DisableHttpMetrics();
+        app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(Pipeline.Observability.ObservabilityOptions.ReadyTag),
+            ResponseWriter = WriteReadinessAsync,
+        }).AllowAnonymous().DisableHttpMetrics();
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Pipeline.Observability.ObservabilityOptions>>().Value.PrometheusEndpoint)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous().DisableHttpMetrics();
+        }
+    }
+
+    private static Task WriteReadinessAsync(HttpContext http, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
+    {
+        http.Response.ContentType = "application/json";
+        return http.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+        });
     }
 
     // Hub clients are programs too: they get status codes, not pages.

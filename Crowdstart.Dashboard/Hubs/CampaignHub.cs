@@ -37,10 +37,22 @@ public sealed record CampaignSnapshotMessage(Guid CampaignId, string Name, strin
 /// </summary>
 [Authorize(Policy = Policies.Programmatic)]
 public sealed class CampaignHub(CampaignAccess access, CampaignLiveSource source, TimeProvider time, IServiceScopeFactory scopes,
-    IOptions<IdentityOptions> identity) : Hub
+    IOptions<IdentityOptions> identity, DashboardMetrics metrics) : Hub
 {
     /// <summary>Hub route.</summary>
     public const string Route = "/hubs/campaigns";
+
+    public override Task OnConnectedAsync()
+    {
+        metrics.HubClientConnected();
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        metrics.HubClientDisconnected();
+        return base.OnDisconnectedAsync(exception);
+    }
 
     /// <summary>How often an open stream re-checks that its user may still read the campaign.</summary>
     public static readonly TimeSpan AccessRecheck = TimeSpan.FromSeconds(30);

@@ -61,6 +61,24 @@ public static class IngestEndpoints
         EventValidator validator,
         EventAppender appender,
         IOptions<IngestionOptions> options,
+        Observability.PipelineMetrics metrics,
+        CancellationToken ct)
+    {
+        var result = await IngestCoreAsync(http, authenticator, validator, appender, options, metrics, ct);
+        if (result.Result is ProblemHttpResult refused)
+        {
+            metrics.Refused(refused.StatusCode);
+        }
+        return result;
+    }
+
+    private static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestCoreAsync(
+        HttpContext http,
+        IngestKeyAuthenticator authenticator,
+        EventValidator validator,
+        EventAppender appender,
+        IOptions<IngestionOptions> options,
+        Observability.PipelineMetrics metrics,
         CancellationToken ct)
     {
         var limits = options.Value;
@@ -124,6 +142,10 @@ public static class IngestEndpoints
             }
         }
 
+        foreach (var error in errors)
+        {
+            metrics.Rejected(error.Field);
+        }
         if (valid.Count == 0)
         {
             return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
@@ -149,6 +171,7 @@ public static class IngestEndpoints
             return Problem(StatusCodes.Status422UnprocessableEntity, "Events refused", ex.Message);
         }
         var duplicates = valid.Count - result.InsertedCount;
+        metrics.Accepted(valid.Count, duplicates);
         return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, duplicates, errors, redactions));
     }
 

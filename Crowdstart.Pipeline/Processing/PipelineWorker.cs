@@ -10,6 +10,7 @@ public sealed class PipelineWorker(
     PartitionProcessor processor,
     LogSignal signal,
     CampaignChangeFeed changes,
+    Observability.PipelineMetrics metrics,
     IOptions<LogOptions> logOptions,
     IOptions<ProcessingOptions> options,
     ILogger<PipelineWorker> logger) : BackgroundService
@@ -40,6 +41,7 @@ public sealed class PipelineWorker(
                 failures = 0;
                 if (batch.EventCount > 0)
                 {
+                    metrics.BatchProcessed(partition, batch.EventCount, DateTime.UtcNow - started);
                     changes.Publish(batch.Campaigns);
                     // A full batch means a backlog: go on at once. A partial one means we are caught up.
                     var rest = minInterval - (DateTime.UtcNow - started);

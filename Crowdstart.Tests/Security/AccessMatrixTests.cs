@@ -82,6 +82,10 @@ public class AccessMatrixTests(AppFixture app)
         ["POST /account/logout"] = [S, B, B, B, B, B],
         ["POST /api/v1/events"] = [S, S, S, S, S, S],
         ["GET /openapi/{documentName}.json"] = [A, A, A, A, A, A],
+        // Probes and the scrape: anonymous by design (no campaign or customer data); restricted at the proxy.
+        ["GET /healthz"] = [A, A, A, A, A, A],
+        ["GET /readyz"] = [A, A, A, A, A, A],
+        ["GET /metrics"] = [A, A, A, A, A, A],
         ["GET /api/v1/campaigns/"] = [S, A, A, A, A, A],
         ["GET /api/v1/campaigns/{campaignId:guid}/snapshot"] = [S, A, R, A, A, A],
         ["POST /api/v1/campaigns/{campaignId:guid}/access-requests"] = [S, A, R, A, A, A],
