@@ -17,6 +17,12 @@ public sealed class IngestionOptions
     /// <summary>How far in the future <c>occurredAt</c> may be (client clock skew), in seconds.</summary>
     public int MaxFutureSkewSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// How far in the past <c>occurredAt</c> may be: older events are a client's broken clock or a replay of
+    /// something long gone, and would land outside every metric window and retention limit.
+    /// </summary>
+    public int MaxPastDays { get; set; } = 400;
+
     /// <summary>Most events written by one group-commit transaction.</summary>
     public int AppendBatchMaxEvents { get; set; } = 5000;
 

@@ -190,6 +190,11 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
             fail("occurredAt", $"is more than {options.MaxFutureSkewSeconds} s in the future");
             return null;
         }
+        if (at < time.GetUtcNow().AddDays(-Math.Max(1, options.MaxPastDays)))
+        {
+            fail("occurredAt", $"is more than {options.MaxPastDays} days in the past");
+            return null;
+        }
         return at.ToUniversalTime();
     }
 

@@ -79,6 +79,8 @@ public class EventValidatorTests
     [InlineData("occurredAt", "2026-11-26T12:00:00", "with an offset")]
     [InlineData("occurredAt", "yesterday", "with an offset")]
     [InlineData("occurredAt", "2026-11-26T12:30:00Z", "in the future")]
+    [InlineData("occurredAt", "2024-10-01T12:00:00Z", "400 days in the past")]
+    [InlineData("occurredAt", "0001-01-01T00:00:00Z", "400 days in the past")]
     [InlineData("source", "facebook", "must be direct, search")]
     [InlineData("currency", "USD", "must be EUR, the campaign's currency")]
     [InlineData("currency", "euro", "ISO 4217")]
