@@ -160,7 +160,8 @@ public sealed class AppFixture : IAsyncLifetime
         }
     }
 
-    private sealed class AppFactory(string connectionString, int partitions) : WebApplicationFactory<Program>
+    /// <summary>The app host over <paramref name="connectionString"/> (fault tests start their own).</summary>
+    internal sealed class AppFactory(string connectionString, int partitions) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
