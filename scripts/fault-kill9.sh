@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# kill -9 trials at length: the app as a separate process under load, SIGKILLed at random moments and restarted,
+# TRIALS times (default 12), then drained and checked (every 202-acknowledged event stored exactly once, every
+# rollup equal to the recomputation from the raw log). The test command runs the same test with 4 trials.
+#   scripts/fault-kill9.sh [trials=12]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/pg.sh
+TRIALS=${1:-12}
+PG_DATA=$(mktemp -d /var/tmp/crowdstart-fault-pg.XXXXXX)
+PG_PORT=${FAULT_PG_PORT:-55435}
+trap 'pg_stop "$PG_DATA"; rm -rf "$PG_DATA"' EXIT
+# Default durability: the database is not the thing being killed, but nothing is relaxed either.
+pg_start "$PG_DATA" "$PG_PORT"
+export CROWDSTART_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Maximum Pool Size=50"
+export CROWDSTART_KILL_TRIALS=$TRIALS
+dotnet build Crowdstart.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet test Crowdstart.Tests -c Release --no-build -nologo --filter "FullyQualifiedName~KillNineTests" --logger "console;verbosity=normal" 2>&1 \
+    | grep -E "Passed|Failed|missing|Assert|Error" || true
+echo "trials: $TRIALS; machine: $(nproc) cores; $(date -u +%FT%TZ)"
