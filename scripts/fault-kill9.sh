@@ -15,6 +15,10 @@ pg_start "$PG_DATA" "$PG_PORT"
 export CROWDSTART_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Maximum Pool Size=50"
 export CROWDSTART_KILL_TRIALS=$TRIALS
 dotnet build Crowdstart.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+set +e
 dotnet test Crowdstart.Tests -c Release --no-build -nologo --filter "FullyQualifiedName~KillNineTests" --logger "console;verbosity=normal" 2>&1 \
-    | grep -E "Passed|Failed|missing|Assert|Error" || true
+    | tee /tmp/crowdstart-fault-kill9.log | grep -E "Passed|Failed|missing|Assert|Error"
+status=${PIPESTATUS[0]}
+set -e
 echo "trials: $TRIALS; machine: $(nproc) cores; $(date -u +%FT%TZ)"
+exit "$status"
