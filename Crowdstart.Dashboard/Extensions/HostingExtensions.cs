@@ -51,7 +51,11 @@ public static class HostingExtensions
         builder.Services.AddTransient<Model.CampaignLiveViewModel>();
         builder.Services.AddSingleton<DashboardFormatter>();
         builder.Services.AddSingleton<CampaignLiveSource>();
-        builder.Services.AddSignalR();
+        builder.Services.AddOptions<Hubs.CampaignHubOptions>().BindConfiguration(Hubs.CampaignHubOptions.SectionName);
+        builder.Services.AddSingleton<Hubs.HubConnectionLimiter>();
+        // Blazor circuits keep SignalR's default limit (32 KB); the public hub takes less: its calls carry a campaign id.
+        builder.Services.AddSignalR().AddHubOptions<Hubs.CampaignHub>(o =>
+            o.MaximumReceiveMessageSize = builder.Configuration.GetValue<int?>($"{Hubs.CampaignHubOptions.SectionName}:{nameof(Hubs.CampaignHubOptions.MaxMessageBytes)}") ?? 16 * 1024);
         builder.Services.AddSingleton<DashboardMetrics>();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitMetricsHandler>();
         // Metrics for a Prometheus scrape: the pipeline's and the dashboard's instruments, plus ASP.NET Core's own

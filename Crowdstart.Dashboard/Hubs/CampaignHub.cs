@@ -37,20 +37,33 @@ public sealed record CampaignSnapshotMessage(Guid CampaignId, string Name, strin
 /// </summary>
 [Authorize(Policy = Policies.Programmatic)]
 public sealed class CampaignHub(CampaignAccess access, CampaignLiveSource source, TimeProvider time, IServiceScopeFactory scopes,
-    IOptions<IdentityOptions> identity, DashboardMetrics metrics) : Hub
+    IOptions<IdentityOptions> identity, DashboardMetrics metrics, HubConnectionLimiter limiter, IOptions<CampaignHubOptions> hubOptions) : Hub
 {
     /// <summary>Hub route.</summary>
     public const string Route = "/hubs/campaigns";
 
+    private const string SlotKey = "crowdstart:slot";
+
     public override Task OnConnectedAsync()
     {
+        // One account may hold a bounded number of connections; the refusal reaches the client as the close reason.
+        var user = Context.UserIdentifier ?? Context.ConnectionId;
+        if (!limiter.TryAcquire(user, Math.Max(1, hubOptions.Value.MaxConnectionsPerUser)))
+        {
+            throw new HubException($"Too many open connections for this account (at most {hubOptions.Value.MaxConnectionsPerUser}); close one first.");
+        }
+        Context.Items[SlotKey] = user;
         metrics.HubClientConnected();
         return base.OnConnectedAsync();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        metrics.HubClientDisconnected();
+        if (Context.Items.TryGetValue(SlotKey, out var user) && user is string id)
+        {
+            limiter.Release(id);
+            metrics.HubClientDisconnected();
+        }
         return base.OnDisconnectedAsync(exception);
     }
 
