@@ -16,8 +16,8 @@ export CROWDSTART_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Maximu
 export CROWDSTART_KILL_TRIALS=$TRIALS
 dotnet build Crowdstart.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 set +e
-dotnet test Crowdstart.Tests -c Release --no-build -nologo --filter "FullyQualifiedName~KillNineTests" --logger "console;verbosity=normal" 2>&1 \
-    | tee /tmp/crowdstart-fault-kill9.log | grep -E "Passed|Failed|missing|Assert|Error"
+dotnet test Crowdstart.Tests -c Release --no-build -nologo --filter "FullyQualifiedName~KillNineTests" --logger "console;verbosity=detailed" 2>&1 \
+    | tee /tmp/crowdstart-fault-kill9.log | grep -E "Passed|Failed|missing|Assert|Error|acknowledged"
 status=${PIPESTATUS[0]}
 set -e
 echo "trials: $TRIALS; machine: $(nproc) cores; $(date -u +%FT%TZ)"

@@ -17,7 +17,7 @@ namespace Crowdstart.Tests.Ingestion;
 /// never a hang), readiness says so, the pipeline resumes by itself, and every acknowledged event is in the log
 /// exactly once with rollups equal to a recomputation. Its own app and database, reached through a relay that is cut.
 /// </summary>
-public sealed class DatabaseOutageTests : IAsyncLifetime
+public sealed class DatabaseOutageTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TestDatabase _database = new();
     private FaultProxy _proxy = null!;
@@ -153,6 +153,9 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         }
         while (lag > 0 && drained.Elapsed < TimeSpan.FromSeconds(60));
         using var readyAfter = await client.GetAsync("readyz");
+
+        output.WriteLine($"statuses {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}; acknowledged {acknowledged.Count:N0} " +
+            $"({beforeCut:N0} before the cut); readiness during the cut: {string.Join(" ", readyDuringCut.Select(s => (int)s))}; drained in {drained.Elapsed.TotalSeconds:0.0} s");
 
         // Assert
         Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(20)));

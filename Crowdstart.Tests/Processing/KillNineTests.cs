@@ -14,7 +14,7 @@ namespace Crowdstart.Tests.Processing;
 /// afterwards every event that got a 202 is in the log exactly once and every rollup equals the recomputation from
 /// the raw log. Trials: <c>CROWDSTART_KILL_TRIALS</c> (default 4 in the test command; <c>scripts/fault-kill9.sh</c> runs more).
 /// </summary>
-public sealed class KillNineTests : IAsyncLifetime
+public sealed class KillNineTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TestDatabase _database = new();
 
@@ -177,6 +177,8 @@ public sealed class KillNineTests : IAsyncLifetime
                 stored.Add(reader.GetGuid(0));
             }
         }
+        output.WriteLine($"trials {Trials}, kills after {string.Join(", ", kills)}; acknowledged {acknowledged.Count:N0}, stored {stored.Count:N0} " +
+            $"(the difference: batches in flight at a kill, stored without their 202)");
         Assert.True(acknowledged.Count > 0, "the load reached the app");
         Assert.Equal(stored.Count, stored.Distinct().Count());
         var missing = acknowledged.Except(stored).ToList();
