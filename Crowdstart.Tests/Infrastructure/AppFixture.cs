@@ -188,3 +188,13 @@ public sealed class AppCollection : ICollectionFixture<AppFixture>, ICollectionF
 {
     public const string Name = "running app";
 }
+
+/// <summary>
+/// Fault tests that run their own app (a cut database, SIGKILLed processes): alone, after the parallel collections,
+/// so their load does not starve the browser tests on a two-core machine.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FaultCollection
+{
+    public const string Name = "faults";
+}

@@ -17,6 +17,7 @@ namespace Crowdstart.Tests.Ingestion;
 /// never a hang), readiness says so, the pipeline resumes by itself, and every acknowledged event is in the log
 /// exactly once with rollups equal to a recomputation. Its own app and database, reached through a relay that is cut.
 /// </summary>
+[Collection(FaultCollection.Name)]
 public sealed class DatabaseOutageTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TestDatabase _database = new();
