@@ -179,7 +179,7 @@ static class DashboardBench
         await context.CloseAsync();
     }
 
-    private static async Task BackgroundLoadAsync(Uri app, string key, Guid campaign, int rate, Action<int> accepted, CancellationToken ct)
+    internal static async Task BackgroundLoadAsync(Uri app, string key, Guid campaign, int rate, Action<int> accepted, CancellationToken ct)
     {
         // Four senders, each a batch every 200 ms: rate events per second in batches the size a busy page would send.
         const int senders = 4;
@@ -222,7 +222,7 @@ static class DashboardBench
         }
     }
 
-    private static async Task<CookieContainer> SignInAsync(Uri app, string email, string password)
+    internal static async Task<CookieContainer> SignInAsync(Uri app, string email, string password)
     {
         var cookies = new CookieContainer();
         using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = app };
@@ -239,10 +239,10 @@ static class DashboardBench
         return cookies;
     }
 
-    private static long Rss(int pid) =>
+    internal static long Rss(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
 
-    private static string Summary(List<double> values)
+    internal static string Summary(List<double> values)
     {
         var sorted = values.Order().ToArray();
         double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
