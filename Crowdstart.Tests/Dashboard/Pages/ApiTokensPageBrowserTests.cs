@@ -23,7 +23,9 @@ public class ApiTokensPageBrowserTests(AppFixture app, BrowserFixture browser)
         var page = await context.NewPageAsync();
         await AppFixture.SignInAsync(page, creator);
         await page.GotoAsync("/");
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
         await page.GetByTestId("signed-in-user").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/account/tokens", StringComparison.Ordinal), new() { Timeout = Timeout });
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
 
         // Act: create a token (shown once) and use it from a script

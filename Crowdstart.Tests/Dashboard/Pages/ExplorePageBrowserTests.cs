@@ -69,7 +69,9 @@ public class ExplorePageBrowserTests(AppFixture app, BrowserFixture browser)
 
         // Act: build the query with the controls and run it
         await page.GotoAsync("/");
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
         await page.GetByTestId("nav-explore").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/explore", StringComparison.Ordinal), new() { Timeout = Timeout });
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("q-start")).ToBeVisibleAsync(new() { Timeout = Timeout });
         await PickAsync(page, "q-types", "Pledge");
