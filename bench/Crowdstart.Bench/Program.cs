@@ -5,6 +5,7 @@
 //   explore --db CS [--events 10000000] [--runs 20] [--load true]   10 typical ad-hoc queries over N raw events, p50/p95 + EXPLAIN
 //   fanout --db CS --url U --email E --password P --app-pid PID [--subscribers 1000] [--probes 30] [--rate 0]
 //                                                   N hub subscribers on one campaign: push latency, app memory
+//   outage --db CS --url U --key K --campaign C [--seconds 60]   load through a PostgreSQL stop/start (scripts/fault-db-outage.sh)
 //   privacy --db CS [--events 1000000]             validator + PII scan throughput, access-check latency, retention sweep
 //   dashboard --db CS --url U --email E --password P --app-pid PID [--events 2000000] [--rate 5000] [--seconds 60] [--pages 100]
 //                                                   initial load, commit → hub latency under load, memory per open page
@@ -74,6 +75,8 @@ switch (mode)
         await FanoutBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("email"), Arg("password"), int.Parse(Arg("app-pid")),
             int.Parse(Arg("subscribers", "1000")), int.Parse(Arg("probes", "30")), int.Parse(Arg("rate", "0")));
         break;
+    case "outage":
+        return await OutageBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("key"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "60")));
     case "privacy":
         await PrivacyBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("partitions", "8")));
         break;
