@@ -117,12 +117,14 @@ public sealed class ExplorerResultView
     /// <summary>
     /// The chart for <paramref name="measure"/>: a line per combination of the other dimensions over the first
     /// time dimension (the largest <see cref="MaxLines"/>), else bars over the rows' labels (the first
-    /// <see cref="MaxBars"/> in the table's order); nothing for a single row without dimensions.
+    /// <see cref="MaxBars"/> in the table's order, <paramref name="inOrder"/> when the table is sorted); nothing for a
+    /// single row without dimensions.
     /// </summary>
-    public ExplorerChart Chart(int measure)
+    public ExplorerChart Chart(int measure, IReadOnlyList<object?[]>? inOrder = null)
     {
+        var all = inOrder ?? Rows;
         var dimensions = Enumerable.Range(0, Columns.Count).Where(i => !Columns[i].IsMeasure).ToList();
-        if (measure < 0 || measure >= Columns.Count || !Columns[measure].IsMeasure || dimensions.Count == 0 || Rows.Count == 0)
+        if (measure < 0 || measure >= Columns.Count || !Columns[measure].IsMeasure || dimensions.Count == 0 || all.Count == 0)
         {
             return new(ExplorerChartKind.None, null, [], null, "");
         }
@@ -132,7 +134,7 @@ public sealed class ExplorerResultView
         if (time >= 0)
         {
             var others = dimensions.Where(i => i != time).ToList();
-            var groups = Rows
+            var groups = all
                 .GroupBy(r => others.Count == 0 ? m.Header : string.Join(" · ", others.Select(i => Cell(r, i))))
                 .Select(g => (Name: g.Key, Points: g.Where(r => r[time] is not null && Number(r[measure]) is not null)
                     .Select(r => new[] { X(r[time]!, Columns[time]), Number(r[measure])!.Value }).OrderBy(p => p[0]).ToList()))
@@ -156,7 +158,7 @@ public sealed class ExplorerResultView
             var note = groups.Count > MaxLines ? $"The {MaxLines} largest of {groups.Count} series are drawn; the table has them all." : null;
             return new(ExplorerChartKind.Line, options, shown, note, $"Line chart of {m.Header} over {Columns[time].Header}");
         }
-        var rows = Rows.Take(MaxBars).ToList();
+        var rows = all.Take(MaxBars).ToList();
         var categories = rows.Select(r => string.Join(" · ", dimensions.Select(i => Cell(r, i)))).ToList();
         var bars = new
         {
@@ -168,7 +170,7 @@ public sealed class ExplorerResultView
             legend = new { show = false },
         };
         return new(ExplorerChartKind.Bar, bars, [new BarSeries(m.Header, [.. rows.Select(r => Number(r[measure]) ?? 0)])],
-            Rows.Count > MaxBars ? $"The first {MaxBars} of {Rows.Count:N0} rows are drawn (in the table's order)." : null,
+            all.Count > MaxBars ? $"The first {MaxBars} of {all.Count:N0} rows are drawn (in the table's order)." : null,
             $"Bar chart of {m.Header} by {string.Join(" and ", dimensions.Select(i => Columns[i].Header))}");
     }
 

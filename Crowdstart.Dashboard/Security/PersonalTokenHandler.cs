@@ -27,11 +27,18 @@ public sealed class PersonalTokenHandler(IOptionsMonitor<AuthenticationSchemeOpt
     public const string CookieOrTokenScheme = "CookieOrPersonalToken";
 
     /// <summary>Whether the request presents a personal API token.</summary>
-    public static bool HasToken(HttpRequest request)
+    public static bool HasToken(HttpRequest request) => TokenOf(request) is not null;
+
+    /// <summary>The <c>cs_pat_…</c> token in the request's <c>Authorization: Bearer</c> header, or null.</summary>
+    private static string? TokenOf(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && header["Bearer ".Length..].TrimStart().StartsWith(PersonalTokens.Prefix, StringComparison.Ordinal);
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var value = header["Bearer ".Length..].Trim();
+        return value.StartsWith(PersonalTokens.Prefix, StringComparison.Ordinal) ? value : null;
     }
 
     /// <summary>Claim naming the token a principal came from (long-lived connections re-check it).</summary>
@@ -39,13 +46,7 @@ public sealed class PersonalTokenHandler(IOptionsMonitor<AuthenticationSchemeOpt
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return AuthenticateResult.NoResult();
-        }
-        var value = header["Bearer ".Length..].Trim();
-        if (!value.StartsWith(PersonalTokens.Prefix, StringComparison.Ordinal))
+        if (TokenOf(Request) is not { } value)
         {
             return AuthenticateResult.NoResult();
         }

@@ -146,8 +146,7 @@ public sealed class AppFixture : IAsyncLifetime
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
-            var lag = await Database.ScalarAsync<long>(
-                "SELECT coalesce(sum(p.next_offset - 1 - c.\"offset\"), 0)::bigint FROM log_partitions p JOIN partition_checkpoints c USING (partition)");
+            var lag = await Database.LagAsync();
             if (lag == 0)
             {
                 return;

@@ -84,6 +84,10 @@ public class TestDatabase : IAsyncLifetime
     }
 
     /// <summary>Runs a scalar query.</summary>
+    /// <summary>Events appended to the log and not yet processed, over every partition.</summary>
+    public Task<long> LagAsync() => ScalarAsync<long>(
+        "SELECT coalesce(sum(p.next_offset - 1 - c.\"offset\"), 0)::bigint FROM log_partitions p JOIN partition_checkpoints c USING (partition)");
+
     public async Task<T> ScalarAsync<T>(string sql)
     {
         await using var cmd = DataSource.CreateCommand(sql);

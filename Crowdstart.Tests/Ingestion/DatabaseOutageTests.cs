@@ -149,8 +149,7 @@ public sealed class DatabaseOutageTests(Xunit.Abstractions.ITestOutputHelper out
         do
         {
             await Task.Delay(200);
-            lag = await _database.ScalarAsync<long>(
-                "SELECT coalesce(sum(p.next_offset - 1 - c.\"offset\"), 0)::bigint FROM log_partitions p JOIN partition_checkpoints c USING (partition)");
+            lag = await _database.LagAsync();
         }
         while (lag > 0 && drained.Elapsed < TimeSpan.FromSeconds(60));
         using var readyAfter = await client.GetAsync("readyz");

@@ -159,8 +159,7 @@ public sealed class KillNineTests(Xunit.Abstractions.ITestOutputHelper output) :
             do
             {
                 await Task.Delay(200);
-                lag = await _database.ScalarAsync<long>(
-                    "SELECT coalesce(sum(p.next_offset - 1 - c.\"offset\"), 0)::bigint FROM log_partitions p JOIN partition_checkpoints c USING (partition)");
+                lag = await _database.LagAsync();
             }
             while (lag > 0 && drained.Elapsed < TimeSpan.FromSeconds(90));
             app.Kill();

@@ -263,11 +263,7 @@ public partial class Explore : IAsyncDisposable
             return;
         }
         // Bars follow the table's order; a new chart per shape (ApexCharts does not change type in place).
-        var view = _sortColumn is { } column
-            ? new ExplorerResultView(new ExploreResult([.. _result.Columns.Select(c => new ResultColumn(c.Name, c.IsMeasure, c.IsTime))],
-                [.. _result.Sorted(column, _sortDescending)], _result.Truncated, _result.Elapsed), _campaigns!.ToDictionary(c => c.Id, c => c.Name), _result.Currency, Format)
-            : _result;
-        _chart = view.Chart(_chartMeasure);
+        _chart = _result.Chart(_chartMeasure, _sortColumn is { } column ? [.. _result.Sorted(column, _sortDescending)] : null);
         _chartKey++;
     }
 

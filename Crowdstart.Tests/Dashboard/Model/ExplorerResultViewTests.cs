@@ -97,6 +97,9 @@ public class ExplorerResultViewTests
         var bars = Assert.IsType<BarSeries>(Assert.Single(chart.Series));
         Assert.Equal([3.0, 1.0], bars.Data);
         Assert.Contains("by Network and reward", chart.AriaLabel);
+        // Sorted in the table: the bars follow that order.
+        var sorted = Assert.IsType<BarSeries>(Assert.Single(view.Chart(2, [.. view.Sorted(2, descending: false)]).Series));
+        Assert.Equal([1.0, 3.0], sorted.Data);
     }
 
     [Fact]
