@@ -102,44 +102,45 @@ public static class IngestEndpoints
         {
             return TooLarge(limits);
         }
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(http.Request.ContentLength ?? 16 * 1024, 1, limits.MaxRequestBytes));
-        var body = http.Request.Body;
-        while (true)
+        // Bodies of large batches exceed the large-object threshold (85 KB): a fresh array per request would make
+        // every big batch a gen-2 allocation, so the body is read into a pooled buffer returned after validation.
+        BodyProblem? problem;
+        List<EventRecord> valid;
+        List<EventError> errors, redactions;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(http.Request.ContentLength ?? 16 * 1024, 1024, limits.MaxRequestBytes + 1));
+        try
         {
-            var memory = buffer.GetMemory(16 * 1024);
-            var read = await body.ReadAsync(memory, ct);
-            if (read == 0)
+            var length = 0;
+            while (true)
             {
-                break;
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limits.MaxRequestBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                var read = await http.Request.Body.ReadAsync(buffer.AsMemory(length), ct);
+                if (read == 0)
+                {
+                    break;
+                }
+                length += read;
+                if (length > limits.MaxRequestBytes)
+                {
+                    return TooLarge(limits);
+                }
             }
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limits.MaxRequestBytes)
-            {
-                return TooLarge(limits);
-            }
+            // Validation copies what it keeps, so the body and its parse are released before the commit wait.
+            (problem, valid, errors, redactions) = Validate(new ReadOnlyMemory<byte>(buffer, 0, length), http.Request.ContentType, target, validator, limits);
         }
-
-        var (parsed, problem) = ParsedBody.Parse(buffer.WrittenMemory, http.Request.ContentType, limits.MaxEventsPerRequest);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
         if (problem is not null)
         {
             return Problem(problem.StatusCode, problem.Title, problem.Detail);
-        }
-        using var _ = parsed;
-
-        var errors = new List<EventError>();
-        var redactions = new List<EventError>();
-        var valid = new List<EventRecord>(parsed!.Events.Count);
-        foreach (var (index, element, parseError) in parsed.Events)
-        {
-            if (parseError is not null)
-            {
-                errors.Add(new EventError(index, "$", parseError));
-                continue;
-            }
-            if (validator.Validate(element, index, target, errors, redactions) is { } record)
-            {
-                valid.Add(record);
-            }
         }
 
         foreach (var error in errors)
@@ -173,6 +174,33 @@ public static class IngestEndpoints
         var duplicates = valid.Count - result.InsertedCount;
         metrics.Accepted(valid.Count, duplicates);
         return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, duplicates, errors, redactions));
+    }
+
+    private static (BodyProblem? Problem, List<EventRecord> Valid, List<EventError> Errors, List<EventError> Redactions) Validate(
+        ReadOnlyMemory<byte> body, string? contentType, IngestTarget target, EventValidator validator, IngestionOptions limits)
+    {
+        var errors = new List<EventError>();
+        var redactions = new List<EventError>();
+        var (parsed, problem) = ParsedBody.Parse(body, contentType, limits.MaxEventsPerRequest);
+        if (problem is not null)
+        {
+            return (problem, [], errors, redactions);
+        }
+        using var _ = parsed;
+        var valid = new List<EventRecord>(parsed!.Events.Count);
+        foreach (var (index, element, parseError) in parsed.Events)
+        {
+            if (parseError is not null)
+            {
+                errors.Add(new EventError(index, "$", parseError));
+                continue;
+            }
+            if (validator.Validate(element, index, target, errors, redactions) is { } record)
+            {
+                valid.Add(record);
+            }
+        }
+        return (null, valid, errors, redactions);
     }
 
     private static ProblemHttpResult TooLarge(IngestionOptions limits) =>

@@ -2,6 +2,7 @@
 //   setup --db CS                                   create a campaign + ingest key, print "campaignId key"
 //   http  --url U --key K --campaign C [--seconds 20] [--concurrency 4] [--batch 500]
 //   copy  --db CS --campaign C --events N [--batch 5000]
+//   naive --db CS --campaign C [--seconds 10] [--concurrency 4]   one INSERT + commit per event (a simple collector)
 //   explore --db CS [--events 10000000] [--runs 20] [--load true]   10 typical ad-hoc queries over N raw events, p50/p95 + EXPLAIN
 //   fanout --db CS --url U --email E --password P --app-pid PID [--subscribers 1000] [--probes 30] [--rate 0]
 //                                                   N hub subscribers on one campaign: push latency, app memory
@@ -35,9 +36,13 @@ switch (mode)
         await Http(new Uri(Arg("url")), Arg("key"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "20")),
             int.Parse(Arg("concurrency", "4")), int.Parse(Arg("batch", "500")));
         break;
+    case "naive":
+        await Naive(Arg("db"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "10")), int.Parse(Arg("concurrency", "4")),
+            int.Parse(Arg("partitions", "8")));
+        break;
     case "copy":
         await Copy(Arg("db"), Guid.Parse(Arg("campaign")), int.Parse(Arg("events")), int.Parse(Arg("batch", "5000")),
-            int.Parse(Arg("partitions", "8")));
+            int.Parse(Arg("partitions", "8")), Arg("bare", "false") == "true");
         break;
     case "pipeline":
         await PipelineBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("rate", "5000")),
@@ -94,27 +99,20 @@ static async Task Setup(string connectionString)
     Console.WriteLine($"{campaign.Id} {await store.CreateIngestKeyAsync(campaign.Id, "bench")}");
 }
 
-static object EventJson(Guid campaign, Random random, DateTimeOffset at)
-{
-    var type = EventTypes.All[random.Next(5)]; // no money events: same row shape as COPY below
-    return new { eventId = Guid.NewGuid(), type, campaignId = campaign, customerId = $"c-{random.Next(200_000)}", sessionId = $"s-{random.Next(1_000_000)}", occurredAt = at, source = "social:reddit", properties = new { reward = "early_bird" } };
-}
-
 static async Task Http(Uri url, string key, Guid campaign, int seconds, int concurrency, int batch)
 {
     using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = url };
+    var bodies = Enumerable.Range(0, concurrency).Select(w => new IngestBodies(campaign, batch, seed: w)).ToArray();
     var deadline = Stopwatch.StartNew();
     long accepted = 0, requests = 0, retries = 0;
     var latencies = new List<double>[concurrency];
     async Task Worker(int w)
     {
-        var random = new Random(w);
         latencies[w] = [];
         while (deadline.Elapsed.TotalSeconds < seconds)
         {
-            var now = DateTimeOffset.UtcNow;
-            var body = JsonSerializer.Serialize(Enumerable.Range(0, batch).Select(_ => EventJson(campaign, random, now)), JsonSerializerOptions.Web);
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events") { Content = new ByteArrayContent(bodies[w].Next()) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
             var sw = Stopwatch.StartNew();
             using var response = await client.SendAsync(request);
@@ -139,13 +137,83 @@ static async Task Http(Uri url, string key, Guid campaign, int seconds, int conc
     await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w))));
     var elapsed = deadline.Elapsed.TotalSeconds;
     var all = latencies.SelectMany(l => l).Order().ToArray();
-    Console.WriteLine($"http_events={accepted} http_seconds={elapsed:F2} http_events_per_s={accepted / elapsed:F0} requests={requests} retries_503={retries} " +
+    Console.WriteLine($"http_batch={batch} http_events={accepted} http_seconds={elapsed:F2} http_events_per_s={accepted / elapsed:F0} requests={requests} retries_503={retries} " +
         $"p50_ms={all[all.Length / 2]:F1} p99_ms={all[(int)(all.Length * 0.99)]:F1}");
 }
 
-static async Task Copy(string connectionString, Guid campaign, int events, int batch, int partitions)
+// The naive collector: one INSERT (and so one durable commit) per event, as a simple web-analytics server
+// does, from `concurrency` connections, into the same table with the same rows.
+static async Task Naive(string connectionString, Guid campaign, int seconds, int concurrency, int partitions)
 {
     await using var dataSource = NpgsqlDataSource.Create(connectionString);
+    var next = new long[partitions];
+    await using (var cmd = dataSource.CreateCommand("SELECT partition, next_offset FROM log_partitions"))
+    await using (var r = await cmd.ExecuteReaderAsync())
+    {
+        while (await r.ReadAsync())
+        {
+            next[r.GetInt32(0)] = r.GetInt64(1);
+        }
+    }
+    var sw = Stopwatch.StartNew();
+    long written = 0;
+    async Task Worker(int w)
+    {
+        var random = new Random(100 + w);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO event_log (partition, \"offset\", event_id, campaign_id, customer_id, session_id, type, occurred_at, received_at, source, properties) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)", connection);
+        foreach (var type in new[] { NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Text,
+                     NpgsqlDbType.Text, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Text, NpgsqlDbType.Text })
+        {
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type });
+        }
+        await insert.PrepareAsync();
+        while (sw.Elapsed.TotalSeconds < seconds)
+        {
+            var customer = $"c-{random.Next(200_000)}";
+            var p = Partitioner.PartitionFor(customer, partitions);
+            var now = DateTimeOffset.UtcNow;
+            insert.Parameters[0].Value = p;
+            insert.Parameters[1].Value = Interlocked.Increment(ref next[p]) - 1;
+            insert.Parameters[2].Value = Guid.NewGuid();
+            insert.Parameters[3].Value = campaign;
+            insert.Parameters[4].Value = customer;
+            insert.Parameters[5].Value = $"s-{random.Next(1_000_000)}";
+            insert.Parameters[6].Value = EventTypes.All[random.Next(5)];
+            insert.Parameters[7].Value = now;
+            insert.Parameters[8].Value = now;
+            insert.Parameters[9].Value = "social:reddit";
+            insert.Parameters[10].Value = """{"reward": "early_bird"}""";
+            await insert.ExecuteNonQueryAsync();
+            Interlocked.Increment(ref written);
+        }
+    }
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w))));
+    var elapsed = sw.Elapsed.TotalSeconds;
+    await using (var fix = dataSource.CreateCommand("UPDATE log_partitions SET next_offset = v.n FROM unnest(@p, @n) v(p, n) WHERE partition = v.p"))
+    {
+        fix.Parameters.AddWithValue("p", Enumerable.Range(0, partitions).ToArray());
+        fix.Parameters.AddWithValue("n", next);
+        await fix.ExecuteNonQueryAsync();
+    }
+    Console.WriteLine($"naive_events={written} naive_seconds={elapsed:F2} naive_events_per_s={written / elapsed:F0}");
+}
+
+static async Task Copy(string connectionString, Guid campaign, int events, int batch, int partitions, bool bare)
+{
+    await using var dataSource = NpgsqlDataSource.Create(connectionString);
+    // --bare: the same rows into a copy of event_log with only its primary key, to show what the secondary
+    // indexes (idempotency key, explorer, time and customer look-ups) cost the engine.
+    var table = bare ? "bench_event_log_bare" : "event_log";
+    if (bare)
+    {
+        await using var create = dataSource.CreateCommand(
+            "DROP TABLE IF EXISTS bench_event_log_bare; CREATE TABLE bench_event_log_bare (LIKE event_log INCLUDING DEFAULTS); " +
+            "ALTER TABLE bench_event_log_bare ADD PRIMARY KEY (partition, \"offset\")");
+        await create.ExecuteNonQueryAsync();
+    }
     var random = new Random(7);
     var next = new long[partitions];
     await using (var cmd = dataSource.CreateCommand("SELECT partition, next_offset FROM log_partitions"))
@@ -164,7 +232,7 @@ static async Task Copy(string connectionString, Guid campaign, int events, int b
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY event_log (partition, \"offset\", event_id, campaign_id, customer_id, session_id, type, occurred_at, received_at, source, amount, currency, properties) FROM STDIN (FORMAT BINARY)"))
+            $"COPY {table} (partition, \"offset\", event_id, campaign_id, customer_id, session_id, type, occurred_at, received_at, source, amount, currency, properties) FROM STDIN (FORMAT BINARY)"))
         {
             var now = DateTimeOffset.UtcNow;
             for (var i = 0; i < n; i++)
@@ -192,6 +260,13 @@ static async Task Copy(string connectionString, Guid campaign, int events, int b
         written += n;
     }
     var elapsed = sw.Elapsed.TotalSeconds;
+    if (bare)
+    {
+        await using var drop = dataSource.CreateCommand("DROP TABLE bench_event_log_bare");
+        await drop.ExecuteNonQueryAsync();
+        Console.WriteLine($"bare_copy_events={written} bare_copy_seconds={elapsed:F2} bare_copy_events_per_s={written / elapsed:F0}");
+        return;
+    }
     // Keep the log consistent for the pipeline: counters continue after the copied rows.
     await using (var fix = dataSource.CreateCommand("UPDATE log_partitions SET next_offset = v.n FROM unnest(@p, @n) v(p, n) WHERE partition = v.p"))
     {
@@ -205,4 +280,70 @@ static async Task Copy(string connectionString, Guid campaign, int events, int b
 internal sealed class Factory(DbContextOptions<CrowdstartDbContext> options) : IDbContextFactory<CrowdstartDbContext>
 {
     public CrowdstartDbContext CreateDbContext() => new(options);
+}
+
+/// <summary>
+/// Request bodies for the ingest load generator, made cheap to produce so the generator does not steal the
+/// server's CPU on a 2-core machine: each worker builds a few templates once (random customers, sessions and
+/// types) and per request only writes fresh eventIds and the current time into fixed-width slots.
+/// </summary>
+internal sealed class IngestBodies
+{
+    private const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+    private readonly List<(byte[] Body, int[] Ids, int[] Times)> _templates = [];
+    private int _next;
+
+    public IngestBodies(Guid campaign, int batch, int seed, int templates = 8)
+    {
+        var random = new Random(seed);
+        for (var t = 0; t < templates; t++)
+        {
+            var stream = new MemoryStream();
+            var ids = new List<int>(batch);
+            var times = new List<int>(batch);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(stream))
+            {
+                writer.WriteStartArray();
+                for (var i = 0; i < batch; i++)
+                {
+                    writer.WriteStartObject();
+                    writer.Flush();
+                    ids.Add((int)stream.Length + "\"eventId\":\"".Length);
+                    writer.WriteString("eventId", Guid.Empty);
+                    writer.WriteString("type", EventTypes.All[random.Next(5)]); // no money events: same row shape as COPY
+                    writer.WriteString("campaignId", campaign);
+                    writer.WriteString("customerId", $"c-{random.Next(200_000)}");
+                    writer.WriteString("sessionId", $"s-{random.Next(1_000_000)}");
+                    writer.Flush();
+                    times.Add((int)stream.Length + ",\"occurredAt\":\"".Length);
+                    writer.WriteString("occurredAt", new string('0', TimeFormat.Length));
+                    writer.WriteString("source", "social:reddit");
+                    writer.WriteStartObject("properties");
+                    writer.WriteString("reward", "early_bird");
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+            }
+            _templates.Add((stream.ToArray(), ids.ToArray(), times.ToArray()));
+        }
+    }
+
+    /// <summary>A fresh body: new eventIds, occurredAt = now. The returned array is reused by the next call.</summary>
+    public byte[] Next()
+    {
+        var (body, ids, times) = _templates[_next++ % _templates.Count];
+        var span = body.AsSpan();
+        foreach (var at in ids)
+        {
+            Guid.NewGuid().TryFormat(span[at..], out _, "D");
+        }
+        Span<byte> now = stackalloc byte[TimeFormat.Length];
+        DateTime.UtcNow.TryFormat(now, out _, TimeFormat, System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var at in times)
+        {
+            now.CopyTo(span[at..]);
+        }
+        return body;
+    }
 }
