@@ -60,6 +60,7 @@ public static class PipelineExtensions
         services.AddSingleton(sp => new EventValidator(sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<PrivacyOptions>>().Value));
         services.AddSingleton<IngestKeyAuthenticator>();
+        services.AddSingleton<IngestAdmission>();
 
         services.AddSingleton(sp => new PartitionProcessor(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.BatchSize));

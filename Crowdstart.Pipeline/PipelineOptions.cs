@@ -27,7 +27,13 @@ public sealed class IngestionOptions
     public int AppendBatchMaxEvents { get; set; } = 5000;
 
     /// <summary>Events allowed to wait for the appender before ingest answers 503.</summary>
-    public int AppendQueueCapacityEvents { get; set; } = 200_000;
+    public int AppendQueueCapacityEvents { get; set; } = 50_000;
+
+    /// <summary>Requests reading, parsing and validating their body at once (see <c>IngestAdmission</c>).</summary>
+    public int MaxConcurrentRequests { get; set; } = 16;
+
+    /// <summary>Requests allowed to wait for a turn before ingest answers 503 with <c>Retry-After</c>.</summary>
+    public int MaxQueuedRequests { get; set; } = 64;
 
     /// <summary>How long a resolved ingest key is cached, in seconds.</summary>
     public int KeyCacheSeconds { get; set; } = 5;

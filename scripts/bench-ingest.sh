@@ -19,7 +19,7 @@ DB="Host=127.0.0.1;Port=$PG_PORT;Database=crowdstart_bench;Username=postgres;Max
 
 pg_start "$PG_DATA" "$PG_PORT"
 pg_as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS crowdstart_bench WITH (FORCE)" >/dev/null
-dotnet build Crowdstart.sln -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+dotnet build Crowdstart.sln -c Release -nologo -v quiet -clp:ErrorsOnly >/tmp/crowdstart-bench-build.log || { cat /tmp/crowdstart-bench-build.log; exit 1; }
 
 ConnectionStrings__Crowdstart="$DB" Urls="http://127.0.0.1:$APP_PORT" Demo__Enabled=false Logging__LogLevel__Default=Warning \
     Processing__Enabled="${PROCESSING:-false}" \

@@ -60,11 +60,12 @@ public static class IngestEndpoints
         IngestKeyAuthenticator authenticator,
         EventValidator validator,
         EventAppender appender,
+        IngestAdmission admission,
         IOptions<IngestionOptions> options,
         Observability.PipelineMetrics metrics,
         CancellationToken ct)
     {
-        var result = await IngestCoreAsync(http, authenticator, validator, appender, options, metrics, ct);
+        var result = await IngestCoreAsync(http, authenticator, validator, appender, admission, options, metrics, ct);
         if (result.Result is ProblemHttpResult refused)
         {
             metrics.Refused(refused.StatusCode);
@@ -77,6 +78,7 @@ public static class IngestEndpoints
         IngestKeyAuthenticator authenticator,
         EventValidator validator,
         EventAppender appender,
+        IngestAdmission admission,
         IOptions<IngestionOptions> options,
         Observability.PipelineMetrics metrics,
         CancellationToken ct)
@@ -102,41 +104,30 @@ public static class IngestEndpoints
         {
             return TooLarge(limits);
         }
-        // Bodies of large batches exceed the large-object threshold (85 KB): a fresh array per request would make
-        // every big batch a gen-2 allocation, so the body is read into a pooled buffer returned after validation.
         BodyProblem? problem;
         List<EventRecord> valid;
         List<EventError> errors, redactions;
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(http.Request.ContentLength ?? 16 * 1024, 1024, limits.MaxRequestBytes + 1));
-        try
+        // The turn covers the body's bytes and its parse; the wait for the commit is bounded by the append queue instead.
+        using (var turn = await admission.EnterAsync(ct))
         {
-            var length = 0;
-            while (true)
+            if (!turn.IsAcquired)
             {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limits.MaxRequestBytes + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                var read = await http.Request.Body.ReadAsync(buffer.AsMemory(length), ct);
-                if (read == 0)
-                {
-                    break;
-                }
-                length += read;
-                if (length > limits.MaxRequestBytes)
-                {
-                    return TooLarge(limits);
-                }
+                return Unavailable(http, TimeSpan.FromSeconds(1), "Ingest is at capacity; retry after the time in Retry-After.");
             }
-            // Validation copies what it keeps, so the body and its parse are released before the commit wait.
-            (problem, valid, errors, redactions) = Validate(new ReadOnlyMemory<byte>(buffer, 0, length), http.Request.ContentType, target, validator, limits);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            var body = await ReadBodyAsync(http, limits, ct);
+            if (body is null)
+            {
+                return TooLarge(limits);
+            }
+            try
+            {
+                // Validation copies what it keeps, so the body and its parse are released before the commit wait.
+                (problem, valid, errors, redactions) = Validate(body.Value.AsMemory(), http.Request.ContentType, target, validator, limits);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(body.Value.Array!);
+            }
         }
         if (problem is not null)
         {
@@ -174,6 +165,46 @@ public static class IngestEndpoints
         var duplicates = valid.Count - result.InsertedCount;
         metrics.Accepted(valid.Count, duplicates);
         return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, duplicates, errors, redactions));
+    }
+
+    /// <summary>
+    /// Reads the body into a pooled buffer (return its array to the shared pool), or null when it is too large.
+    /// Bodies of large batches exceed the large-object threshold (85 KB): a fresh array per request would make every
+    /// big batch a gen-2 allocation.
+    /// </summary>
+    private static async Task<ArraySegment<byte>?> ReadBodyAsync(HttpContext http, IngestionOptions limits, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(http.Request.ContentLength ?? 16 * 1024, 1024, limits.MaxRequestBytes + 1));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limits.MaxRequestBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                var read = await http.Request.Body.ReadAsync(buffer.AsMemory(length), ct);
+                if (read == 0)
+                {
+                    return new ArraySegment<byte>(buffer, 0, length);
+                }
+                length += read;
+                if (length > limits.MaxRequestBytes)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return null;
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
     }
 
     private static (BodyProblem? Problem, List<EventRecord> Valid, List<EventError> Errors, List<EventError> Redactions) Validate(

@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Crowdstart.Dashboard.Model;
+using Crowdstart.Dashboard.Services;
 using Crowdstart.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -15,7 +17,8 @@ namespace Crowdstart.Tests.Ingestion;
 /// <summary>
 /// The database goes away under load and comes back: ingest answers 503 with Retry-After meanwhile (never a 500,
 /// never a hang), readiness says so, the pipeline resumes by itself, and every acknowledged event is in the log
-/// exactly once with rollups equal to a recomputation. Its own app and database, reached through a relay that is cut.
+/// exactly once with rollups equal to a recomputation, and the dashboard's live view is marked stale during the cut
+/// and fresh again after it. Its own app and database, reached through a relay that is cut.
 /// </summary>
 [Collection(FaultCollection.Name)]
 public sealed class DatabaseOutageTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
@@ -128,6 +131,14 @@ public sealed class DatabaseOutageTests(Xunit.Abstractions.ITestOutputHelper out
             }
         }
 
+        // The dashboard's live source, as every open campaign page and hub client of this app watches it.
+        var views = new ConcurrentQueue<(bool DuringCut, DateTimeOffset Received, string? Problem)>();
+        using var watching = _app.Services.GetRequiredService<CampaignLiveSource>().Subscribe(campaign, LiveRange.Live, view =>
+        {
+            views.Enqueue((_proxy.IsCut, DateTimeOffset.UtcNow, view.Problem));
+            return Task.CompletedTask;
+        });
+
         // Act: load, cut the database for 12 s, restore, keep loading, stop and let the pipeline drain
         var load = Enumerable.Range(0, 4).Select(w => Task.Run(() => LoadAsync(w))).ToList();
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -141,6 +152,7 @@ public sealed class DatabaseOutageTests(Xunit.Abstractions.ITestOutputHelper out
             await Task.Delay(1000);
         }
         _proxy.Restore();
+        var restoredAt = DateTimeOffset.UtcNow;
         await Task.Delay(TimeSpan.FromSeconds(6));
         await stop.CancelAsync();
         await Task.WhenAll(load);
@@ -153,6 +165,12 @@ public sealed class DatabaseOutageTests(Xunit.Abstractions.ITestOutputHelper out
         }
         while (lag > 0 && drained.Elapsed < TimeSpan.FromSeconds(60));
         using var readyAfter = await client.GetAsync("readyz");
+        // The live view refreshes on pipeline changes and every few seconds: wait for a fresh one after the restore.
+        var recovered = Stopwatch.StartNew();
+        while (!views.Any(v => v.Received > restoredAt && v.Problem is null) && recovered.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(200);
+        }
 
         output.WriteLine($"statuses {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}; acknowledged {acknowledged.Count:N0} " +
             $"({beforeCut:N0} before the cut); readiness during the cut: {string.Join(" ", readyDuringCut.Select(s => (int)s))}; drained in {drained.Elapsed.TotalSeconds:0.0} s");
@@ -163,6 +181,11 @@ public sealed class DatabaseOutageTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.True(unavailableDuringCut > 0, "ingest answered 503 while the database was away; statuses: " + string.Join(", ", statuses));
         Assert.Contains(HttpStatusCode.ServiceUnavailable, readyDuringCut);
         Assert.Equal(HttpStatusCode.OK, readyAfter.StatusCode);
+        // The dashboard showed the degraded state while the database was away, keeping the last figures…
+        Assert.Contains(views, v => v.DuringCut && v.Problem?.Contains("could not be refreshed since", StringComparison.Ordinal) == true);
+        // …and recovered by itself: the newest view is fresh again.
+        Assert.True(views.Last().Problem is null && views.Last().Received > restoredAt,
+            "the live view recovered after the database came back; views: " + string.Join(" | ", views.Select(v => $"{v.Received:HH:mm:ss.f} cut={v.DuringCut} {v.Problem ?? "fresh"}")));
         Assert.Equal(0, lag);
         Assert.True(acknowledged.Count > beforeCut, "ingest accepted events again after the database came back");
         var stored = new List<Guid>();

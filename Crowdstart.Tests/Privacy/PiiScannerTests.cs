@@ -47,6 +47,11 @@ public class PiiScannerTests
     [InlineData("c4111111111111111", PiiScanner.Card)]
     [InlineData("tel:4915123456789", PiiScanner.Phone)]
     [InlineData("phone-0151-2345678", PiiScanner.Phone)]
+    // Short ids at the edge of the one-pass pre-check: each has just enough to hold its kind.
+    [InlineData("1.2.3.4", PiiScanner.IpAddress)]
+    [InlineData("a@b.co", PiiScanner.Email)]
+    [InlineData("555010012", PiiScanner.Phone)]
+    [InlineData("tel:5550100", PiiScanner.Phone)]
     public void FindInId_IdThatIsPersonalData_IsFound(string id, string kind) =>
         Assert.Equal(kind, PiiScanner.FindInId(id));
 
@@ -60,6 +65,8 @@ public class PiiScannerTests
     [InlineData("order-1700000000")]
     [InlineData("c-8f3a4111111111111111b2")] // a hex id whose digits happen to pass Luhn
     [InlineData("5f0e41111111111111116a1f")]
+    [InlineData("s-123456")]
+    [InlineData("v1.2.3")]
     public void FindInId_OpaqueIds_AreAccepted(string id) => Assert.Null(PiiScanner.FindInId(id));
 
     [Theory]

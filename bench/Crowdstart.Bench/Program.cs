@@ -2,6 +2,8 @@
 //   setup --db CS                                   create a campaign + ingest key, print "campaignId key"
 //   http  --url U --key K --campaign C [--seconds 20] [--concurrency 4] [--batch 500]
 //   copy  --db CS --campaign C --events N [--batch 5000]
+//   spike --url U --key K --campaign C --app-pid PID [--rate 2000] [--multiplier 10] [--before 30] [--burst 60] [--after 300]
+//                                                   steady load, a 10x burst, steady again: memory, refusals, lag, recovery
 //   naive --db CS --campaign C [--seconds 10] [--concurrency 4]   one INSERT + commit per event (a simple collector)
 //   explore --db CS [--events 10000000] [--runs 20] [--load true]   10 typical ad-hoc queries over N raw events, p50/p95 + EXPLAIN
 //   fanout --db CS --url U --email E --password P --app-pid PID [--subscribers 1000] [--probes 30] [--rate 0]
@@ -35,6 +37,11 @@ switch (mode)
     case "http":
         await Http(new Uri(Arg("url")), Arg("key"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "20")),
             int.Parse(Arg("concurrency", "4")), int.Parse(Arg("batch", "500")));
+        break;
+    case "spike":
+        await SpikeBench.RunAsync(new Uri(Arg("url")), Arg("key"), Guid.Parse(Arg("campaign")), int.Parse(Arg("app-pid")),
+            int.Parse(Arg("rate", "2000")), int.Parse(Arg("multiplier", "10")), int.Parse(Arg("before", "30")), int.Parse(Arg("burst", "60")),
+            int.Parse(Arg("after", "300")), int.Parse(Arg("batch", "100")), int.Parse(Arg("workers", "48")));
         break;
     case "naive":
         await Naive(Arg("db"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "10")), int.Parse(Arg("concurrency", "4")),
