@@ -23,7 +23,7 @@ pg_as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF
 dotnet build Crowdstart.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
 ConnectionStrings__Crowdstart="$DB" Urls="http://127.0.0.1:$APP_PORT" Demo__Enabled=false Logging__LogLevel__Default=Warning \
-    Accounts__BootstrapAdminEmail="$ADMIN" Accounts__BootstrapAdminPassword="$PASSWORD" Alerts__Enabled=false \
+    Accounts__BootstrapAdminEmail="$ADMIN" Accounts__BootstrapAdminPassword="$PASSWORD" Alerts__Enabled=false Hub__MaxCircuitsPerUser=$((PAGES + 10)) \
     dotnet Crowdstart.Dashboard/bin/Release/net10.0/Crowdstart.Dashboard.dll >/tmp/crowdstart-dashboard-bench-app.log 2>&1 &
 APP_PID=$!
 trap 'kill $APP_PID 2>/dev/null || true' EXIT

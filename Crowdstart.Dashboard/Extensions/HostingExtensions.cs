@@ -87,6 +87,8 @@ public static class HostingExtensions
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(Hubs.CircuitConnectionLimit.Path),
+            circuits => circuits.UseMiddleware<Hubs.CircuitConnectionLimit>());
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         MapHealth(app);

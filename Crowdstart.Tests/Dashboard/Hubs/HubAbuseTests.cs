@@ -97,4 +97,82 @@ public class HubAbuseTests(AppFixture app)
             await c.DisposeAsync();
         }
     }
+
+    /// <summary>Opens a Blazor circuit connection the way the browser does (negotiate, WebSocket, handshake).</summary>
+    private async Task<System.Net.WebSockets.ClientWebSocket> OpenCircuitSocketAsync(System.Net.CookieContainer cookies)
+    {
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = app.BaseAddress };
+        using var negotiate = await http.PostAsync("_blazor/negotiate?negotiateVersion=1", null);
+        negotiate.EnsureSuccessStatusCode();
+        var token = System.Text.Json.JsonDocument.Parse(await negotiate.Content.ReadAsStringAsync()).RootElement.GetProperty("connectionToken").GetString();
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.Cookies = cookies;
+        socket.Options.CollectHttpResponseDetails = true;
+        var url = new UriBuilder(new Uri(app.BaseAddress, "_blazor")) { Scheme = "ws", Query = "id=" + token }.Uri;
+        await socket.ConnectAsync(url, CancellationToken.None);
+        await socket.SendAsync("{\"protocol\":\"blazorpack\",\"version\":1}\u001e"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+        return socket;
+    }
+
+    [Fact]
+    public async Task CircuitConnect_MoreThanTheLimitForOneAccount_429OthersKept()
+    {
+        // Arrange: one signed-in account holding the maximum number of browser circuits
+        var limit = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CampaignHubOptions>>().Value.MaxCircuitsPerUser;
+        var cookies = await app.SignInCookiesAsync(await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId));
+        var open = new List<System.Net.WebSockets.ClientWebSocket>();
+        for (var i = 0; i < limit; i++)
+        {
+            open.Add(await OpenCircuitSocketAsync(cookies));
+        }
+
+        // Act: one more, then one closes and another opens
+        var refusal = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => OpenCircuitSocketAsync(cookies));
+        var other = await OpenCircuitSocketAsync(await app.SignInCookiesAsync(await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId)));
+        await open[0].CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        open[0].Dispose();
+        open.RemoveAt(0);
+        System.Net.WebSockets.ClientWebSocket? replacement = null;
+        for (var attempt = 0; replacement is null && attempt < 20; attempt++)
+        {
+            await Task.Delay(250); // the server notices the close
+            try
+            {
+                replacement = await OpenCircuitSocketAsync(cookies);
+            }
+            catch (System.Net.WebSockets.WebSocketException)
+            {
+            }
+        }
+
+        // Assert
+        Assert.Contains("429", refusal.Message);
+        Assert.All(open, s => Assert.Equal(System.Net.WebSockets.WebSocketState.Open, s.State));
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, other.State);
+        Assert.NotNull(replacement);
+        using var health = await app.Client.GetAsync("healthz");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        foreach (var s in open.Append(other).Append(replacement))
+        {
+            s.Abort();
+            s.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task CircuitConnect_LongPollingFallback_RefusedAsWebSocketsOnly()
+    {
+        // Arrange: a negotiated circuit connection of a signed-in account
+        var cookies = await app.SignInCookiesAsync(await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId));
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = app.BaseAddress };
+        using var negotiate = await http.PostAsync("_blazor/negotiate?negotiateVersion=1", null);
+        var token = System.Text.Json.JsonDocument.Parse(await negotiate.Content.ReadAsStringAsync()).RootElement.GetProperty("connectionToken").GetString();
+
+        // Act: poll instead of upgrading, as the fallback transports do
+        using var poll = await http.GetAsync("_blazor?id=" + token);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, poll.StatusCode);
+        Assert.Contains("WebSockets", await poll.Content.ReadAsStringAsync());
+    }
 }
