@@ -104,6 +104,10 @@ public static class IngestEndpoints
         {
             return TooLarge(limits);
         }
+        if (!appender.HasRoomFor(limits.MaxEventsPerRequest))
+        {
+            return Unavailable(http, TimeSpan.FromSeconds(1), "The event log is saturated; retry after the time in Retry-After.");
+        }
         BodyProblem? problem;
         List<EventRecord> valid;
         List<EventError> errors, redactions;

@@ -46,6 +46,13 @@ public sealed class EventAppender : BackgroundService
     /// <summary>Events waiting for the writer.</summary>
     public int QueuedEvents => Volatile.Read(ref _queued);
 
+    /// <summary>
+    /// Whether <paramref name="events"/> more would fit in the queue now. Ingest asks before reading a body, so a
+    /// full queue costs a refused request nothing: parsing a batch only to refuse it would slow the writer's
+    /// recovery with wasted CPU.
+    /// </summary>
+    public bool HasRoomFor(int events) => Volatile.Read(ref _queued) + events <= _capacity;
+
     /// <summary>Appends durably; throws <see cref="LogUnavailableException"/> when the queue is full or the database fails.</summary>
     public Task<AppendResult> AppendAsync(IReadOnlyList<EventRecord> events, CancellationToken ct = default)
     {
