@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
+source scripts/bench-common.sh
 SECONDS_RUN=${1:-20}
 CONCURRENCY=${2:-4}
 PG_DATA=/var/lib/crowdstart/bench-pgdata
@@ -19,14 +20,9 @@ DB="Host=127.0.0.1;Port=$PG_PORT;Database=crowdstart_bench;Username=postgres;Max
 
 pg_start "$PG_DATA" "$PG_PORT"
 pg_as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS crowdstart_bench WITH (FORCE)" >/dev/null
-dotnet build Crowdstart.sln -c Release -nologo -v quiet -clp:ErrorsOnly >/tmp/crowdstart-bench-build.log || { cat /tmp/crowdstart-bench-build.log; exit 1; }
+bench_build
 
-ConnectionStrings__Crowdstart="$DB" Urls="http://127.0.0.1:$APP_PORT" Demo__Enabled=false Logging__LogLevel__Default=Warning \
-    Processing__Enabled="${PROCESSING:-false}" \
-    dotnet Crowdstart.Dashboard/bin/Release/net10.0/Crowdstart.Dashboard.dll >/tmp/crowdstart-bench-app.log 2>&1 &
-APP_PID=$!
-trap 'kill $APP_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$APP_PORT/openapi/v1.json" >/dev/null && break; sleep 0.5; done
+bench_app_start "$DB" "$APP_PORT" /tmp/crowdstart-bench-app.log Processing__Enabled="${PROCESSING:-false}"
 
 BENCH="dotnet bench/Crowdstart.Bench/bin/Release/net10.0/Crowdstart.Bench.dll"
 read -r CAMPAIGN KEY < <($BENCH setup --db "$DB")
