@@ -48,7 +48,6 @@ public sealed class CircuitConnectionLimit(RequestDelegate next, IOptions<Campai
         if (!_open.TryAcquire(holder, limit))
         {
             logger.LogWarning("Refused a browser circuit: {Holder} already holds {Limit}", holder, limit);
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many open dashboard tabs",
                 detail: $"This account already has {limit} dashboard tabs open; close one and reload.").ExecuteAsync(context);
             return;

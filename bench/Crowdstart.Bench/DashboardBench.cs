@@ -199,8 +199,7 @@ static class DashboardBench
                 {
                     await Task.Delay(due, ct).ConfigureAwait(false);
                 }
-                using var content = new ByteArrayContent(bodies.Next());
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var content = IngestBodies.Content(bodies.Next());
                 using var response = await client.PostAsync("api/v1/events", content, ct);
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {

@@ -118,8 +118,7 @@ static async Task Http(Uri url, string key, Guid campaign, int seconds, int conc
         latencies[w] = [];
         while (deadline.Elapsed.TotalSeconds < seconds)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events") { Content = new ByteArrayContent(bodies[w].Next()) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events") { Content = IngestBodies.Content(bodies[w].Next()) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
             var sw = Stopwatch.StartNew();
             using var response = await client.SendAsync(request);
@@ -331,6 +330,10 @@ internal sealed class IngestBodies
             _templates.Add((stream.ToArray(), ids.ToArray(), times.ToArray()));
         }
     }
+
+    /// <summary>A JSON request body for the ingest API.</summary>
+    public static ByteArrayContent Content(byte[] body) =>
+        new(body) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") } };
 
     /// <summary>A fresh body: new eventIds, occurredAt = now. The returned array is reused by the next call.</summary>
     public byte[] Next()

@@ -53,8 +53,7 @@ static class SpikeBench
                 var body = bodies[w].Next().ToArray();
                 while (!stopSending.IsCancellationRequested)
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events") { Content = new ByteArrayContent(body) };
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events") { Content = IngestBodies.Content(body) };
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
                     using var response = await client.SendAsync(request);
                     var status = (int)response.StatusCode;
