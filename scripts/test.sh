@@ -36,6 +36,20 @@ dotnet test Crowdstart.sln -c Release --no-build -nologo --logger "console;verbo
 status=${PIPESTATUS[0]}
 set -e
 
+# CI keeps only the end of the output, and app logs interleave with results: repeat every failure (name, message,
+# the top of its stack) here, so the reason is in the last lines whatever else was printed.
+if grep -qE '^  Failed [A-Za-z]' "$RESULTS_DIR/test-output.log"; then
+    echo
+    echo "==> Failed tests"
+    awk '
+        /^  Failed [A-Za-z]/ { inblock = 1; section = "message"; lines = 0; print "----"; }
+        inblock && (/^  (Passed|Skipped) / || /^(info|warn|fail|dbug|crit|trce): / || /^\[xUnit/) { inblock = 0 }
+        inblock && /^  (Stack Trace|Standard Output Messages):/ { section = $0; lines = 0 }
+        inblock && lines < (section == "message" ? 25 : 12) { print; lines++ }
+    ' "$RESULTS_DIR/test-output.log"
+    echo "----"
+fi
+
 # One plain summary line ("N passed, N failed") for CI, summed over test projects.
 summary=$(grep -hoE '(Passed|Failed): +[0-9]+' "$RESULTS_DIR/test-output.log" \
     | awk '/Passed/ {p += $2} /Failed/ {f += $2} END {printf "%d passed, %d failed", p, f}')

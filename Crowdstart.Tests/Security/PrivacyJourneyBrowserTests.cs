@@ -7,13 +7,13 @@ namespace Crowdstart.Tests.Security;
 
 /// <summary>Creator and admin in two real Chromium sessions: request, approve, drill down, revoke live, audit; ingest keys.</summary>
 [Collection(AppCollection.Name)]
-public class PrivacyJourneyBrowserTests(AppFixture app, BrowserFixture browser)
+public class PrivacyJourneyBrowserTests(AppFixture app, BrowserFixture browser) : BrowserTest(browser)
 {
     private static readonly LocatorAssertionsToBeVisibleOptions Soon = new() { Timeout = 20_000 };
 
     private async Task<IPage> SignedInPageAsync(TestUser user)
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = app.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
@@ -117,7 +117,7 @@ public class PrivacyJourneyBrowserTests(AppFixture app, BrowserFixture browser)
     [Fact]
     public async Task Login_Page_RendersAndWrongPasswordExplainsItself()
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        var context = await NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         var page = await context.NewPageAsync();
 
         await page.GotoAsync("campaigns/" + Guid.NewGuid());

@@ -121,41 +121,55 @@ public class HubAbuseTests(AppFixture app)
         var limit = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CampaignHubOptions>>().Value.MaxCircuitsPerUser;
         var cookies = await app.SignInCookiesAsync(await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId));
         var open = new List<System.Net.WebSockets.ClientWebSocket>();
-        for (var i = 0; i < limit; i++)
+        // Every socket this test opens is aborted at the end, pass or fail: they hold circuit slots on the shared app.
+        var opened = new List<System.Net.WebSockets.ClientWebSocket>();
+        async Task<System.Net.WebSockets.ClientWebSocket> OpenAsync(System.Net.CookieContainer c)
         {
-            open.Add(await OpenCircuitSocketAsync(cookies));
+            var socket = await OpenCircuitSocketAsync(c);
+            opened.Add(socket);
+            return socket;
         }
-
-        // Act: one more, then one closes and another opens
-        var refusal = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => OpenCircuitSocketAsync(cookies));
-        var other = await OpenCircuitSocketAsync(await app.SignInCookiesAsync(await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId)));
-        await open[0].CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-        open[0].Dispose();
-        open.RemoveAt(0);
-        System.Net.WebSockets.ClientWebSocket? replacement = null;
-        for (var attempt = 0; replacement is null && attempt < 20; attempt++)
+        try
         {
-            await Task.Delay(250); // the server notices the close
-            try
+            for (var i = 0; i < limit; i++)
             {
-                replacement = await OpenCircuitSocketAsync(cookies);
+                open.Add(await OpenAsync(cookies));
             }
-            catch (System.Net.WebSockets.WebSocketException)
+
+            // Act: one more, then one closes and another opens
+            var refusal = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => OpenAsync(cookies));
+            var other = await OpenAsync(await app.SignInCookiesAsync(await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId)));
+            await open[0].CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            open[0].Dispose();
+            open.RemoveAt(0);
+            System.Net.WebSockets.ClientWebSocket? replacement = null;
+            for (var attempt = 0; replacement is null && attempt < 20; attempt++)
             {
+                await Task.Delay(250); // the server notices the close
+                try
+                {
+                    replacement = await OpenAsync(cookies);
+                }
+                catch (System.Net.WebSockets.WebSocketException)
+                {
+                }
             }
+
+            // Assert
+            Assert.Contains("429", refusal.Message);
+            Assert.All(open, s => Assert.Equal(System.Net.WebSockets.WebSocketState.Open, s.State));
+            Assert.Equal(System.Net.WebSockets.WebSocketState.Open, other.State);
+            Assert.NotNull(replacement);
+            using var health = await app.Client.GetAsync("healthz");
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
-
-        // Assert
-        Assert.Contains("429", refusal.Message);
-        Assert.All(open, s => Assert.Equal(System.Net.WebSockets.WebSocketState.Open, s.State));
-        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, other.State);
-        Assert.NotNull(replacement);
-        using var health = await app.Client.GetAsync("healthz");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        foreach (var s in open.Append(other).Append(replacement))
+        finally
         {
-            s.Abort();
-            s.Dispose();
+            foreach (var socket in opened)
+            {
+                socket.Abort();
+                socket.Dispose();
+            }
         }
     }
 

@@ -9,7 +9,7 @@ namespace Crowdstart.Tests.Dashboard.Pages;
 
 /// <summary>A creator manages personal API tokens in Chromium and a script uses one against the real app.</summary>
 [Collection(AppCollection.Name)]
-public class ApiTokensPageBrowserTests(AppFixture app, BrowserFixture browser)
+public class ApiTokensPageBrowserTests(AppFixture app, BrowserFixture browser) : BrowserTest(browser)
 {
     private const int Timeout = 30_000;
 
@@ -19,7 +19,7 @@ public class ApiTokensPageBrowserTests(AppFixture app, BrowserFixture browser)
         // Arrange
         var creator = await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId);
         var (campaign, _) = await app.CreateCampaignAsync(name: "Token lamp");
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        var context = await NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         var page = await context.NewPageAsync();
         await AppFixture.SignInAsync(page, creator);
         await page.GotoAsync("/");

@@ -6,7 +6,7 @@ namespace Crowdstart.Tests.Dashboard.Pages;
 
 /// <summary>The creator's journey in the real app and real Chromium: everything the page shows follows the API, live.</summary>
 [Collection(AppCollection.Name)]
-public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser)
+public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser) : BrowserTest(browser)
 {
     private const int Timeout = 30_000;
 
@@ -16,7 +16,7 @@ public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser)
 
     private async Task<IPage> SignedInPageAsync(TestUser user, int width = 1440, int height = 900)
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = app.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },

@@ -8,7 +8,7 @@ namespace Crowdstart.Tests.Dashboard.Pages;
 
 /// <summary>The explorer in the real app and real Chromium: build a query, read the table and chart, export CSV, share the link.</summary>
 [Collection(AppCollection.Name)]
-public class ExplorePageBrowserTests(AppFixture app, BrowserFixture browser)
+public class ExplorePageBrowserTests(AppFixture app, BrowserFixture browser) : BrowserTest(browser)
 {
     private const int Timeout = 30_000;
 
@@ -58,7 +58,7 @@ public class ExplorePageBrowserTests(AppFixture app, BrowserFixture browser)
             new { eventId = Guid.NewGuid(), type = "page_view", campaignId = campaign, customerId = "x-5", sessionId = "s-x-5",
                   occurredAt = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O"), source = "social:reddit", amount = (decimal?)null, currency = (string?)null, properties = new { reward = "early_bird" } },
         })).EnsureSuccessStatusCode();
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = app.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
@@ -120,7 +120,7 @@ public class ExplorePageBrowserTests(AppFixture app, BrowserFixture browser)
         var organisation = await app.CreateOrganisationAsync("Explorer errors org");
         var creator = await app.CreateUserAsync(Roles.Creator, organisation);
         await app.CreateCampaignAsync(name: "Explorer errors lamp", organisationId: organisation);
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString() });
+        var context = await NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString() });
         var page = await context.NewPageAsync();
         await AppFixture.SignInAsync(page, creator);
         await page.GotoAsync("/explore");
