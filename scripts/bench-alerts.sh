@@ -4,8 +4,9 @@
 #   scripts/bench-alerts.sh [seeds=20] [normal-hours=24]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-common.sh
 SEEDS=${1:-20}
 HOURS=${2:-24}
-dotnet build bench/Crowdstart.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet bench/Crowdstart.Bench/bin/Release/net10.0/Crowdstart.Bench.dll alerts --seeds "$SEEDS" --hours "$HOURS"
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%F)"
+bench_build bench/Crowdstart.Bench
+$BENCH alerts --seeds "$SEEDS" --hours "$HOURS"
+bench_machine

@@ -6,21 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
+source scripts/bench-common.sh
 EVENTS=${1:-10000000}
 RUNS=${2:-20}
 RELOAD=${3:-true}
-PG_DATA=/var/lib/crowdstart/bench-pgdata
-PG_PORT=55434
-DB="Host=127.0.0.1;Port=$PG_PORT;Database=crowdstart_explore_bench;Username=postgres;Maximum Pool Size=20;Command Timeout=0"
-
 # Production-like memory settings for a 24 GiB machine (PostgreSQL's defaults are sized for tiny hosts): a quarter
 # of RAM as shared buffers, random reads priced for RAM/SSD. The cluster is restarted so they apply.
-pg_stop "$PG_DATA"
-pg_start "$PG_DATA" "$PG_PORT" shared_buffers=6GB effective_cache_size=16GB random_page_cost=1.1
-if [ "$RELOAD" = true ]; then
-    pg_as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS crowdstart_explore_bench WITH (FORCE)" >/dev/null
-fi
-dotnet build bench/Crowdstart.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
-pg_as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d crowdstart_explore_bench -qc "SHOW shared_buffers" 2>/dev/null || true
-dotnet bench/Crowdstart.Bench/bin/Release/net10.0/Crowdstart.Bench.dll explore --db "$DB" --events "$EVENTS" --runs "$RUNS"
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, PostgreSQL $(postgres --version | awk '{print $3}'); $(date -u +%F)"
+pg_stop "$BENCH_PG_DATA"
+pg_start "$BENCH_PG_DATA" "$BENCH_PG_PORT" shared_buffers=6GB effective_cache_size=16GB random_page_cost=1.1
+keep=; [ "$RELOAD" = true ] || keep=keep
+bench_database crowdstart_explore_bench "Maximum Pool Size=20;Command Timeout=0" "$keep"
+bench_build bench/Crowdstart.Bench
+pg_as_postgres psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d crowdstart_explore_bench -qc "SHOW shared_buffers" 2>/dev/null || true
+$BENCH explore --db "$DB" --events "$EVENTS" --runs "$RUNS"
+bench_machine

@@ -13,18 +13,12 @@ source scripts/pg.sh
 source scripts/bench-common.sh
 SECONDS_RUN=${1:-20}
 CONCURRENCY=${2:-4}
-PG_DATA=/var/lib/crowdstart/bench-pgdata
-PG_PORT=55434
 APP_PORT=5090
-DB="Host=127.0.0.1;Port=$PG_PORT;Database=crowdstart_bench;Username=postgres;Maximum Pool Size=40"
 
-pg_start "$PG_DATA" "$PG_PORT"
-pg_as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS crowdstart_bench WITH (FORCE)" >/dev/null
+bench_database crowdstart_bench
 bench_build
+bench_app_start "$APP_PORT" /tmp/crowdstart-bench-app.log Processing__Enabled="${PROCESSING:-false}"
 
-bench_app_start "$DB" "$APP_PORT" /tmp/crowdstart-bench-app.log Processing__Enabled="${PROCESSING:-false}"
-
-BENCH="dotnet bench/Crowdstart.Bench/bin/Release/net10.0/Crowdstart.Bench.dll"
 read -r CAMPAIGN KEY < <($BENCH setup --db "$DB")
 http() { $BENCH http --url "http://127.0.0.1:$APP_PORT/" --key "$KEY" --campaign "$CAMPAIGN" --seconds "$1" --concurrency "$CONCURRENCY" --batch "$2"; }
 # Unmeasured warm-up: the JIT's optimised tiers and the pools settle, as they would in a running service.
@@ -43,4 +37,4 @@ C=$(field copy_events_per_s "$COPY")
 awk -v a="$(field http_events_per_s "$H100")" -v b="$(field http_events_per_s "$H1000")" -v c="$C" \
     -v bare="$(field bare_copy_events_per_s "$BARE")" -v n="$(field naive_events_per_s "$NAIVE")" 'BEGIN {
     printf "ratios: http(100)/copy=%.2f http(1000)/copy=%.2f naive/copy=%.3f copy/bare_copy=%.2f http(1000)/naive=%.0fx\n", a / c, b / c, n / c, c / bare, b / n }'
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; PostgreSQL $(postgres --version | awk '{print $3}'); $(date -u +%F)"
+bench_machine

@@ -10,19 +10,13 @@ source scripts/bench-common.sh
 RATE=${1:-2000}
 BURST=${2:-60}
 MULTIPLIER=${3:-10}
-PG_DATA=/var/lib/crowdstart/bench-pgdata
-PG_PORT=55434
 APP_PORT=5090
-DB="Host=127.0.0.1;Port=$PG_PORT;Database=crowdstart_bench;Username=postgres;Maximum Pool Size=40"
 
-pg_start "$PG_DATA" "$PG_PORT"
-pg_as_postgres psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS crowdstart_bench WITH (FORCE)" >/dev/null
+bench_database crowdstart_bench
 bench_build
+bench_app_start "$APP_PORT" /tmp/crowdstart-bench-app.log
 
-bench_app_start "$DB" "$APP_PORT" /tmp/crowdstart-bench-app.log
-
-BENCH="dotnet bench/Crowdstart.Bench/bin/Release/net10.0/Crowdstart.Bench.dll"
 read -r CAMPAIGN KEY < <($BENCH setup --db "$DB")
 $BENCH spike --url "http://127.0.0.1:$APP_PORT/" --key "$KEY" --campaign "$CAMPAIGN" --app-pid "$APP_PID" \
     --rate "$RATE" --burst "$BURST" --multiplier "$MULTIPLIER" --before 30 --after 300 --workers "${WORKERS:-256}" --batch "${BATCH:-100}"
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%F)"
+bench_machine
