@@ -111,7 +111,9 @@ public sealed class AppFixture : IAsyncLifetime
         await page.Locator("[data-testid=login-form] button[type=submit]").ClickAsync();
         try
         {
-            await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+            // Commit, not the default Load: the signed-in page's load event is not what sign-in is about, and
+            // waiting for it once timed out on a page that had arrived, rendered and gone live.
+            await page.WaitForURLAsync(url => !url.Contains("/account/login"), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {

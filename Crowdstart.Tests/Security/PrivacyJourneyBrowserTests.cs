@@ -88,9 +88,11 @@ public class PrivacyJourneyBrowserTests(AppFixture app, BrowserFixture browser) 
         var creator = await SignedInPageAsync(await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId));
         await GoAsync(creator, "/");
         await creator.GetByTestId("new-campaign").ClickAsync();
+        await ArrivedAsync(creator, "/campaigns/new");
         await creator.GetByTestId("campaign-new-name").FillAsync("Key lamp");
+        await Assertions.Expect(creator.GetByTestId("campaign-new-name")).ToHaveValueAsync("Key lamp");
         await creator.GetByTestId("campaign-new-create").ClickAsync();
-        await creator.WaitForURLAsync(url => url.EndsWith("/keys"), new() { Timeout = 20_000 });
+        await ArrivedAsync(creator, "/keys");
         var campaign = Guid.Parse(creator.Url.Split('/')[^2]);
 
         await creator.GetByTestId("key-name").FillAsync("landing page");

@@ -13,6 +13,7 @@ public partial class MainLayout
 {
     private bool _darkMode = UserPreferences.DefaultDarkMode;
     private Guid? _userId;
+    private bool _interactive;
 
     [Inject] public required CurrentUser User { get; init; }
     [Inject] public required UserPreferences Preferences { get; init; }
@@ -41,6 +42,18 @@ public partial class MainLayout
         {
             _userId = actor.UserId;
             _darkMode = await Preferences.DarkModeAsync(actor.UserId);
+        }
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        // The "interactive" marker (what UI tests and scripts wait for before clicking) is shown one render after the
+        // first interactive one: the router turns link interception on in its own first after-render, so until then
+        // a link click would be a static page fetch the circuit never sees.
+        if (firstRender && RendererInfo.IsInteractive)
+        {
+            _interactive = true;
+            StateHasChanged();
         }
     }
 

@@ -25,8 +25,7 @@ public class ApiTokensPageBrowserTests(AppFixture app, BrowserFixture browser) :
         await page.GotoAsync("/");
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
         await page.GetByTestId("signed-in-user").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/account/tokens", StringComparison.Ordinal), new() { Timeout = Timeout });
-        await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
+        await ArrivedAsync(page, "/account/tokens");
 
         // Act: create a token (shown once) and use it from a script
         await page.GetByTestId("token-name").FillAsync("weekly report");

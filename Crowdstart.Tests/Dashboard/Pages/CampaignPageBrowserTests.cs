@@ -87,7 +87,7 @@ public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser) : 
         await page.GetByTestId("range-6h").ClickAsync();
 
         // Assert: the range is in the URL and the revenue chart covers six hours a minute apart, same totals
-        await page.WaitForURLAsync(url => url.Contains("range=6h"), new() { Timeout = Timeout });
+        await ArrivedAsync(page, "range=6h");
         await Assertions.Expect(page.GetByTestId("range-6h")).ToHaveAttributeAsync("aria-pressed", "true");
         await page.WaitForFunctionAsync("() => ApexCharts.getChartByID('campaign-revenue')?.w.config.series[0].data.length >= 360", null, new() { Timeout = Timeout });
         var sixHours = await ChartAsync(page, "() => ApexCharts.getChartByID('campaign-revenue')?.w.config.series[0].data.reduce((s, p) => s + p[1], 0)");

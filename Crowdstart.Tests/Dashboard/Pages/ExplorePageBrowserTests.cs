@@ -71,8 +71,7 @@ public class ExplorePageBrowserTests(AppFixture app, BrowserFixture browser) : B
         await page.GotoAsync("/");
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
         await page.GetByTestId("nav-explore").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/explore", StringComparison.Ordinal), new() { Timeout = Timeout });
-        await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
+        await ArrivedAsync(page, "/explore");
         await Assertions.Expect(page.GetByTestId("q-start")).ToBeVisibleAsync(new() { Timeout = Timeout });
         await PickAsync(page, "q-types", "Pledge");
         await PickAsync(page, "q-group", "Event"); // unselect the default grouping by event type
