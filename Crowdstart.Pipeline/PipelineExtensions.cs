@@ -81,7 +81,12 @@ public static class PipelineExtensions
         services.AddSingleton<RollupQueries>();
         services.AddSingleton<IMetricsQuery, MetricsQuery>();
         services.AddSingleton<EventFeedQueries>();
-        services.AddOptions<Query.ExploreOptions>().BindConfiguration(Query.ExploreOptions.SectionName);
+        services.AddOptions<Query.ExploreOptions>().BindConfiguration(Query.ExploreOptions.SectionName)
+            .Validate(Query.ExploreOptions.Valid, "Explore: timeouts 1–600 s, work memory 4–1024 MB, 1–100 connections, a queue of 0–60 s, " +
+                "and organisation limits at least the per-user ones")
+            .ValidateOnStart();
+        services.AddSingleton<Query.QueryAdmission>();
+        services.AddSingleton(sp => Query.ExploreDatabase.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IOptions<Query.ExploreOptions>>()));
         services.AddSingleton(sp => new Query.QueryCompiler(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value));
         services.AddSingleton<Query.ExploreService>();
         services.AddSingleton<Query.RecentQueries>();

@@ -23,8 +23,9 @@ public static class QueryApi
                 "The body is the explorer's query model: campaigns, time (absolute or hours since launch), types, filters " +
                 "(eq, in, not, contains, gt, gte, lt, lte, between, exists, missing), groupBy, measures, sort, limit (≤ 10,000). " +
                 "Grouping or filtering by customer needs a live data-access grant for every campaign and is audited. " +
-                "400: validation problems by field; 403: a campaign you may not read or a missing grant; 422: the query ran past the time limit.")
-            .Produces(StatusCodes.Status401Unauthorized).Produces(StatusCodes.Status403Forbidden);
+                "400: validation problems by field; 403: a campaign you may not read or a missing grant; 422: the query ran past the time limit; " +
+                "429 with Retry-After: too many queries running or started in the last minute, for you or your organisation, or the explorer is busy.")
+            .Produces(StatusCodes.Status401Unauthorized).Produces(StatusCodes.Status403Forbidden).Produces(StatusCodes.Status429TooManyRequests);
         return routes;
     }
 

@@ -42,7 +42,11 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         builder.AddDashboardSecurity();
+        builder.Services.AddOptions<BrowserProtectionOptions>().BindConfiguration(BrowserProtectionOptions.SectionName)
+            .Validate(BrowserProtectionOptions.Valid, "Security:AllowedOrigins entries must be origins such as 'https://analytics.example.com' (scheme, host, optional port; no path)")
+            .ValidateOnStart();
         builder.Services.AddExceptionHandler<AccessDeniedExceptionHandler>();
+        builder.Services.AddExceptionHandler<QueryThrottledExceptionHandler>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddOpenApi();
@@ -71,6 +75,7 @@ public static class HostingExtensions
     {
         // Behind a TLS-terminating proxy (from loopback by default) the request is known to be HTTPS: Secure cookies.
         app.UseForwardedHeaders();
+        app.UseMiddleware<BrowserProtection>();
         // API clients get ProblemDetails for failures and unknown routes; people get the app's error pages.
         app.UseWhen(IsApi, api =>
         {
@@ -99,7 +104,8 @@ public static class HostingExtensions
         app.MapQueryApi();
         // Connections end when the cookie they were opened with expires.
         app.MapHub<Hubs.CampaignHub>(Hubs.CampaignHub.Route, o => o.CloseOnAuthenticationExpiration = true);
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // BrowserProtection sends the whole Content-Security-Policy, frame-ancestors included.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 
@@ -154,6 +160,25 @@ internal sealed class AccessDeniedExceptionHandler(IProblemDetailsService proble
         {
             HttpContext = http,
             ProblemDetails = { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = denied.Message },
+        });
+    }
+}
+
+/// <summary>A query refused by the explorer's limits is a 429 with the time to wait, which HTTP clients honour.</summary>
+internal sealed class QueryThrottledExceptionHandler(IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (exception is not Pipeline.Query.QueryThrottledException throttled)
+        {
+            return false;
+        }
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(throttled.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many queries", Detail = throttled.Message },
         });
     }
 }

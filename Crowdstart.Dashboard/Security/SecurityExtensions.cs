@@ -15,6 +15,9 @@ public static class SecurityExtensions
     /// <summary>Where people sign in.</summary>
     public const string LoginPath = "/account/login";
 
+    /// <summary>Name of the authentication cookie.</summary>
+    public const string AuthCookieName = "crowdstart.auth";
+
     public static WebApplicationBuilder AddDashboardSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -44,7 +47,7 @@ public static class SecurityExtensions
         services.AddAuthentication().AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
         {
-            o.Cookie.Name = "crowdstart.auth";
+            o.Cookie.Name = AuthCookieName;
             o.Cookie.HttpOnly = true;
             // Secure whenever the request is HTTPS (behind a TLS proxy too: forwarded headers are honoured);
             // Accounts:SecureCookiesOnly makes it unconditional for deployments that are never reached over HTTP.

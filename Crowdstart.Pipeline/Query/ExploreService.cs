@@ -18,6 +18,29 @@ public sealed class ExploreOptions
 
     /// <summary>Memory per sort or hash of one query (PostgreSQL <c>work_mem</c>), so groupings of millions of rows stay off disk.</summary>
     public int WorkMemMegabytes { get; set; } = 64;
+
+    /// <summary>Connections of the explorer's own pool: the most queries that scan at once, across all users.</summary>
+    public int MaxConnections { get; set; } = 4;
+
+    /// <summary>Longest a query waits for one of the explorer's connections before it is refused as busy.</summary>
+    public int MaxQueueSeconds { get; set; } = 10;
+
+    /// <summary>Queries one user may have running at once.</summary>
+    public int MaxConcurrentPerUser { get; set; } = 2;
+
+    /// <summary>Queries over one organisation's campaigns that may run at once, whoever runs them.</summary>
+    public int MaxConcurrentPerOrganisation { get; set; } = 3;
+
+    /// <summary>Queries one user may start per minute.</summary>
+    public int QueriesPerMinutePerUser { get; set; } = 30;
+
+    /// <summary>Queries over one organisation's campaigns that may start per minute.</summary>
+    public int QueriesPerMinutePerOrganisation { get; set; } = 90;
+
+    internal static bool Valid(ExploreOptions o) =>
+        o.StatementTimeoutSeconds is >= 1 and <= 600 && o.WorkMemMegabytes is >= 4 and <= 1024 && o.MaxConnections is >= 1 and <= 100
+        && o.MaxQueueSeconds is >= 0 and <= 60 && o.MaxConcurrentPerUser >= 1 && o.MaxConcurrentPerOrganisation >= o.MaxConcurrentPerUser
+        && o.QueriesPerMinutePerUser >= 1 && o.QueriesPerMinutePerOrganisation >= o.QueriesPerMinutePerUser;
 }
 
 /// <summary>The answer to a query: columns, rows (dimension values then measures), whether rows were cut, and timing.</summary>
@@ -33,7 +56,7 @@ public sealed class QueryTimeoutException(TimeSpan limit)
 /// same transaction as the read. Read-only transaction, statement timeout, row cap.
 /// </summary>
 public sealed class ExploreService(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AuditLog audit, QueryCompiler compiler,
-    IOptions<ExploreOptions> options)
+    IOptions<ExploreOptions> options, QueryAdmission admission, ExploreDatabase database)
 {
     public async Task<ExploreResult> RunAsync(Actor actor, ExploreQuery query, CancellationToken ct = default)
     {
@@ -47,7 +70,15 @@ public sealed class ExploreService(IDbContextFactory<CrowdstartDbContext> contex
                 throw new AccessDeniedException($"Campaign {campaign} not found or not accessible.");
             }
         }
-        await using var db = await contexts.CreateDbContextAsync(ct);
+        List<Guid> organisations;
+        await using (var lookup = await contexts.CreateDbContextAsync(ct))
+        {
+            var ids = query.Campaigns.Distinct().ToList();
+            organisations = await lookup.Campaigns.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => c.OrganisationId).Distinct().ToListAsync(ct);
+        }
+        using var admitted = admission.Admit(actor, organisations);
+        await using var session = await database.OpenAsync(ct);
+        var db = session.Db;
         await using var tx = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var grants = new List<Guid>();
         if (QueryFields.ReadsCustomers(query))

@@ -14,11 +14,14 @@ public class ExploreServiceTests(TestDatabase db) : IClassFixture<TestDatabase>
     private static EventRecord Pledge(Guid campaign, string customer, DateTimeOffset at, decimal amount, string source, string reward) =>
         EventFactory.Event(campaign, customer, EventTypes.PledgeCompleted, at, amount, source) with { PropertiesJson = $"{{\"reward\":\"{reward}\"}}" };
 
+    private ExploreService NewExploreService(AccountServices svc, ExploreOptions options) =>
+        new(db.Contexts, svc.Access, svc.Audit, new QueryCompiler(new PrivacyOptions()), Options.Create(options),
+            new QueryAdmission(Options.Create(options)), new ExploreDatabase(db.ConnectionString, options));
+
     private async Task<(AccountServices Svc, ExploreService Explore, Actor Creator, Guid Campaign, DateTimeOffset Launch)> ArrangeAsync()
     {
         var svc = new AccountServices(db);
-        var explore = new ExploreService(db.Contexts, svc.Access, svc.Audit, new QueryCompiler(new PrivacyOptions()),
-            Options.Create(new ExploreOptions { StatementTimeoutSeconds = 10 }));
+        var explore = NewExploreService(svc, new ExploreOptions { StatementTimeoutSeconds = 10 });
         var creator = AccountServices.Creator(await db.CreateUserAsync($"q-{Guid.NewGuid():N}@test.example", db.OrganisationId));
         var launch = DateTimeOffset.UtcNow.AddHours(-3);
         var campaign = (await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "q-" + Guid.NewGuid().ToString("N")[..8], "Query lamp", "EUR", 1000m, launch)).Id;

@@ -19,6 +19,38 @@ function formatterFor(format) {
     return undefined;
 }
 
+// Series names and categories come from events, campaign names and users. ApexCharts draws axis labels as SVG
+// text (safe), but writes legend entries, tooltip headers and tooltip series names with innerHTML: every one of
+// those places gets a formatter that returns escaped text, whatever the caller's options say, so a label is
+// always shown as the characters it is and never parsed as markup.
+const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeHtml(value) {
+    return String(value).replace(/[&<>"']/g, c => entities[c]);
+}
+const asText = v => (Array.isArray(v) ? v.map(asText).join(' ') : v == null ? '' : escapeHtml(v));
+
+function textOnly(opts) {
+    // Options that hand ApexCharts raw HTML are never honoured.
+    opts.legend = { ...(opts.legend || {}), formatter: name => asText(name) };
+    delete opts.legend.tooltipHoverFormatter;
+    const firstY = Array.isArray(opts.yaxis) ? opts.yaxis[0] : opts.yaxis;
+    const tooltip = opts.tooltip = { ...(opts.tooltip || {}) };
+    delete tooltip.custom;
+    const title = { formatter: name => (name == null || name === '' ? '' : `${asText(name)}: `) };
+    tooltip.y = Array.isArray(tooltip.y) ? tooltip.y.map(y => ({ ...y, title })) : { ...(tooltip.y || {}), title };
+    const x = tooltip.x = { ...(tooltip.x || {}) };
+    // The header is the category (bars) or the formatted x value; a datetime or numeric axis without a formatter
+    // keeps ApexCharts' own text, which it builds from a number.
+    const horizontal = opts.plotOptions && opts.plotOptions.bar && opts.plotOptions.bar.horizontal;
+    const axisFormatter = horizontal ? firstY && firstY.labels && firstY.labels.formatter : opts.xaxis && opts.xaxis.labels && opts.xaxis.labels.formatter;
+    const inner = x.formatter || axisFormatter;
+    const numericAxis = opts.xaxis && (opts.xaxis.type === 'datetime' || opts.xaxis.type === 'numeric');
+    if (inner) x.formatter = (v, o) => asText(inner(v, o));
+    else if (!numericAxis) x.formatter = v => asText(v);
+    if (opts.xaxis && opts.xaxis.tooltip) delete opts.xaxis.tooltip.formatter;
+    return opts;
+}
+
 function palette(dark) {
     return {
         theme: { mode: dark ? 'dark' : 'light' },
@@ -54,7 +86,7 @@ export function create(element, id, options, series, dark, xRange) {
     if (opts.xaxis && opts.xaxis.labels && opts.xaxis.labels.formatter && opts.tooltip && opts.tooltip.x) {
         opts.tooltip.x.formatter = opts.xaxis.labels.formatter;
     }
-    const chart = new ApexCharts(element, opts);
+    const chart = new ApexCharts(element, textOnly(opts));
     charts.set(id, chart);
     return chart.render();
 }

@@ -166,7 +166,7 @@ public partial class Explore : IAsyncDisposable
         {
             _errors = [.. ex.Errors.Select(e => $"{FieldName(e.Field)}: {e.Reason}")];
         }
-        catch (Exception ex) when (ex is AccessDeniedException or QueryTimeoutException)
+        catch (Exception ex) when (ex is AccessDeniedException or QueryTimeoutException or QueryThrottledException)
         {
             _errors = [ex.Message];
         }
