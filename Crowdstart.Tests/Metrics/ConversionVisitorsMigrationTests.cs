@@ -23,7 +23,7 @@ public class ConversionVisitorsMigrationTests(TestDatabase db) : IClassFixture<T
     [Fact]
     public async Task Migrate_PointsStoredUnderTheOldDefinition_AreRecomputedToTheOracleAndNeverAboveOneHundredPercent()
     {
-        // Arrange: a processed backlog of pledges whose visits fell outside the window or were late; the migration's
+        // Arrange: a processed backlog of pledges whose visits fell outside the window or arrived late; the migration's
         // Down turns the rows back into what the old pipeline stored (page viewers only), and more events arrive
         // that are not processed yet when the migration runs.
         await TimeSeriesPartitions.EnsureAsync(db.DataSource, T, daysBack: 1, daysAhead: 1);
@@ -31,7 +31,10 @@ public class ConversionVisitorsMigrationTests(TestDatabase db) : IClassFixture<T
             1000m, T.AddHours(-2))).Id;
         var time = new FakeTimeProvider(T);
         var writer = new EventLogWriter(db.DataSource, db.PartitionCount, time);
-        await writer.AppendAsync(Backlog(campaign, "first", T));
+        await writer.AppendAsync([
+            .. Backlog(campaign, "first", T),
+            .. Enumerable.Range(0, 6).Select(i => EventFactory.Event(campaign, $"first-late-{i}", EventTypes.PledgeCompleted, T.AddSeconds(-20), 30m)),
+        ]);
         time.SetUtcNow(T.AddMinutes(11));
         await writer.AppendAsync([.. Enumerable.Range(0, 6).Select(i => EventFactory.Event(campaign, $"first-late-{i}", EventTypes.PageView, T.AddMinutes(-1)))]);
         await ProcessAllAsync();
