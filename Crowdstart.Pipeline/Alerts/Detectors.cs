@@ -100,6 +100,14 @@ public static class Detectors
         Conversion(s, settings, DetectorKinds.VisitConversionDrop, "Visit → pledge conversion", settings.MinVisits,
             (from, to) => (int)s.Visits(from, to));
 
+    /// <summary>
+    /// Trials of a conversion window: the counted events, but never fewer than the window's pledges. As on the
+    /// dashboard (docs/metrics.md §1), a pledge whose visit or checkout fell before the window or arrived late
+    /// counts as its own trial, so the rate is a share (≤ 100 %) without clamping the successes to the trials.
+    /// </summary>
+    private static int Trials(CampaignSeries s, Func<int, int, int> counted, int from, int to) =>
+        (int)Math.Max(counted(from, to), s.Pledges(from, to));
+
     private static Signal Conversion(CampaignSeries s, DetectorSettings settings, string detector, string label, int minTrials,
         Func<int, int, int> trialsIn)
     {
@@ -112,10 +120,10 @@ public static class Detectors
             var from = to - minutes * BucketsPerMinute;
             var baseFrom = to - settings.ConversionWindowMinutes * 4 * BucketsPerMinute - settings.BaselineMinutes * BucketsPerMinute;
             var baseTo = baseFrom + settings.BaselineMinutes * BucketsPerMinute;
-            var trials = trialsIn(from, to);
-            var successes = (int)Math.Min(s.Pledges(from, to), trials);
-            var baseTrials = trialsIn(baseFrom, baseTo);
-            var baseSuccesses = (int)Math.Min(s.Pledges(baseFrom, baseTo), baseTrials);
+            var trials = Trials(s, trialsIn, from, to);
+            var successes = (int)s.Pledges(from, to);
+            var baseTrials = Trials(s, trialsIn, baseFrom, baseTo);
+            var baseSuccesses = (int)s.Pledges(baseFrom, baseTo);
             var rate = trials > 0 ? (double)successes / trials : 0;
             var (low, high) = Statistics.Wilson(baseSuccesses, baseTrials);
             if (trials < minTrials || baseTrials < 3 * minTrials || baseSuccesses == 0)

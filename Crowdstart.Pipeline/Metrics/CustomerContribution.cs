@@ -29,7 +29,11 @@ public sealed class CustomerContribution
     /// <summary>Event-time minutes in which the customer did anything (unique customers per minute).</summary>
     public HashSet<DateTimeOffset> ActiveMinutes { get; } = [];
 
-    /// <summary>Per window length: merged runs of grid points [start, end) (ticks) where the customer visited.</summary>
+    /// <summary>
+    /// Per window length: merged runs of grid points [start, end) (ticks) where the customer counts as a visitor:
+    /// they viewed the page or pledged in the window. A pledge is made on the campaign page, so a pledger is a visitor
+    /// even when their page view fell before the window, arrived late or was lost; this keeps conversion ≤ 100 %.
+    /// </summary>
     public Dictionary<int, List<(long Start, long End)>> VisitCoverage { get; } = [];
 
     /// <summary>Per window length: merged runs of grid points where the customer completed a pledge.</summary>
@@ -58,7 +62,7 @@ public sealed class CustomerContribution
         var live = events.Where(e => e.ReceivedAt - e.OccurredAt <= settings.AllowedLateness).ToList();
         foreach (var w in MetricWindows.WindowSeconds)
         {
-            c.VisitCoverage[w] = Coverage(live.Where(e => e.Type == EventTypes.PageView), w);
+            c.VisitCoverage[w] = Coverage(live.Where(e => e.Type is EventTypes.PageView or EventTypes.PledgeCompleted), w);
             c.PledgeCoverage[w] = Coverage(live.Where(e => e.Type == EventTypes.PledgeCompleted), w);
         }
 

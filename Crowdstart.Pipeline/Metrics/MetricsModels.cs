@@ -1,6 +1,9 @@
 namespace Crowdstart.Pipeline.Metrics;
 
-/// <summary>Sliding-window conversion: customers who pledged / customers who visited, both within the window.</summary>
+/// <summary>
+/// Sliding-window conversion: customers who pledged in the window / customers who visited or pledged in it, so every
+/// pledger is one of the visitors and the rate is a share (≤ 100 %).
+/// </summary>
 public sealed record WindowConversion(int WindowSeconds, long Visitors, long Pledgers)
 {
     public double? Rate => Visitors == 0 ? null : (double)Pledgers / Visitors;
@@ -72,7 +75,7 @@ public sealed record MetricsSnapshot(
     long LateEvents,
     long Events);
 
-/// <summary>A point of a sliding-window conversion series.</summary>
+/// <summary>A point of a sliding-window conversion series (visitors include the window's pledgers, as in <see cref="WindowConversion"/>).</summary>
 public sealed record ConversionPoint(DateTimeOffset At, long Visitors, long Pledgers)
 {
     public double? Rate => Visitors == 0 ? null : (double)Pledgers / Visitors;

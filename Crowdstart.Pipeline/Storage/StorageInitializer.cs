@@ -19,6 +19,9 @@ public static class StorageInitializer
             var db = scope.ServiceProvider.GetRequiredService<CrowdstartDbContext>();
             // On a fresh database EF would first query the missing history table and log that as an error.
             await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
+            // Some migrations recompute stored metrics from the log, which takes longer than the default 30 s on a
+            // deployed database; the app is not serving until they are done anyway.
+            db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
             await db.Database.MigrateAsync(ct);
         }
         var partitions = services.GetRequiredService<IOptions<LogOptions>>().Value.PartitionCount;

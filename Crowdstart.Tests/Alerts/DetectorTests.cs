@@ -77,6 +77,21 @@ public class DetectorTests
     }
 
     [Fact]
+    public void Evaluate_BacklogOfPledgesWhoseVisitsCameEarlier_VisitConversionCountsEveryPledgeAsAShare()
+    {
+        // Arrange: for 20 minutes a backlog brings three times as many pledges as visits
+        var series = Series(150, 20, (_, b) => b with { Visits = 2, Pledges = 6, Checkouts = 6 });
+
+        // Act
+        var signal = Get(series, DetectorKinds.VisitConversionDrop);
+
+        // Assert: each pledge beyond the window's visits is its own visit: 36 of 36 in the last minute, not 12 of 12
+        Assert.False(signal.Anomalous);
+        Assert.InRange(signal.Value, 0, 1);
+        Assert.Contains("fell to 100 % over the last 1 min (36 of 36;", signal.Message);
+    }
+
+    [Fact]
     public void Evaluate_PledgesHalveWhileCheckoutsContinue_CheckoutConversionDropExplainsItself()
     {
         var series = Series(150, 10, (i, b) => b with { Pledges = i % 2 });

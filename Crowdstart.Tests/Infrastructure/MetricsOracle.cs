@@ -14,6 +14,10 @@ public static class MetricsOracle
 {
     private static string Interval(TimeSpan span) => $"interval '{span.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds'";
 
+    /// <summary>
+    /// Visitors and pledgers per 10-second point: a customer is a visitor of the window when they viewed the page or
+    /// pledged in it, a pledger when they pledged in it (live events only).
+    /// </summary>
     public static async Task<(List<string> Expected, List<string> Stored)> WindowsAsync(NpgsqlDataSource db, Guid campaign, int window, TimeSpan lateness) => (
         await RowsAsync(db, $"""
             WITH live AS (
@@ -22,7 +26,7 @@ public static class MetricsOracle
             grid AS (
                 SELECT generate_series(date_bin('10 seconds', min(occurred_at), timestamptz 'epoch'),
                                        max(occurred_at) + interval '{window} seconds', interval '10 seconds') AS point FROM live)
-            SELECT g.point, count(DISTINCT l.customer_id) FILTER (WHERE l.type = 'page_view'),
+            SELECT g.point, count(DISTINCT l.customer_id) FILTER (WHERE l.type IN ('page_view', 'pledge_completed')),
                    count(DISTINCT l.customer_id) FILTER (WHERE l.type = 'pledge_completed')
             FROM grid g JOIN live l ON l.occurred_at >= g.point - interval '{window} seconds' AND l.occurred_at < g.point
             GROUP BY g.point ORDER BY g.point

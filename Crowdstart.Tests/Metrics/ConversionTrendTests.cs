@@ -9,6 +9,7 @@ namespace Crowdstart.Tests.Metrics;
 public class ConversionTrendTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     // Live windows leave out events that arrived later than the campaign's allowed lateness (600 s by default).
+    // A visitor of a window viewed the page or pledged in it (docs/metrics.md §1).
     private const string Live = "received_at - occurred_at <= interval '600 seconds'";
 
     [Fact]
@@ -42,7 +43,7 @@ public class ConversionTrendTests(TestDatabase db) : IClassFixture<TestDatabase>
             foreach (var point in trends[campaign])
             {
                 var visitors = await db.ScalarAsync<long>(
-                    $"SELECT count(DISTINCT customer_id) FROM event_log WHERE campaign_id = '{campaign}' AND type = 'page_view' AND {Live} " +
+                    $"SELECT count(DISTINCT customer_id) FROM event_log WHERE campaign_id = '{campaign}' AND type IN ('page_view', 'pledge_completed') AND {Live} " +
                     $"AND occurred_at >= '{point.At.AddSeconds(-300):O}' AND occurred_at < '{point.At:O}'");
                 var pledgers = await db.ScalarAsync<long>(
                     $"SELECT count(DISTINCT customer_id) FROM event_log WHERE campaign_id = '{campaign}' AND type = 'pledge_completed' AND {Live} " +

@@ -55,6 +55,32 @@ public class CustomerContributionTests
         Assert.NotNull(c.Cohort);
     }
 
+    [Theory]
+    [InlineData(-600, 0)]   // the visit was ten minutes before the pledge: outside the 1 min and 5 min windows
+    [InlineData(-30, 601)]  // the visit was in every window but arrived late: left out of live windows
+    [InlineData(null, 0)]   // no visit in the log at all (lost, or the customer came straight to checkout)
+    public void Compute_PledgeWithoutAVisitInTheWindow_CountsTheCustomerAsAVisitorOfEveryWindowOfThePledge(int? visitSeconds, int visitDelaySeconds)
+    {
+        // Arrange
+        var pledgeAt = T0.AddMinutes(30);
+        var events = new List<HistoryEvent> { E(EventTypes.PledgeCompleted, pledgeAt) };
+        if (visitSeconds is { } seconds)
+        {
+            events.Add(E(EventTypes.PageView, pledgeAt.AddSeconds(seconds), delay: TimeSpan.FromSeconds(visitDelaySeconds)));
+        }
+
+        // Act
+        var c = Compute([.. events]);
+
+        // Assert: a pledger is a visitor of the window, so pledgers can never outnumber visitors
+        foreach (var w in MetricWindows.WindowSeconds)
+        {
+            var pledged = Points(c.PledgeCoverage[w]);
+            Assert.Equal(w / MetricWindows.StepSeconds, pledged.Count);
+            Assert.Empty(pledged.Except(Points(c.VisitCoverage[w])));
+        }
+    }
+
     [Fact]
     public void Compute_FullFunnelWithinWindows_ReachesEveryStep()
     {
