@@ -209,7 +209,7 @@ static class DashboardBench
         }));
     }
 
-    private static async Task WaitForPipelineAsync(NpgsqlDataSource dataSource)
+    internal static async Task WaitForPipelineAsync(NpgsqlDataSource dataSource)
     {
         while (true)
         {

@@ -10,6 +10,8 @@
 //                                                   N hub subscribers on one campaign: push latency, app memory
 //   outage --db CS --url U --key K --campaign C [--seconds 60]   load through a PostgreSQL stop/start (scripts/fault-db-outage.sh)
 //   privacy --db CS [--events 1000000]             validator + PII scan throughput, access-check latency, retention sweep
+//   abuse --db CS --url U --email E --password P [--events 1000000] [--seconds 30] [--rate 1000] [--queries 150] [--parallel 50]
+//                                                   ingest latency of one campaign while another account floods the explorer
 //   dashboard --db CS --url U --email E --password P --app-pid PID [--events 2000000] [--rate 5000] [--seconds 60] [--pages 100]
 //                                                   initial load, commit → hub latency under load, memory per open page
 // `http` is the load generator (its own process, loopback); `copy` is the engine's limit: binary COPY of
@@ -89,6 +91,10 @@ switch (mode)
         break;
     case "outage":
         return await OutageBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("key"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "60")));
+    case "abuse":
+        await AbuseBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("email"), Arg("password"), int.Parse(Arg("events", "1000000")),
+            int.Parse(Arg("seconds", "30")), int.Parse(Arg("rate", "1000")), int.Parse(Arg("queries", "150")), int.Parse(Arg("parallel", "50")));
+        break;
     case "privacy":
         await PrivacyBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("partitions", "8")));
         break;
