@@ -132,6 +132,12 @@ public static partial class PiiScanner
         {
             return IpAddress;
         }
+        var digits = CountDigits(id);
+        // Before the card rule: "tel:4915399716815" passes for a 13-digit Visa number, but the word says what it is.
+        if (PhonePrefix().IsMatch(id) && digits is >= 7 and <= 15)
+        {
+            return Phone;
+        }
         // A card number behind a short word ("card-4111111111111111", "cc:5500-0000-0000-0004") is still a card number.
         // Digits glued inside a longer token are left alone: hex ids contain 13+ digit runs often enough that
         // flagging them would drop real customers' events.
@@ -139,7 +145,7 @@ public static partial class PiiScanner
         {
             return Card;
         }
-        if (IsWrittenLikePhone(id))
+        if (IsWrittenLikePhone(id, digits))
         {
             return Phone;
         }
@@ -147,17 +153,12 @@ public static partial class PiiScanner
     }
 
     /// <summary>
-    /// Whether a whole id is a phone number as people write it: after '+', behind a phone word ("tel:"), with the
-    /// area code in parentheses, or in three or more digit groups. A bare digit string is not: it is far more often
-    /// a database id or a timestamp (a 12-digit id and a phone number without its '+' cannot be told apart).
+    /// Whether a whole id (not behind a phone word) is a phone number as people write it: after '+', with the area
+    /// code in parentheses, or in three or more digit groups. A bare digit string is not: it is far more often a
+    /// database id or a timestamp (a 12-digit id and a phone number without its '+' cannot be told apart).
     /// </summary>
-    private static bool IsWrittenLikePhone(string id)
+    private static bool IsWrittenLikePhone(string id, int digits)
     {
-        var digits = CountDigits(id);
-        if (PhonePrefix().IsMatch(id))
-        {
-            return digits is >= 7 and <= 15;
-        }
         if (id[0] == '+')
         {
             return digits is >= 7 and <= 15 && InternationalPhone().IsMatch(id);
@@ -217,9 +218,10 @@ public static partial class PiiScanner
     }
 
     /// <summary>
-    /// Issuer identification number (IIN) ranges of the major card networks and the lengths each issues, after the
-    /// "Payment card number" IIN table (Wikipedia, which follows the networks' published ranges): a number is only
-    /// a card number if its first digits fall in one of these ranges and its length is one the network uses.
+    /// Issuer identification number (IIN) ranges of the major card networks and the lengths each issues: the networks'
+    /// published ranges as summarised in the IIN table of Wikipedia's "Payment card number" article, with Maestro's
+    /// whole reserved range (50, 56–69) rather than the few BINs listed there, so no Maestro card is missed. A number
+    /// is only a card number if its first digits fall in one of these ranges and its length is one the network uses.
     /// Prefixes are compared on their first <c>Low.Length</c> digits; overlapping rows are fine (any match counts).
     /// </summary>
     private static readonly IinRange[] IinRanges =

@@ -18,6 +18,7 @@ public class PiiCorpusRateTests(ITestOutputHelper output)
 {
     private const int OpaqueIdCount = 100_000;
     private static readonly Guid Campaign = Guid.Parse("7e1d0c3a-2222-4a2b-9c3d-000000000015");
+    private static readonly string EventId = Guid.NewGuid().ToString();
     private static readonly string OccurredAt = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture);
 
     private readonly EventValidator _validator = new(new IngestionOptions(), TimeProvider.System, new PrivacyOptions());
@@ -34,7 +35,7 @@ public class PiiCorpusRateTests(ITestOutputHelper output)
 
     private static string Event(string customerId = "c-8f3a2b91", string sessionId = "s-77aa01", string source = "direct",
         string type = "page_view", string? properties = null) =>
-        $$"""{"eventId":"{{Guid.NewGuid()}}","type":"{{type}}","campaignId":"{{Campaign}}","customerId":{{JsonSerializer.Serialize(customerId)}},"sessionId":{{JsonSerializer.Serialize(sessionId)}},"occurredAt":"{{OccurredAt}}","source":{{JsonSerializer.Serialize(source)}}{{(properties is null ? "" : ",\"properties\":" + properties)}}}""";
+        $$"""{"eventId":"{{EventId}}","type":"{{type}}","campaignId":"{{Campaign}}","customerId":{{JsonSerializer.Serialize(customerId)}},"sessionId":{{JsonSerializer.Serialize(sessionId)}},"occurredAt":"{{OccurredAt}}","source":{{JsonSerializer.Serialize(source)}}{{(properties is null ? "" : ",\"properties\":" + properties)}}}""";
 
     private List<EventError> Validate(string json)
     {

@@ -54,6 +54,7 @@ public class PiiScannerTests
     [InlineData("192.168.1.20", PiiScanner.IpAddress)]
     [InlineData("c4111111111111111", PiiScanner.Card)]
     [InlineData("tel:4915123456789", PiiScanner.Phone)]
+    [InlineData("tel:4915399716815", PiiScanner.Phone)] // also a Luhn-valid 13-digit Visa number
     [InlineData("phone-0151-2345678", PiiScanner.Phone)]
     // Short ids at the edge of the one-pass pre-check: each has just enough to hold its kind.
     [InlineData("1.2.3.4", PiiScanner.IpAddress)]
