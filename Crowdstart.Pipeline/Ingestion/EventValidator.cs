@@ -211,7 +211,8 @@ public sealed partial class EventValidator(IngestionOptions options, TimeProvide
             fail("source", "must be direct, search, email, ads, social:<network> or referral:<domain>");
             return null;
         }
-        // A network or domain name never needs digits of phone or card length or an IP address.
+        // What follows the colon is judged like an id: a card or phone number written as one, or an IP address, is
+        // refused ("referral:5500-0000-0000-0004").
         if (normalised.IndexOf(':') is var colon and > 0 && PiiScanner.FindInId(normalised[(colon + 1)..]) is { } pii)
         {
             fail("source", $"looks like it contains {pii}; name the network or the referring domain only (no PII)");

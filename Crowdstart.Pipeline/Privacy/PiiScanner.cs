@@ -7,10 +7,12 @@ using System.Text.RegularExpressions;
 namespace Crowdstart.Pipeline.Privacy;
 
 /// <summary>
-/// Finds personal data in free values: e-mail addresses, phone numbers, payment card numbers (Luhn-checked),
-/// IBANs (mod-97-checked), IPv4 and IPv6 addresses. Returns what it found in words ("a phone number") so ingestion
-/// can say why an event was refused. It errs on the side of refusing: analytics properties are short codes
-/// (reward tiers, payment methods), so a long digit run in one is far more likely a leak than a legitimate value.
+/// Finds personal data in free values: e-mail addresses, phone numbers, payment card numbers (issuer prefix, length
+/// and Luhn), IBANs (mod-97-checked), IPv4 and IPv6 addresses. Returns what it found in words ("a phone number") so
+/// ingestion can say why an event was refused. In property values (<see cref="FindInText"/>) it errs on the side of
+/// refusing: analytics properties are short codes (reward tiers, payment methods), so a long digit run in one is far
+/// more likely a leak than a legitimate value. Ids (<see cref="FindInId"/>) are judged by how the value is written,
+/// since numeric ids (database ids, snowflakes, timestamps) are common and must not be taken for phone numbers.
 /// </summary>
 public static partial class PiiScanner
 {
@@ -57,18 +59,43 @@ public static partial class PiiScanner
                 return kind;
             }
         }
-        if (text.Contains(':'))
+        if (text.Contains(':') && ContainsIPv6(text))
         {
-            foreach (var token in text.Split([' ', ',', ';', '\t', '\n', '\r', '/', '[', ']', '(', ')', '"', '\''], StringSplitOptions.RemoveEmptyEntries))
-            {
-                var colons = token.Count(c => c == ':');
-                if (colons >= 2 && IPAddress.TryParse(token.Split('%')[0], out var address) && address.AddressFamily == AddressFamily.InterNetworkV6)
-                {
-                    return IpAddress;
-                }
-            }
+            return IpAddress;
         }
         return null;
+    }
+
+    private static bool ContainsIPv6(string text)
+    {
+        foreach (var token in text.Split([' ', ',', ';', '\t', '\n', '\r', '/', '[', ']', '(', ')', '"', '\''], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colons = token.Count(c => c == ':');
+            if (colons >= 2 && IPAddress.TryParse(token.Split('%')[0], out var address) && address.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool HasTwoColons(string text)
+    {
+        var first = text.IndexOf(':');
+        return first >= 0 && text.IndexOf(':', first + 1) > 0;
+    }
+
+    private static int CountDigits(string text)
+    {
+        var n = 0;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                n++;
+            }
+        }
+        return n;
     }
 
     /// <summary>
@@ -83,12 +110,13 @@ public static partial class PiiScanner
             return null;
         }
         var digits = ((long)Math.Abs(value)).ToString(CultureInfo.InvariantCulture);
-        return digits.Length is >= 13 and <= 19 && Luhn(digits) ? Card : Phone;
+        return IsCardNumber(digits) ? Card : Phone;
     }
 
     /// <summary>
     /// The kind of personal data a customer or session id looks like. Ids must be opaque: an e-mail address, a phone
-    /// number (nine or more digits and nothing else), a card number or an IP address is refused.
+    /// number or a card number written the way people write them, or an IP address, is refused. A bare run of digits
+    /// is an id (database ids, snowflakes, timestamps) unless it is a card number by issuer prefix, length and Luhn.
     /// </summary>
     public static string? FindInId(string id)
     {
@@ -104,24 +132,38 @@ public static partial class PiiScanner
         {
             return IpAddress;
         }
-        // A card number behind a short word ("card-4111111111111111") is still a card number. Digit runs inside
-        // longer ids are left alone: random hex ids contain 13+ digit runs often enough that flagging them would
-        // drop real customers' events.
-        if (PrefixedDigits().Match(id) is { Success: true } prefixed && Luhn(prefixed.Groups[1].Value))
+        var digits = CountDigits(id);
+        // Before the card rule: "tel:4915399716815" passes for a 13-digit Visa number, but the word says what it is.
+        if (PhonePrefix().IsMatch(id) && digits is >= 7 and <= 15)
+        {
+            return Phone;
+        }
+        // A card number behind a short word ("card-4111111111111111", "cc:5500-0000-0000-0004") is still a card number.
+        // Digits glued inside a longer token are left alone: hex ids contain 13+ digit runs often enough that
+        // flagging them would drop real customers' events.
+        if (CardShapedId().Match(id) is { Success: true } card && IsCardNumber(OnlyDigits(card.Groups["number"].Value)))
         {
             return Card;
         }
-        var digits = OnlyDigits(id);
-        var onlyDigitsAndSeparators = id.All(c => char.IsAsciiDigit(c) || c is '-' or '.' or '_' or ':' or ' ');
-        if (onlyDigitsAndSeparators && digits.Length is >= 9 and <= 15 && !IsoDate().IsMatch(id))
+        if (IsWrittenLikePhone(id, digits))
         {
             return Phone;
         }
-        if (PhonePrefix().IsMatch(id) && digits.Length is >= 7 and <= 15)
+        return HasTwoColons(id) && ContainsIPv6(id) ? IpAddress : null;
+    }
+
+    /// <summary>
+    /// Whether a whole id (not behind a phone word) is a phone number as people write it: after '+', with the area
+    /// code in parentheses, or in three or more digit groups. A bare digit string is not: it is far more often a
+    /// database id or a timestamp (a 12-digit id and a phone number without its '+' cannot be told apart).
+    /// </summary>
+    private static bool IsWrittenLikePhone(string id, int digits)
+    {
+        if (id[0] == '+')
         {
-            return Phone;
+            return digits is >= 7 and <= 15 && InternationalPhone().IsMatch(id);
         }
-        return FindInText(id) is IpAddress ? IpAddress : null;
+        return digits is >= 9 and <= 15 && (GroupedPhone().IsMatch(id) || AreaCodePhone().IsMatch(id)) && !IsoDate().IsMatch(id);
     }
 
     /// <summary>
@@ -163,15 +205,73 @@ public static partial class PiiScanner
     private static string? ClassifyDigits(string candidate)
     {
         var digits = OnlyDigits(candidate);
-        if (digits.Length is >= 13 and <= 19 && Luhn(digits))
-        {
-            return Card;
-        }
-        if (digits.Length is >= 9 and <= 15 || (candidate.StartsWith('+') && digits.Length is >= 7 and <= 15))
+        // Card numbers are never written after a '+'; "+4915399716815" is a phone number whatever its Luhn sum.
+        if (candidate.StartsWith('+') && digits.Length is >= 7 and <= 15)
         {
             return Phone;
         }
-        return null;
+        if (IsCardNumber(digits))
+        {
+            return Card;
+        }
+        return digits.Length is >= 9 and <= 15 ? Phone : null;
+    }
+
+    /// <summary>
+    /// Issuer identification number (IIN) ranges of the major card networks and the lengths each issues: the networks'
+    /// published ranges as summarised in the IIN table of Wikipedia's "Payment card number" article, with Maestro's
+    /// whole reserved range (50, 56–69) rather than the few BINs listed there, so no Maestro card is missed. A number
+    /// is only a card number if its first digits fall in one of these ranges and its length is one the network uses.
+    /// Prefixes are compared on their first <c>Low.Length</c> digits; overlapping rows are fine (any match counts).
+    /// </summary>
+    private static readonly IinRange[] IinRanges =
+    [
+        new("Visa", "4", "4", 13, 13),
+        new("Visa", "4", "4", 16, 16),
+        new("Visa", "4", "4", 19, 19),
+        new("Mastercard", "51", "55", 16, 16),
+        new("Mastercard", "2221", "2720", 16, 16),
+        new("American Express", "34", "34", 15, 15),
+        new("American Express", "37", "37", 15, 15),
+        new("Discover", "6011", "6011", 16, 19),
+        new("Discover", "644", "649", 16, 19),
+        new("Discover", "65", "65", 16, 19),
+        new("Discover", "622126", "622925", 16, 19),
+        new("Diners Club", "300", "305", 14, 19),
+        new("Diners Club", "3095", "3095", 14, 19),
+        new("Diners Club", "36", "36", 14, 19),
+        new("Diners Club", "38", "39", 14, 19),
+        new("JCB", "3528", "3589", 16, 19),
+        new("UnionPay", "62", "62", 16, 19),
+        // Maestro is issued from 12 digits, but nothing under 13 digits is taken for a card number.
+        new("Maestro", "50", "50", 13, 19),
+        new("Maestro", "56", "69", 13, 19),
+    ];
+
+    /// <summary>Card numbers starting with <paramref name="Low"/>…<paramref name="High"/> (compared on as many
+    /// leading digits as they have) and <paramref name="MinLength"/>–<paramref name="MaxLength"/> digits long.</summary>
+    private sealed record IinRange(string Network, string Low, string High, int MinLength, int MaxLength);
+
+    /// <summary>
+    /// Whether <paramref name="digits"/> (digits only) is a payment card number: 13–19 digits, an issuer prefix of
+    /// a major network with a length that network issues (<see cref="IinRanges"/>), and the Luhn checksum.
+    /// </summary>
+    public static bool IsCardNumber(string digits)
+    {
+        if (digits.Length is < 13 or > 19)
+        {
+            return false;
+        }
+        foreach (var range in IinRanges)
+        {
+            if (digits.Length >= range.MinLength && digits.Length <= range.MaxLength &&
+                string.CompareOrdinal(digits, 0, range.Low, 0, range.Low.Length) >= 0 &&
+                string.CompareOrdinal(digits, 0, range.High, 0, range.High.Length) <= 0)
+            {
+                return Luhn(digits);
+            }
+        }
+        return false;
     }
 
     /// <summary>The Luhn checksum every payment card number satisfies.</summary>
@@ -219,8 +319,23 @@ public static partial class PiiScanner
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}")]
     private static partial Regex IsoDate();
 
-    [GeneratedRegex(@"^[A-Za-z]{0,8}[-_.:]?(\d{13,19})$")]
-    private static partial Regex PrefixedDigits();
+    // A whole id that is a card number as people write it: optionally behind a short word ("card-", "cc:", "c"),
+    // 13–19 digits bare or in the usual groups (4-4-4-4, 4-4-4-4-1..3, 4-6-5 Amex, 4-6-4 Diners, 4-4-5) with one
+    // kind of separator (space, dash or dot).
+    [GeneratedRegex(@"^(?:[A-Za-z]{1,10}[-_.: ]?)?(?<number>\d{13,19}|\d{4}(?<s>[ .\-])(?:\d{4}\k<s>\d{4}\k<s>\d{1,4}(?:\k<s>\d{1,3})?|\d{6}\k<s>\d{4,5}|\d{4}\k<s>\d{5}))$")]
+    private static partial Regex CardShapedId();
+
+    // '+', then digits with the separators people write phone numbers with: "+49 151 2345 6789", "+1 (555) 123-4567".
+    [GeneratedRegex(@"^\+\d[\d \-.()]*\d$")]
+    private static partial Regex InternationalPhone();
+
+    // Three to five digit groups of 2–5 digits: "555.123.4567", "0151-2345-6789", "030 1234 5678".
+    [GeneratedRegex(@"^\d{2,5}(?:[ \-.]\d{2,5}){2,4}$")]
+    private static partial Regex GroupedPhone();
+
+    // An area code in parentheses: "(555) 123-4567", "(030) 12345678".
+    [GeneratedRegex(@"^\(\d{2,5}\)[ \-.]?\d{2,8}(?:[ \-.]\d{2,8}){0,3}$")]
+    private static partial Regex AreaCodePhone();
 
     [GeneratedRegex(@"^(tel|phone|mobile|sms|whatsapp)[:_\-.]?(?=[+(\d])", RegexOptions.IgnoreCase)]
     private static partial Regex PhonePrefix();

@@ -37,7 +37,11 @@ public static class PiiCorpus
         return
         [
             ("customerId email", With("customerId", "jane.doe@example.com")),
-            ("customerId phone", With("customerId", "4915123456789")),
+            ("customerId phone", With("customerId", "+4915123456789")),
+            ("customerId grouped card", With("customerId", "5500-0000-0000-0004")),
+            ("sessionId grouped card", With("sessionId", "5500-0000-0000-0004")),
+            ("source with grouped card", With("source", "referral:5500-0000-0000-0004")),
+            ("sessionId dotted phone", With("sessionId", "555.123.4567")),
             ("customerId card", With("customerId", "4111111111111111")),
             ("customerId ip", With("customerId", "192.168.1.20")),
             ("sessionId phone", With("sessionId", "0151-2345-6789")),
