@@ -145,9 +145,11 @@ public class ChartXssBrowserTests(AppFixture app, BrowserFixture browser) : Brow
         (await app.PostEventsAsync(key, new[] { Visit(campaign, "csp-1", "early_bird", 5), Visit(campaign, "csp-2", "standard", 3) })).EnsureSuccessStatusCode();
         var (page, dialogs, violations) = await OpenAsync(creator);
 
-        // Act: the overview, a live campaign page with its charts, the explorer and the keys page
+        // Act: the overview, in-app navigation, a live campaign page with its charts, the explorer and the keys page
         var response = await page.GotoAsync("/");
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
+        await page.GetByTestId("nav-explore").ClickAsync();
+        await ArrivedAsync(page, "/explore");
         await page.GotoAsync($"/campaigns/{campaign}");
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
         await page.Locator("#campaign-revenue[data-chart-ready='true']").WaitForAsync(new() { Timeout = Timeout });
