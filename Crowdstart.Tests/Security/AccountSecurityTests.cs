@@ -123,4 +123,24 @@ public class AccountSecurityTests(AppFixture app)
         Assert.DoesNotContain(foreign.ToString(), list);
         Assert.DoesNotContain("Foreign campaign", overview);
     }
+
+    [Theory]
+    [InlineData("/campaigns\tx")]
+    [InlineData("/campaigns\nx")]
+    [InlineData("/\r\n/evil.example")]
+    public async Task Login_ReturnUrlWithControlCharacter_RedirectsHome(string returnUrl)
+    {
+        var user = await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId);
+        var client = app.NewCookieClient();
+        var page = await client.GetStringAsync("account/login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+
+        var response = await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["Email"] = user.Email, ["Password"] = user.Password, ["ReturnUrl"] = returnUrl,
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.ToString());
+    }
 }
