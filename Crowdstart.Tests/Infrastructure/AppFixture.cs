@@ -177,6 +177,8 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Alerts:WarmupSeconds", "0");
             // Tests deliver webhooks to receivers on loopback.
             builder.UseSetting("Alerts:AllowPrivateWebhookTargets", "true");
+            // Cookies re-checked every second, so a test sees a locked account refused without waiting a minute.
+            builder.UseSetting("Accounts:SessionValidationSeconds", "1");
         }
     }
 }
