@@ -180,6 +180,26 @@ public class AccountSecurityTests(AppFixture app)
     }
 
     [Fact]
+    public async Task CreateIngestKey_AccountLockedThenUnlocked_OldCookieStaysRefusedAndNewSignInWorks()
+    {
+        var creator = await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId);
+        var old = await app.SignInAsync(creator);
+        var (campaign, _) = await app.CreateCampaignAsync();
+        await LockAsync(creator);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<CrowdstartUser>>();
+            Assert.True((await users.SetLockoutEndDateAsync((await users.FindByIdAsync(creator.Id.ToString()))!, null)).Succeeded);
+        }
+
+        var withOld = await old.PostAsJsonAsync($"api/v1/campaigns/{campaign}/keys", new { name = "old session" });
+        var withNew = await (await app.SignInAsync(creator)).PostAsJsonAsync($"api/v1/campaigns/{campaign}/keys", new { name = "new session" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, withOld.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, withNew.StatusCode);
+    }
+
+    [Fact]
     public async Task PagesAndApi_AccountLockedAfterSignIn_AreRefusedOnceTheValidationIntervalHasPassed()
     {
         var creator = await app.CreateUserAsync(Roles.Creator, app.Database.OrganisationId);
