@@ -27,7 +27,10 @@ public static class PipelineExtensions
     public static IHostApplicationBuilder AddPipeline(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
+        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName)
+            .Validate(o => o.FailedKeyAttemptsPerWindow is >= 1 and <= 1_000_000 && o.FailedKeyWindowSeconds is >= 1 and <= 86_400,
+                "Ingestion:FailedKeyAttemptsPerWindow must be between 1 and 1,000,000 and Ingestion:FailedKeyWindowSeconds between 1 and 86,400")
+            .ValidateOnStart();
         services.AddOptions<LogOptions>().BindConfiguration(LogOptions.SectionName)
             .Validate(o => o.PartitionCount is >= 1 and <= 1024, "Log:PartitionCount must be between 1 and 1024");
         services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.SectionName);
@@ -60,6 +63,7 @@ public static class PipelineExtensions
         services.AddSingleton(sp => new EventValidator(sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<PrivacyOptions>>().Value));
         services.AddSingleton<IngestKeyAuthenticator>();
+        services.AddSingleton<IngestKeyThrottle>();
         services.AddSingleton<IngestAdmission>();
 
         services.AddSingleton(sp => new PartitionProcessor(

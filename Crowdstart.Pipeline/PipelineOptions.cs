@@ -37,6 +37,15 @@ public sealed class IngestionOptions
 
     /// <summary>How long a resolved ingest key is cached, in seconds.</summary>
     public int KeyCacheSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Wrong ingest keys one client address may present per <see cref="FailedKeyWindowSeconds"/>; past it the
+    /// address gets 429 with <c>Retry-After</c> before any key is looked up (guessing keys, or a flood of them).
+    /// </summary>
+    public int FailedKeyAttemptsPerWindow { get; set; } = 20;
+
+    /// <summary>The sliding window of <see cref="FailedKeyAttemptsPerWindow"/>, in seconds.</summary>
+    public int FailedKeyWindowSeconds { get; set; } = 60;
 }
 
 /// <summary>Shape of the durable event log (section <c>Log</c>).</summary>

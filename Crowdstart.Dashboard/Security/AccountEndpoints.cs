@@ -49,9 +49,13 @@ public static class AccountEndpoints
     private static IResult Back(string error, string returnUrl) =>
         Results.LocalRedirect($"{SecurityExtensions.LoginPath}?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
 
-    /// <summary>Only local paths: an open redirect would let a phishing link bounce through our sign-in.</summary>
+    /// <summary>
+    /// Only local paths: an open redirect would let a phishing link bounce through our sign-in. Control characters
+    /// (a tab or newline in <c>ReturnUrl</c>) go home too: browsers strip them, so <c>/\t/evil.example</c> would be
+    /// <c>//evil.example</c>, and the framework's local-redirect check refuses them by throwing.
+    /// </summary>
     public static string SafeReturnUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") && !url.Any(char.IsControl) ? url : "/";
 
     /// <summary>The sign-in form.</summary>
     public sealed class LoginForm

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Crowdstart.Dashboard.Security;
 
@@ -21,7 +22,10 @@ public static class SecurityExtensions
     public static WebApplicationBuilder AddDashboardSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName);
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName)
+            .Validate(o => o.SessionValidationSeconds is >= 1 and <= 60,
+                "Accounts:SessionValidationSeconds must be between 1 and 60 (open pages are re-checked every minute; cookies at least as often)")
+            .ValidateOnStart();
         services.AddIdentityCore<CrowdstartUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -38,8 +42,10 @@ public static class SecurityExtensions
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<CrowdstartDbContext>()
+            .AddUserManager<CrowdstartUserManager>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        services.Replace(ServiceDescriptor.Scoped<ISecurityStampValidator, SessionValidator>());
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, PersonalTokenHandler>(PersonalTokenHandler.Scheme, null)
             .AddPolicyScheme(PersonalTokenHandler.CookieOrTokenScheme, "Cookie or personal API token", o =>
@@ -60,14 +66,19 @@ public static class SecurityExtensions
             o.LoginPath = LoginPath;
             o.Events = new CookieAuthenticationEvents
             {
+                // Identity's cookie setup puts the security stamp check here; replacing the events must keep it, or a
+                // locked account's cookie works until it expires. See SessionValidator.
+                OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync,
                 // API clients get status codes, not a login page.
                 OnRedirectToLogin = context => Redirect(context, StatusCodes.Status401Unauthorized, toLogin: true),
                 // People get "not found" for a campaign they may not see: its existence is not confirmed either.
                 OnRedirectToAccessDenied = context => Redirect(context, IsApi(context.Request) ? StatusCodes.Status403Forbidden : StatusCodes.Status404NotFound, toLogin: false),
             };
         });
-        // Locked or deleted accounts lose their open circuits within a minute (security stamp check).
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // Locked or deleted accounts lose their cookies within Accounts:SessionValidationSeconds (a minute) on reads,
+        // at once on state changes, and their open circuits within a minute.
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<Microsoft.Extensions.Options.IOptions<AccountOptions>>((o, accounts) =>
+            o.ValidationInterval = TimeSpan.FromSeconds(accounts.Value.SessionValidationSeconds));
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddCascadingAuthenticationState();
 
@@ -115,4 +126,10 @@ public sealed class AccountOptions
 
     /// <summary>Marks the auth cookie Secure even on plain-HTTP requests (set it where the app is only reached over HTTPS).</summary>
     public bool SecureCookiesOnly { get; set; }
+
+    /// <summary>
+    /// How often a cookie's account is re-checked on reads (exists, not locked out, same security stamp), in
+    /// seconds; state-changing requests re-check on every request whatever this says.
+    /// </summary>
+    public int SessionValidationSeconds { get; set; } = 60;
 }

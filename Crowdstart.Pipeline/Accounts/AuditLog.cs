@@ -96,11 +96,40 @@ public sealed class AuditLog(IDbContextFactory<CrowdstartDbContext> contexts, Ti
         }
         if (!string.IsNullOrWhiteSpace(query.CustomerId))
         {
-            q = q.Where(e => e.CustomerId == query.CustomerId.Trim());
+            // An ad-hoc query that read several customers names them in its details (see CustomerQueryDetails).
+            var customer = query.CustomerId.Trim();
+            var named = "%\"" + EscapeLike(customer) + "\"%";
+            q = q.Where(e => e.CustomerId == customer ||
+                             (e.Action == AuditActions.CustomerQueryRead && e.Details != null && EF.Functions.Like(e.Details, named, "\\")));
         }
         var total = await q.CountAsync(ct);
         var entries = await q.OrderByDescending(e => e.Id).Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, 500)).ToListAsync(ct);
         return (entries, total);
+    }
+
+    /// <summary>
+    /// Details of an ad-hoc query's entry: its rows, how many customers it read and the first of them, each in double
+    /// quotes so a search for one customer finds the entry and not its prefixes (customer ids hold no quotes).
+    /// </summary>
+    public static string CustomerQueryDetails(int rows, IReadOnlyList<string> customers, long total)
+    {
+        var details = new System.Text.StringBuilder($"ad-hoc query by customer, {rows} rows; {total} customer{(total == 1 ? "" : "s")}");
+        var listed = 0;
+        foreach (var customer in customers)
+        {
+            // Ids are up to 128 characters: stop before the entry's 2,000-character limit rather than cut one in half.
+            if (details.Length + customer.Length + 40 > 2000)
+            {
+                break;
+            }
+            details.Append(listed == 0 ? ": " : ", ").Append('"').Append(customer).Append('"');
+            listed++;
+        }
+        if (listed < total)
+        {
+            details.Append($" (first {listed})");
+        }
+        return details.ToString();
     }
 
     private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");

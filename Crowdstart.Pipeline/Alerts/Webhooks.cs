@@ -99,38 +99,80 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
         return uri;
     }
 
-    /// <summary>Whether an address is loopback, private, link-local, shared, benchmark, multicast or otherwise not public.</summary>
+    /// <summary>
+    /// Whether an address is loopback, private, link-local, shared, benchmark, multicast or otherwise not public.
+    /// IPv6 addresses that carry an IPv4 address (mapped, translated, compatible, 6to4, Teredo, NAT64, ISATAP) are
+    /// judged by every IPv4 address inside them too: a gateway or tunnel relay on the path delivers to that IPv4
+    /// host, so <c>2002:7f00:1::</c> reaches 127.0.0.1 as surely as <c>127.0.0.1</c> does. Both the URL check and
+    /// the connection (<c>ConnectCallback</c>) use this, so it holds for DNS answers as well as literals.
+    /// </summary>
     public static bool IsInternal(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
+        if (address.AddressFamily == AddressFamily.InterNetwork)
         {
-            address = address.MapToIPv4();
+            return IsInternalIPv4(address.GetAddressBytes());
         }
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var v6 = address.GetAddressBytes();
-            // NAT64 (64:ff9b::/96) and IPv4-compatible (::a.b.c.d) addresses reach IPv4 hosts: judge the IPv4 inside.
-            var nat64 = v6[0] == 0 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b && v6[4..12].All(b => b == 0);
-            var compatible = v6[..12].All(b => b == 0) && !(v6[12] == 0 && v6[13] == 0 && v6[14] == 0);
-            if (nat64 || compatible)
-            {
-                return IsInternal(new IPAddress(v6[12..]));
-            }
-            if (address.IsIPv6Multicast || v6[0] == 0xff)
-            {
-                return true;
-            }
-        }
-        if (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal ||
-            address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
         {
             return true;
         }
-        var b = address.GetAddressBytes();
-        return address.AddressFamily == AddressFamily.InterNetwork &&
-               (b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) ||
-                (b[0] == 100 && b[1] >= 64 && b[1] <= 127) || b[0] == 0 || (b[0] == 198 && b[1] is 18 or 19) || b[0] >= 224);
+        var v6 = address.GetAddressBytes();
+        // The local-use NAT64 prefix (RFC 8215) is operator-defined: where its IPv4 sits depends on the prefix length
+        // the operator picked, so it cannot be judged by what is inside; it is internal by definition anyway.
+        if (v6[0] == 0 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b && v6[4] == 0 && v6[5] == 1)
+        {
+            return true;
+        }
+        if (EmbeddedIPv4s(v6).Any(IsInternalIPv4))
+        {
+            return true;
+        }
+        return address.IsIPv6Multicast || v6[0] == 0xff || IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal ||
+               address.IsIPv6UniqueLocal || address.Equals(IPAddress.IPv6Any) ||
+               // Discard-only 100::/64 and documentation 2001:db8::/32.
+               (v6[0] == 0x01 && v6[1] == 0 && v6[2..8].All(b => b == 0)) ||
+               (v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0x0d && v6[3] == 0xb8);
     }
+
+    /// <summary>Every IPv4 address an IPv6 address carries, by the standard embeddings.</summary>
+    private static IEnumerable<byte[]> EmbeddedIPv4s(byte[] v6)
+    {
+        var last32 = v6[12..];
+        // ::a.b.c.d (compatible, deprecated), ::ffff:a.b.c.d (mapped), ::ffff:0:a.b.c.d (translated, SIIT).
+        // :: and ::1 come out as 0.0.0.0 and 0.0.0.1, which are internal, as they should be.
+        if (v6[..10].All(b => b == 0) && ((v6[10] == 0 && v6[11] == 0) || (v6[10] == 0xff && v6[11] == 0xff)) || IsIPv4Translated(v6))
+        {
+            yield return last32;
+        }
+        // NAT64 well-known prefix 64:ff9b::/96 (RFC 6052).
+        if (v6[0] == 0 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b && v6[4..12].All(b => b == 0))
+        {
+            yield return last32;
+        }
+        // 6to4 2002:AABB:CCDD::/48 (RFC 3056).
+        if (v6[0] == 0x20 && v6[1] == 0x02)
+        {
+            yield return v6[2..6];
+        }
+        // Teredo 2001:0::/32 (RFC 4380): the server's IPv4 in bits 32-63, the client's inverted in the last 32.
+        if (v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0 && v6[3] == 0)
+        {
+            yield return v6[4..8];
+            yield return [.. last32.Select(b => (byte)~b)];
+        }
+        // ISATAP interface id (RFC 5214): 0000:5efe:a.b.c.d, or 0200:5efe:a.b.c.d with the universal bit, any prefix.
+        if ((v6[8] & 0xfd) == 0 && v6[9] == 0 && v6[10] == 0x5e && v6[11] == 0xfe)
+        {
+            yield return last32;
+        }
+    }
+
+    private static bool IsIPv4Translated(byte[] v6) => v6[..8].All(b => b == 0) && v6[8] == 0xff && v6[9] == 0xff && v6[10] == 0 && v6[11] == 0;
+
+    private static bool IsInternalIPv4(byte[] b) =>
+        b[0] is 0 or 10 or 127 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) ||
+        (b[0] == 100 && b[1] >= 64 && b[1] <= 127) || (b[0] == 198 && b[1] is 18 or 19) || (b[0] == 192 && b[1] == 0 && b[2] is 0 or 2) ||
+        (b[0] == 198 && b[1] == 51 && b[2] == 100) || (b[0] == 203 && b[1] == 0 && b[2] == 113) || b[0] >= 224;
 
     private async Task RequireAsync(Actor actor, Guid campaignId, CancellationToken ct)
     {

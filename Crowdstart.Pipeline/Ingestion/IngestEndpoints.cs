@@ -48,6 +48,7 @@ public static class IngestEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             // Authenticated by the campaign's ingest key in the handler, not by a user: no user policy applies.
             .AllowAnonymous()
@@ -58,6 +59,7 @@ public static class IngestEndpoints
     internal static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestAsync(
         HttpContext http,
         IngestKeyAuthenticator authenticator,
+        IngestKeyThrottle throttle,
         EventValidator validator,
         EventAppender appender,
         IngestAdmission admission,
@@ -65,7 +67,7 @@ public static class IngestEndpoints
         Observability.PipelineMetrics metrics,
         CancellationToken ct)
     {
-        var result = await IngestCoreAsync(http, authenticator, validator, appender, admission, options, metrics, ct);
+        var result = await IngestCoreAsync(http, authenticator, throttle, validator, appender, admission, options, metrics, ct);
         if (result.Result is ProblemHttpResult refused)
         {
             metrics.Refused(refused.StatusCode);
@@ -76,6 +78,7 @@ public static class IngestEndpoints
     private static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestCoreAsync(
         HttpContext http,
         IngestKeyAuthenticator authenticator,
+        IngestKeyThrottle throttle,
         EventValidator validator,
         EventAppender appender,
         IngestAdmission admission,
@@ -84,10 +87,18 @@ public static class IngestEndpoints
         CancellationToken ct)
     {
         var limits = options.Value;
+        var client = http.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(client) is { } wait)
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString();
+            return Problem(StatusCodes.Status429TooManyRequests, "Too many invalid ingest keys",
+                "This address sent too many invalid ingest keys; retry after the time in Retry-After with an active key.");
+        }
+        var authorization = http.Request.Headers.Authorization.ToString() is { Length: > 0 } h ? h : null;
         IngestTarget? target;
         try
         {
-            target = await authenticator.AuthenticateAsync(http.Request.Headers.Authorization.ToString() is { Length: > 0 } h ? h : null, ct);
+            target = await authenticator.AuthenticateAsync(authorization, ct);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
@@ -95,6 +106,11 @@ public static class IngestEndpoints
         }
         if (target is null)
         {
+            // Only a presented key counts: a client that sends none is misconfigured, not guessing.
+            if (authorization is not null)
+            {
+                throttle.RecordFailure(client);
+            }
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return Problem(StatusCodes.Status401Unauthorized, "Invalid ingest key",
                 "Send 'Authorization: Bearer <key>' with an active ingest key of the campaign.");

@@ -60,6 +60,9 @@ public static class QueryFields
     /// <summary>Most campaigns, filters, dimensions and values one query may name.</summary>
     public const int MaxCampaigns = 20, MaxFilters = 20, MaxDimensions = 4, MaxValues = 100, MaxValueLength = 200;
 
+    /// <summary>Most customers an audit entry of a query names (it always gives their total count).</summary>
+    public const int MaxAuditedCustomers = 20;
+
     /// <summary>Prefix of property fields and dimensions: <c>property:reward</c>.</summary>
     public const string PropertyPrefix = "property:";
 

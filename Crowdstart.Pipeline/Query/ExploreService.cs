@@ -133,14 +133,63 @@ public sealed class ExploreService(IDbContextFactory<CrowdstartDbContext> contex
         }
         if (compiled.ReadsCustomers)
         {
+            var (customers, total) = await CustomersReadAsync(query, compiled, rows, connection, (NpgsqlTransaction)tx.GetDbTransaction(), timeout, ct);
+            var details = AuditLog.CustomerQueryDetails(rows.Count, customers, total);
             for (var i = 0; i < grants.Count; i++)
             {
-                audit.Add(db, actor, AuditActions.CustomerQueryRead, query.Campaigns.Distinct().ElementAt(i), null, grants[i],
-                    $"ad-hoc query by customer, {rows.Count} rows");
+                audit.Add(db, actor, AuditActions.CustomerQueryRead, query.Campaigns.Distinct().ElementAt(i), total == 1 ? customers[0] : null, grants[i],
+                    details);
             }
             await db.SaveChangesAsync(ct);
         }
         await tx.CommitAsync(ct);
         return new ExploreResult(compiled.Columns, rows, truncated, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// The customers a query read, for its audit entry (ordinal order, the first few) and how many there were: the
+    /// ones its customer filters name, the ones in its returned rows, and, when a filter matched customers by pattern,
+    /// range or exclusion, the ones it matched (asked of the database in the same snapshot).
+    /// </summary>
+    private static async Task<(IReadOnlyList<string> Names, long Total)> CustomersReadAsync(ExploreQuery query, CompiledQuery compiled,
+        List<object?[]> rows, NpgsqlConnection connection, NpgsqlTransaction tx, TimeSpan timeout, CancellationToken ct)
+    {
+        var named = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var filter in (query.Filters ?? []).Where(f => f?.Field == QueryFields.Customer && f.Op is "eq" or "in" or "not"))
+        {
+            named.UnionWith((filter.Values ?? []).Where(v => v is not null));
+        }
+        var column = compiled.Columns.ToList().FindIndex(c => !c.IsMeasure && c.Name == QueryFields.Customer);
+        if (column >= 0)
+        {
+            named.UnionWith(rows.Select(r => r[column] as string).OfType<string>());
+        }
+        if (compiled.MatchedCustomersSql is null)
+        {
+            return ([.. named.Take(QueryFields.MaxAuditedCustomers)], named.Count);
+        }
+        await using var cmd = new NpgsqlCommand(compiled.MatchedCustomersSql, connection, tx);
+        foreach (var p in compiled.Parameters)
+        {
+            cmd.Parameters.Add(p.Clone());
+        }
+        long matchedCount;
+        string[] matched;
+        try
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            matchedCount = reader.GetInt64(0);
+            matched = reader.IsDBNull(1) ? [] : reader.GetFieldValue<string[]>(1);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.QueryCanceled && !ct.IsCancellationRequested)
+        {
+            // No audit entry, no answer: the read and its entry go together.
+            throw new QueryTimeoutException(timeout);
+        }
+        // Only exclusions name customers here, and no matched event carries an excluded one.
+        var total = matchedCount + named.Count;
+        named.UnionWith(matched);
+        return ([.. named.Take(QueryFields.MaxAuditedCustomers)], total);
     }
 }

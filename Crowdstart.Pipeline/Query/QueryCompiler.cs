@@ -25,6 +25,14 @@ public sealed record CompiledQuery(string Sql, IReadOnlyList<NpgsqlParameter> Pa
 {
     /// <summary>Whether running it needs a live data-access grant (it reads customer ids).</summary>
     public bool ReadsCustomers { get; init; }
+
+    /// <summary>
+    /// For the audit, when the customers a query read are neither in its result nor named in its filters (customer
+    /// filters by pattern, range, exclusion or presence only, results not grouped by customer): a statement over
+    /// the same events and the same <see cref="Parameters"/> answering how many distinct customers matched and the
+    /// first <see cref="QueryFields.MaxAuditedCustomers"/> of them. Null otherwise.
+    /// </summary>
+    public string? MatchedCustomersSql { get; init; }
 }
 
 /// <summary>
@@ -242,20 +250,27 @@ public sealed partial class QueryCompiler(PrivacyOptions privacy)
             throw new QueryValidationException(errors);
         }
 
-        var sql = new StringBuilder();
-        sql.Append("SELECT ").AppendJoin(", ", select).Append(" FROM event_log e");
-        if (needsLaunch)
+        var fromSql = $" FROM event_log e{(needsLaunch ? " " + LaunchJoin : "")} WHERE {string.Join(" AND ", where)}";
+        string? matchedCustomers = null;
+        var customerOps = filters.Where(f => f?.Field == QueryFields.Customer).Select(f => f.Op).ToList();
+        // Grouped by customer, the rows name them; with an equality filter, the customers are among the ones it names.
+        if (!groupBy.Contains(QueryFields.Customer) && customerOps.Count > 0 && !customerOps.Any(op => op is "eq" or "in"))
         {
-            sql.Append(' ').Append(LaunchJoin);
+            matchedCustomers = $"SELECT count(*)::bigint, (array_agg(m.id ORDER BY m.id))[1:{QueryFields.MaxAuditedCustomers}] " +
+                               $"FROM (SELECT DISTINCT e.customer_id COLLATE \"C\" AS id{fromSql} AND e.customer_id IS NOT NULL) m";
         }
-        sql.Append(" WHERE ").AppendJoin(" AND ", where);
+        var sql = new StringBuilder();
+        sql.Append("SELECT ").AppendJoin(", ", select).Append(fromSql);
         if (groupBy.Count > 0)
         {
             sql.Append(" GROUP BY ").AppendJoin(", ", Enumerable.Range(1, groupBy.Count));
         }
         // One row more than asked, to tell the caller the result was cut.
         sql.Append(" ORDER BY ").Append(orderBy).Append(tieBreak).Append(" LIMIT ").Append(Param(query.Limit + 1, NpgsqlDbType.Integer));
-        return new CompiledQuery(sql.ToString(), parameters, columns, query.Limit) { ReadsCustomers = QueryFields.ReadsCustomers(query) };
+        return new CompiledQuery(sql.ToString(), parameters, columns, query.Limit)
+        {
+            ReadsCustomers = QueryFields.ReadsCustomers(query), MatchedCustomersSql = matchedCustomers,
+        };
     }
 
     private bool PropertyAllowed(string name) => name.Length is > 0 and <= 64 && EventTypes.All.Any(t => privacy.IsAllowed(t, name));

@@ -181,6 +181,11 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Alerts:WarmupSeconds", "0");
             // Tests deliver webhooks to receivers on loopback.
             builder.UseSetting("Alerts:AllowPrivateWebhookTargets", "true");
+            // Cookies re-checked every second, so a test sees a locked account refused without waiting a minute.
+            builder.UseSetting("Accounts:SessionValidationSeconds", "1");
+            // Every test calls from loopback: room for the suite's deliberate wrong keys; the throttle's own test
+            // presents its wrong keys from a forwarded address of its own.
+            builder.UseSetting("Ingestion:FailedKeyAttemptsPerWindow", "60");
         }
     }
 }

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Crowdstart.Tests.Ingestion;
 
@@ -272,5 +274,36 @@ public class IngestApiTests(AppFixture app)
 
         var post = doc.GetProperty("paths").GetProperty("/api/v1/events").GetProperty("post");
         Assert.True(post.GetProperty("responses").TryGetProperty("202", out _));
+    }
+
+    [Fact]
+    public async Task Post_ManyWrongKeysFromOneAddress_ThatAddressGets429WhileOthersKeepWorking()
+    {
+        var (campaign, key) = await app.CreateCampaignAsync();
+        var limit = app.Services.GetRequiredService<IOptions<Crowdstart.Pipeline.IngestionOptions>>().Value.FailedKeyAttemptsPerWindow;
+        // Every test calls from loopback, and the app honours X-Forwarded-For from loopback proxies: this test guesses
+        // from an address no other test uses, so the rest of the suite is not throttled.
+        const string guesser = "198.51.100.7", honest = "203.0.113.9";
+        Task<HttpResponseMessage> PostFrom(string address, string bearer)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events") { Content = JsonContent.Create(new[] { PageView(campaign) }) };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+            request.Headers.Add("X-Forwarded-For", address);
+            return app.Client.SendAsync(request);
+        }
+        for (var i = 0; i < limit; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await PostFrom(guesser, $"cs_live_guess-{Guid.NewGuid():N}")).StatusCode);
+        }
+
+        var refused = await PostFrom(guesser, $"cs_live_guess-{Guid.NewGuid():N}");
+        var refusedValid = await PostFrom(guesser, key);
+        var other = await PostFrom(honest, key);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 says when to retry");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refusedValid.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
     }
 }

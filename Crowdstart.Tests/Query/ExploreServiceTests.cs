@@ -109,4 +109,59 @@ public class ExploreServiceTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.Equal("r5", result.Rows[0][0]);
         Assert.Equal(1, await db.ScalarAsync<long>($"SELECT count(*) FROM audit_log WHERE action = '{AuditActions.CustomerQueryRead}' AND campaign_id = '{campaign}' AND grant_id = '{grant.Id}'"));
     }
+
+    /// <summary>A live grant for the creator, and the query's one audit entry after running it.</summary>
+    private async Task<Crowdstart.Pipeline.Storage.Entities.AuditEntry> RunAuditedAsync(AccountServices svc, ExploreService explore, Actor creator, Guid campaign,
+        ExploreQuery query)
+    {
+        var admin = AccountServices.Admin(await db.CreateUserAsync($"qa-{Guid.NewGuid():N}@test.example"));
+        await svc.Grants.GrantAsync(admin, creator.UserId, campaign, "checking backers' pledges for support");
+        await explore.RunAsync(creator, query);
+        var (entries, _) = await svc.Audit.QueryAsync(new AuditQuery(Action: AuditActions.CustomerQueryRead, CampaignId: campaign));
+        return Assert.Single(entries);
+    }
+
+    [Fact]
+    public async Task RunAsync_FilterOnOneCustomer_AuditNamesThatCustomer()
+    {
+        var (svc, explore, creator, campaign, _) = await ArrangeAsync();
+
+        var entry = await RunAuditedAsync(svc, explore, creator, campaign,
+            new ExploreQuery { Campaigns = [campaign], Filters = [new("customer", "eq", ["r2"])], Measures = ["sum_amount"] });
+
+        Assert.Equal("r2", entry.CustomerId);
+        Assert.Contains("1 customer: \"r2\"", entry.Details);
+    }
+
+    [Fact]
+    public async Task RunAsync_FilterOnCustomerPattern_AuditNamesEveryMatchedCustomerAndIsFoundByEach()
+    {
+        var (svc, explore, creator, campaign, _) = await ArrangeAsync();
+
+        var entry = await RunAuditedAsync(svc, explore, creator, campaign,
+            new ExploreQuery { Campaigns = [campaign], Filters = [new("customer", "contains", ["t"])], Measures = ["count"] });
+        var (found, _) = await svc.Audit.QueryAsync(new AuditQuery(CampaignId: campaign, CustomerId: "t2"));
+        var (notFound, _) = await svc.Audit.QueryAsync(new AuditQuery(CampaignId: campaign, CustomerId: "r2"));
+
+        Assert.Null(entry.CustomerId);
+        Assert.Contains("3 customers: \"t1\", \"t2\", \"t3\"", entry.Details);
+        Assert.Equal(entry.Id, Assert.Single(found).Id);
+        Assert.DoesNotContain(notFound, e => e.Action == AuditActions.CustomerQueryRead);
+    }
+
+    [Fact]
+    public async Task RunAsync_GroupedByCustomerOverManyCustomers_AuditNamesTheFirstOnesAndCountsAll()
+    {
+        var (svc, explore, creator, campaign, launch) = await ArrangeAsync();
+        await new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System).AppendAsync(
+            [.. Enumerable.Range(0, 30).Select(i => EventFactory.Event(campaign, $"many-{i:00}", EventTypes.PageView, launch.AddMinutes(90 + i)))]);
+
+        var entry = await RunAuditedAsync(svc, explore, creator, campaign,
+            new ExploreQuery { Campaigns = [campaign], GroupBy = ["customer"], Measures = ["count"], Sort = new QuerySort("customer"), Limit = 1000 });
+
+        // 30 new customers and the arrangement's 9.
+        Assert.Contains("39 customers: \"d1\", \"many-00\"", entry.Details);
+        Assert.Contains("(first 20)", entry.Details);
+        Assert.Equal(20, System.Text.RegularExpressions.Regex.Matches(entry.Details!, "\"[^\"]+\"").Count);
+    }
 }
