@@ -59,10 +59,22 @@ public class ChartXssBrowserTests(AppFixture app, BrowserFixture browser) : Brow
         return (await chart.Locator(".cs-chart").GetAttributeAsync("id"))!;
     }
 
-    private static async Task HoverFirstBarAsync(IPage page, string chartId)
+    /// <summary>What the charts of two shared links show: a line chart's legend, then a bar chart's tooltip header on hover.</summary>
+    private sealed record ChartText(IReadOnlyList<string> Legend, string? TooltipTitle, int LiveInLines, int LiveInBars);
+
+    private static async Task<ChartText> OpenSharedLinksAsync(IPage page, ExplorerForm lines, ExplorerForm bars)
     {
-        await page.Locator($"#{chartId} .apexcharts-bar-area").First.HoverAsync();
-        await page.Locator($"#{chartId} .apexcharts-tooltip.apexcharts-active").WaitForAsync(new() { Timeout = Timeout });
+        await page.GotoAsync("/explore?q=" + lines.Encode());
+        var lineChart = await ChartIdAsync(page, "line");
+        var legend = await page.Locator($"#{lineChart} .apexcharts-legend-text").AllTextContentsAsync();
+        await page.Locator($"#{lineChart} .apexcharts-series path").First.HoverAsync(new() { Force = true });
+        var liveInLines = await page.EvaluateAsync<int>(LiveElementsScript);
+        await page.GotoAsync("/explore?q=" + bars.Encode());
+        var barChart = await ChartIdAsync(page, "bar");
+        await page.Locator($"#{barChart} .apexcharts-bar-area").First.HoverAsync();
+        await page.Locator($"#{barChart} .apexcharts-tooltip.apexcharts-active").WaitForAsync(new() { Timeout = Timeout });
+        var tooltipTitle = await page.Locator($"#{barChart} .apexcharts-tooltip-title").TextContentAsync();
+        return new ChartText(legend, tooltipTitle, liveInLines, await page.EvaluateAsync<int>(LiveElementsScript));
     }
 
     [Fact]
@@ -77,28 +89,18 @@ public class ChartXssBrowserTests(AppFixture app, BrowserFixture browser) : Brow
             Visit(campaign, "xss-1", ImgLabel, 3), Visit(campaign, "xss-2", ImgLabel, 2), Visit(campaign, "xss-3", SvgLabel, 2),
         })).EnsureSuccessStatusCode();
         var (page, dialogs, violations) = await OpenAsync(creator);
-        var lines = new ExplorerForm { Campaigns = [campaign], GroupBy = ["hour", "property:reward"], Measures = ["count"] }.Encode();
-        var bars = new ExplorerForm { Campaigns = [campaign], GroupBy = ["property:reward"], Measures = ["count"] }.Encode();
 
         // Act: open the shared links, as a person who was sent them; hover to draw the tooltips
-        await page.GotoAsync("/explore?q=" + lines);
-        var lineChart = await ChartIdAsync(page, "line");
-        var legend = await page.Locator($"#{lineChart} .apexcharts-legend-text").AllTextContentsAsync();
-        await page.Locator($"#{lineChart} .apexcharts-series path").First.HoverAsync(new() { Force = true });
-        var liveInLines = await page.EvaluateAsync<int>(LiveElementsScript);
-        await page.GotoAsync("/explore?q=" + bars);
-        var barChart = await ChartIdAsync(page, "bar");
-        await HoverFirstBarAsync(page, barChart);
-        var tooltipTitle = await page.Locator($"#{barChart} .apexcharts-tooltip-title").TextContentAsync();
-        var liveInBars = await page.EvaluateAsync<int>(LiveElementsScript);
+        var shown = await OpenSharedLinksAsync(page, new ExplorerForm { Campaigns = [campaign], GroupBy = ["hour", "property:reward"], Measures = ["count"] },
+            new ExplorerForm { Campaigns = [campaign], GroupBy = ["property:reward"], Measures = ["count"] });
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "xss-labels-bar.png") });
 
         // Assert: the labels read as the characters they are; nothing ran, nothing was created from them
-        Assert.Contains(ImgLabel, legend);
-        Assert.Contains(SvgLabel, legend);
-        Assert.Contains(tooltipTitle, new[] { ImgLabel, SvgLabel });
-        Assert.Equal(0, liveInLines);
-        Assert.Equal(0, liveInBars);
+        Assert.Contains(ImgLabel, shown.Legend);
+        Assert.Contains(SvgLabel, shown.Legend);
+        Assert.Contains(shown.TooltipTitle, new[] { ImgLabel, SvgLabel });
+        Assert.Equal(0, shown.LiveInLines);
+        Assert.Equal(0, shown.LiveInBars);
         Assert.Empty(dialogs);
         Assert.Empty(violations);
     }
@@ -116,21 +118,14 @@ public class ChartXssBrowserTests(AppFixture app, BrowserFixture browser) : Brow
         var (page, dialogs, violations) = await OpenAsync(admin);
 
         // Act
-        await page.GotoAsync("/explore?q=" + new ExplorerForm { Campaigns = [campaign, other], GroupBy = ["hour", "campaign"], Measures = ["count"] }.Encode());
-        var lineChart = await ChartIdAsync(page, "line");
-        var legend = await page.Locator($"#{lineChart} .apexcharts-legend-text").AllTextContentsAsync();
-        var liveInLines = await page.EvaluateAsync<int>(LiveElementsScript);
-        await page.GotoAsync("/explore?q=" + new ExplorerForm { Campaigns = [campaign, other], GroupBy = ["campaign"], Measures = ["count"] }.Encode());
-        var barChart = await ChartIdAsync(page, "bar");
-        await HoverFirstBarAsync(page, barChart);
-        var tooltipTitle = await page.Locator($"#{barChart} .apexcharts-tooltip-title").TextContentAsync();
-        var liveInBars = await page.EvaluateAsync<int>(LiveElementsScript);
+        var shown = await OpenSharedLinksAsync(page, new ExplorerForm { Campaigns = [campaign, other], GroupBy = ["hour", "campaign"], Measures = ["count"] },
+            new ExplorerForm { Campaigns = [campaign, other], GroupBy = ["campaign"], Measures = ["count"] });
 
         // Assert
-        Assert.Contains(CampaignName, legend);
-        Assert.Contains(tooltipTitle, new[] { CampaignName, "Plain neighbour" });
-        Assert.Equal(0, liveInLines);
-        Assert.Equal(0, liveInBars);
+        Assert.Contains(CampaignName, shown.Legend);
+        Assert.Contains(shown.TooltipTitle, new[] { CampaignName, "Plain neighbour" });
+        Assert.Equal(0, shown.LiveInLines);
+        Assert.Equal(0, shown.LiveInBars);
         Assert.Empty(dialogs);
         Assert.Empty(violations);
     }

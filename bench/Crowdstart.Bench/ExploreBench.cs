@@ -27,7 +27,7 @@ static class ExploreBench
     private static readonly decimal[] Prices = [29m, 29m, 39m, 39m, 39m, 79m, 149m];
     private static readonly string[] Devices = ["mobile", "mobile", "mobile", "desktop", "desktop", "tablet"];
 
-    public static async Task RunAsync(string connectionString, int events, int runs, bool load)
+    public static async Task RunAsync(string connectionString, int events, int runs, bool load, int parallelWorkers)
     {
         await StorageInitializer.EnsureDatabaseAsync(connectionString);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -84,7 +84,12 @@ static class ExploreBench
         }
         var compiler = new QueryCompiler(new PrivacyOptions());
         // One query at a time, so the explorer's limits never refuse the benchmark's own runs.
-        var exploreOptions = new ExploreOptions { StatementTimeoutSeconds = 60, QueriesPerMinutePerUser = 100_000, QueriesPerMinutePerOrganisation = 100_000 };
+        var exploreOptions = new ExploreOptions
+        {
+            StatementTimeoutSeconds = 60, QueriesPerMinutePerUser = 100_000, QueriesPerMinutePerOrganisation = 100_000,
+            ParallelWorkersPerQuery = parallelWorkers,
+        };
+        Console.WriteLine($"parallel workers per query: {parallelWorkers}");
         using var exploreDatabase = new ExploreDatabase(connectionString, exploreOptions);
         using var admission = new QueryAdmission(Options.Create(exploreOptions));
         var explore = new ExploreService(contexts, new CampaignAccess(contexts, TimeProvider.System), new AuditLog(contexts, TimeProvider.System), compiler,
@@ -112,7 +117,7 @@ static class ExploreBench
         foreach (var (name, query) in queries)
         {
             Console.WriteLine($"EXPLAIN {name}:");
-            foreach (var line in await ExplainAsync(dataSource, compiler.Compile(query, new Dictionary<Guid, DateTimeOffset> { [campaign] = launch })))
+            foreach (var line in await ExplainAsync(dataSource, compiler.Compile(query, new Dictionary<Guid, DateTimeOffset> { [campaign] = launch }), parallelWorkers))
             {
                 Console.WriteLine("  " + line);
             }
@@ -173,12 +178,12 @@ static class ExploreBench
         }),
     ];
 
-    private static async Task<List<string>> ExplainAsync(NpgsqlDataSource dataSource, CompiledQuery compiled)
+    private static async Task<List<string>> ExplainAsync(NpgsqlDataSource dataSource, CompiledQuery compiled, int parallelWorkers)
     {
         // The same session settings as ExploreService.
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        await using (var set = new NpgsqlCommand("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", connection, tx))
+        await using (var set = new NpgsqlCommand($"SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = {parallelWorkers}", connection, tx))
         {
             await set.ExecuteNonQueryAsync();
         }

@@ -5,12 +5,13 @@
 //   spike --url U --key K --campaign C --app-pid PID [--rate 2000] [--multiplier 10] [--before 30] [--burst 60] [--after 300]
 //                                                   steady load, a 10x burst, steady again: memory, refusals, lag, recovery
 //   naive --db CS --campaign C [--seconds 10] [--concurrency 4]   one INSERT + commit per event (a simple collector)
-//   explore --db CS [--events 10000000] [--runs 20] [--load true]   10 typical ad-hoc queries over N raw events, p50/p95 + EXPLAIN
+//   explore --db CS [--events 10000000] [--runs 20] [--load true] [--parallel-workers 0]
+//                                                   10 typical ad-hoc queries over N raw events, p50/p95 + EXPLAIN
 //   fanout --db CS --url U --email E --password P --app-pid PID [--subscribers 1000] [--probes 30] [--rate 0]
 //                                                   N hub subscribers on one campaign: push latency, app memory
 //   outage --db CS --url U --key K --campaign C [--seconds 60]   load through a PostgreSQL stop/start (scripts/fault-db-outage.sh)
 //   privacy --db CS [--events 1000000]             validator + PII scan throughput, access-check latency, retention sweep
-//   abuse --db CS --url U --email E --password P [--events 1000000] [--seconds 30] [--rate 1000] [--queries 150] [--parallel 50]
+//   abuse --db CS --url U --email E --password P [--events 1000000] [--seconds 60] [--rate 1000] [--parallel 50]
 //                                                   ingest latency of one campaign while another account floods the explorer
 //   dashboard --db CS --url U --email E --password P --app-pid PID [--events 2000000] [--rate 5000] [--seconds 60] [--pages 100]
 //                                                   initial load, commit → hub latency under load, memory per open page
@@ -83,7 +84,8 @@ switch (mode)
             Arg("chromium", "/usr/bin/chromium"));
         break;
     case "explore":
-        await ExploreBench.RunAsync(Arg("db"), int.Parse(Arg("events", "10000000")), int.Parse(Arg("runs", "20")), Arg("load", "false") == "true");
+        await ExploreBench.RunAsync(Arg("db"), int.Parse(Arg("events", "10000000")), int.Parse(Arg("runs", "20")), Arg("load", "false") == "true",
+            int.Parse(Arg("parallel-workers", "0")));
         break;
     case "fanout":
         await FanoutBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("email"), Arg("password"), int.Parse(Arg("app-pid")),
@@ -93,7 +95,7 @@ switch (mode)
         return await OutageBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("key"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "60")));
     case "abuse":
         await AbuseBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("email"), Arg("password"), int.Parse(Arg("events", "1000000")),
-            int.Parse(Arg("seconds", "30")), int.Parse(Arg("rate", "1000")), int.Parse(Arg("queries", "150")), int.Parse(Arg("parallel", "50")));
+            int.Parse(Arg("seconds", "60")), int.Parse(Arg("rate", "1000")), int.Parse(Arg("parallel", "50")));
         break;
     case "privacy":
         await PrivacyBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("partitions", "8")));
