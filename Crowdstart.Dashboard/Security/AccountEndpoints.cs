@@ -43,11 +43,11 @@ public static class AccountEndpoints
             return Results.Problem("The sign-out form's antiforgery token is missing or invalid.", statusCode: StatusCodes.Status400BadRequest);
         }
         await signIn.SignOutAsync();
-        return Results.LocalRedirect(SecurityExtensions.LoginPath + "?signedOut=1");
+        return Results.LocalRedirect(Utils.DashboardUrls.SignedOut);
     }
 
     private static IResult Back(string error, string returnUrl) =>
-        Results.LocalRedirect($"{SecurityExtensions.LoginPath}?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        Results.LocalRedirect(Utils.DashboardUrls.Login(returnUrl, error));
 
     /// <summary>
     /// Only local paths: an open redirect would let a phishing link bounce through our sign-in. Control characters

@@ -13,9 +13,6 @@ namespace Crowdstart.Dashboard.Security;
 /// <summary>Accounts (ASP.NET Core Identity), cookies and authorization policies.</summary>
 public static class SecurityExtensions
 {
-    /// <summary>Where people sign in.</summary>
-    public const string LoginPath = "/account/login";
-
     /// <summary>Name of the authentication cookie.</summary>
     public const string AuthCookieName = "crowdstart.auth";
 
@@ -63,7 +60,7 @@ public static class SecurityExtensions
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
-            o.LoginPath = LoginPath;
+            o.LoginPath = Utils.DashboardUrls.LoginPath;
             o.Events = new CookieAuthenticationEvents
             {
                 // Identity's cookie setup puts the security stamp check here; replacing the events must keep it, or a

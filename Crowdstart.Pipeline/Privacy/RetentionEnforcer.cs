@@ -27,14 +27,6 @@ public sealed class RetentionEnforcer(
     NpgsqlDataSource dataSource, IDbContextFactory<CrowdstartDbContext> contexts, Organisations organisations, AuditLog audit,
     IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionEnforcer> logger)
 {
-    private static readonly (string Table, string Column)[] TimeSeries =
-    [
-        ("campaign_minute_rollups", "minute"), ("metric_event_counts", "bucket"), ("metric_window_points", "point"),
-        ("metric_cart_minutes", "minute"), ("metric_cohorts", "cohort_hour"), ("metric_cohort_returns", "cohort_hour"),
-    ];
-
-    private static readonly string[] LifetimeTables = ["campaign_partition_totals", "metric_funnel_steps", "metric_cart_completion"];
-
     /// <summary>Runs one sweep over every organisation; returns what was removed per organisation.</summary>
     public async Task<IReadOnlyList<RetentionResult>> EnforceAsync(CancellationToken ct = default)
     {
@@ -84,7 +76,7 @@ public sealed class RetentionEnforcer(
         var erased = await RepeatAsync(EraseExpiredCustomers, campaigns, now.AddDays(-limits.CustomerDataDays), batch, untilNone: true, ct);
         var aggregateCutoff = now.AddDays(-limits.AggregateDays);
         long aggregates = 0;
-        foreach (var (table, column) in TimeSeries)
+        foreach (var (table, column, _) in MetricTables.TimeSeries)
         {
             // ctid is only unique within one partition: repeating the predicate outside keeps a ctid shared with
             // another partition from deleting a row that is not expired.
@@ -94,7 +86,7 @@ public sealed class RetentionEnforcer(
                   AND ctid = ANY(ARRAY(SELECT ctid FROM {table} WHERE campaign_id = ANY(@campaigns) AND {column} < @cutoff LIMIT @batch))
                 """, campaigns, aggregateCutoff, batch, untilNone: false, ct);
         }
-        foreach (var table in LifetimeTables)
+        foreach (var table in MetricTables.Lifetime.Select(t => t.Name))
         {
             aggregates += await RepeatAsync(
                 $"""

@@ -12,8 +12,8 @@ namespace Crowdstart.Pipeline.Storage;
 /// </summary>
 public static class TimeSeriesPartitions
 {
-    /// <summary>Partitioned tables and their time column.</summary>
-    public static readonly IReadOnlyList<string> Tables = ["campaign_minute_rollups", "metric_event_counts", "metric_window_points"];
+    /// <summary>The day-partitioned tables (<see cref="MetricTables"/>).</summary>
+    public static IReadOnlyList<string> Tables { get; } = [.. MetricTables.DayPartitioned.Select(t => t.Name)];
 
     /// <summary>Makes sure day partitions exist from <paramref name="daysBack"/> before to <paramref name="daysAhead"/> after <paramref name="now"/>.</summary>
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, DateTimeOffset now, int daysBack = 1, int daysAhead = 2,

@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Utils;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
@@ -27,7 +28,7 @@ public partial class CampaignKeys
     protected override async Task OnParametersSetAsync()
     {
         var campaign = await Campaigns.FindCampaignAsync(CampaignId);
-        _breadcrumbs = [new("Campaigns", "/"), new(campaign?.Name ?? "Campaign", $"/campaigns/{CampaignId}"), new("Ingest keys", null, disabled: true)];
+        _breadcrumbs = [new("Campaigns", DashboardUrls.HomePath), new(campaign?.Name ?? "Campaign", DashboardUrls.Campaign(CampaignId)), new("Ingest keys", null, disabled: true)];
         await LoadAsync();
     }
 

@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Utils;
 using Crowdstart.Dashboard.Model;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
@@ -73,7 +74,7 @@ public partial class CampaignLive : LiveComponentBase
             CloseFeedSession();
             _hasGrant = false;
             await Model.LoadAsync(CampaignId);
-            _breadcrumbs = [new("Campaigns", "/"), new(Model.Campaign?.Name ?? "Campaign", null, disabled: true)];
+            _breadcrumbs = [new("Campaigns", DashboardUrls.HomePath), new(Model.Campaign?.Name ?? "Campaign", null, disabled: true)];
             _userId = (await User.GetAsync())?.UserId;
             var hasGrant = await Model.HasLiveGrantAsync();
             // Parameters may have changed again (another range or campaign) or the page may be gone while this

@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Utils;
 using System.Globalization;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
@@ -65,7 +66,7 @@ public partial class CampaignNew
             _errors = errors;
             if (campaign is not null)
             {
-                Navigation.NavigateTo($"/campaigns/{campaign.Id}/keys");
+                Navigation.NavigateTo(DashboardUrls.CampaignKeys(campaign.Id));
             }
         }
         finally

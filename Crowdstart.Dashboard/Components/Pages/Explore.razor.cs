@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Utils;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Crowdstart.Dashboard.Model;
@@ -123,7 +124,7 @@ public partial class Explore : IAsyncDisposable
             return;
         }
         // The URL changes first, so the address bar always holds the query on screen; the new parameter runs it.
-        Navigation.NavigateTo("/explore?q=" + encoded);
+        Navigation.NavigateTo(DashboardUrls.Explore(encoded));
     }
 
     private async Task RunCurrentAsync(bool shareable = true)
