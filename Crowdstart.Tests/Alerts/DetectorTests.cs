@@ -1,3 +1,4 @@
+using Crowdstart.Tests.Alerts.Scenarios;
 using Crowdstart.Pipeline.Alerts;
 
 namespace Crowdstart.Tests.Alerts;

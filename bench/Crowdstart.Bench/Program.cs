@@ -61,7 +61,7 @@ switch (mode)
     case "alerts":
     {
         var sw = Stopwatch.StartNew();
-        var report = Crowdstart.Pipeline.Alerts.ScenarioSuite.Run(int.Parse(Arg("seeds", "5")), double.Parse(Arg("hours", "24"), System.Globalization.CultureInfo.InvariantCulture));
+        var report = Crowdstart.Tests.Alerts.Scenarios.ScenarioSuite.Run(int.Parse(Arg("seeds", "5")), double.Parse(Arg("hours", "24"), System.Globalization.CultureInfo.InvariantCulture));
         Console.Write(report.ToTable());
         foreach (var line in report.Misses.Take(20)) Console.WriteLine("miss: " + line);
         foreach (var line in report.FalseAlertSamples) Console.WriteLine("false: " + line);
@@ -69,12 +69,12 @@ switch (mode)
         Console.WriteLine("50 % silent checkout conversion drop, delay by volume:");
         foreach (var (preset, settings) in new[] { ("normal", Crowdstart.Pipeline.Alerts.DetectorSettings.Default), ("sensitive", Crowdstart.Pipeline.Alerts.DetectorSettings.Sensitive) })
         {
-            foreach (var row in Crowdstart.Pipeline.Alerts.ScenarioSuite.ConversionDropDelayByVolume(int.Parse(Arg("seeds", "5")), [20, 60, 200, 600, 2000], settings))
+            foreach (var row in Crowdstart.Tests.Alerts.Scenarios.ScenarioSuite.ConversionDropDelayByVolume(int.Parse(Arg("seeds", "5")), [20, 60, 200, 600, 2000], settings))
             {
                 Console.WriteLine($"  {preset,-9} {row.Detector,-32} recall {row.Recall:0.00}  p50 {row.DelayP50Seconds:0} s  p90 {row.DelayP90Seconds:0} s");
             }
         }
-        var sensitive = Crowdstart.Pipeline.Alerts.ScenarioSuite.Run(int.Parse(Arg("seeds", "5")), double.Parse(Arg("hours", "24"), System.Globalization.CultureInfo.InvariantCulture), Crowdstart.Pipeline.Alerts.DetectorSettings.Sensitive);
+        var sensitive = Crowdstart.Tests.Alerts.Scenarios.ScenarioSuite.Run(int.Parse(Arg("seeds", "5")), double.Parse(Arg("hours", "24"), System.Globalization.CultureInfo.InvariantCulture), Crowdstart.Pipeline.Alerts.DetectorSettings.Sensitive);
         Console.WriteLine($"sensitive preset: false alerts {sensitive.FalseAlertsPer24h:0.00} per 24 h; recall {string.Join(", ", sensitive.Scenarios.Select(x => $"{x.Detector} {x.Recall:0.00} (p50 {x.DelayP50Seconds:0} s)"))}");
         break;
     }

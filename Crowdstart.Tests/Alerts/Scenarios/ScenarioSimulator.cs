@@ -1,19 +1,7 @@
+using Crowdstart.Pipeline.Alerts;
 using Crowdstart.Pipeline.Events;
 
-namespace Crowdstart.Pipeline.Alerts;
-
-/// <summary>Conditions of the simulated campaign at one moment: what an incident changes.</summary>
-/// <param name="TrafficFactor">Multiplies the visitor rate (0.15 = tracking or traffic collapse).</param>
-/// <param name="CheckoutBreakage">Share of checkouts that fail because of the incident.</param>
-/// <param name="ReportedFailureShare">Share of those broken checkouts that send checkout_failed (the rest fail silently).</param>
-/// <param name="PaymentFailure">Probability that a checkout fails and is reported (card declined, timeout…).</param>
-/// <param name="BoostedSource">A source whose traffic is multiplied (a viral post), or null.</param>
-/// <param name="SourceBoost">Extra visitors per minute from <paramref name="BoostedSource"/>.</param>
-public sealed record Conditions(double TrafficFactor = 1, double CheckoutBreakage = 0, double ReportedFailureShare = 0.7,
-    double PaymentFailure = 0.07, string? BoostedSource = null, double SourceBoost = 0)
-{
-    public static readonly Conditions Normal = new();
-}
+namespace Crowdstart.Tests.Alerts.Scenarios;
 
 /// <summary>
 /// A labelled scenario: a traffic shape over simulated time, an optional incident (start, end, what it changes)

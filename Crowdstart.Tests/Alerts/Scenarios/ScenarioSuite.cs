@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Crowdstart.Pipeline.Alerts;
 
-namespace Crowdstart.Pipeline.Alerts;
+namespace Crowdstart.Tests.Alerts.Scenarios;
 
 /// <summary>Per-detector figures of a scenario suite run.</summary>
 public sealed record DetectorReport(string Detector, int Incidents, int Detected, double Recall, double? DelayP50Seconds, double? DelayP90Seconds);
