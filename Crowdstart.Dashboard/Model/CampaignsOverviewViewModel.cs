@@ -7,6 +7,9 @@ using Crowdstart.Pipeline.Storage.Entities;
 namespace Crowdstart.Dashboard.Model;
 
 /// <summary>One card of the overview.</summary>
+/// <param name="Campaign">The campaign.</param>
+/// <param name="Totals">Its totals since launch.</param>
+/// <param name="OpenAlerts">Alerts open or acknowledged now.</param>
 /// <param name="Conversion5m">Visitors and pledgers of the last five minutes.</param>
 /// <param name="ConversionTrend">5-minute conversion over the last hour, one point a minute ([ms, percent]).</param>
 public sealed record CampaignCard(Campaign Campaign, CampaignTotals Totals, int OpenAlerts, WindowConversion Conversion5m,

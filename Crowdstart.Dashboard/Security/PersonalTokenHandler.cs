@@ -18,7 +18,7 @@ public sealed class PersonalTokenHandler(IOptionsMonitor<AuthenticationSchemeOpt
     PersonalTokens tokens, UserManager<CrowdstartUser> users, SignInManager<CrowdstartUser> signIn)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "PersonalToken";
+    public const string SchemeName = "PersonalToken";
 
     /// <summary>
     /// The programmatic routes' scheme: the token handler when the request carries <c>Bearer cs_pat_…</c>, the
@@ -66,7 +66,7 @@ public sealed class PersonalTokenHandler(IOptionsMonitor<AuthenticationSchemeOpt
         }
         var principal = await signIn.CreateUserPrincipalAsync(user);
         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(TokenIdClaim, token.Id.ToString()));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, new AuthenticationProperties { ExpiresUtc = token.ExpiresAt }, Scheme));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, new AuthenticationProperties { ExpiresUtc = token.ExpiresAt }, SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -44,9 +44,9 @@ public static class SecurityExtensions
             .AddDefaultTokenProviders();
         services.Replace(ServiceDescriptor.Scoped<ISecurityStampValidator, SessionValidator>());
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
-            .AddScheme<AuthenticationSchemeOptions, PersonalTokenHandler>(PersonalTokenHandler.Scheme, null)
+            .AddScheme<AuthenticationSchemeOptions, PersonalTokenHandler>(PersonalTokenHandler.SchemeName, null)
             .AddPolicyScheme(PersonalTokenHandler.CookieOrTokenScheme, "Cookie or personal API token", o =>
-                o.ForwardDefaultSelector = context => PersonalTokenHandler.HasToken(context.Request) ? PersonalTokenHandler.Scheme : IdentityConstants.ApplicationScheme);
+                o.ForwardDefaultSelector = context => PersonalTokenHandler.HasToken(context.Request) ? PersonalTokenHandler.SchemeName : IdentityConstants.ApplicationScheme);
         services.AddAuthentication().AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
         {

@@ -61,8 +61,11 @@ public partial class Explore : IAsyncDisposable
     private IReadOnlyList<string> Dimensions { get; set; } = QueryFields.Dimensions;
     private IReadOnlyList<string> FilterFields { get; set; } = QueryFields.FilterFields;
 
-    private IEnumerable<object?[]> SortedRows =>
-        _result is null ? [] : _sortColumn is { } column ? _result.Sorted(column, _sortDescending) : _result.Rows;
+    private IEnumerable<ResultRow> SortedRows =>
+        (_result is null ? [] : _sortColumn is { } column ? _result.Sorted(column, _sortDescending) : _result.Rows).Select(r => new ResultRow(r));
+
+    /// <summary>A row of the result table (a type of its own: the table's generic argument cannot be a nullable array).</summary>
+    private sealed record ResultRow(object?[] Cells);
 
     protected override async Task OnInitializedAsync()
     {
