@@ -11,11 +11,12 @@ public sealed class ValidateExploreOptions : IValidateOptions<ExploreOptions>
         .Range(nameof(options.MaxConnections), options.MaxConnections, 1, 100)
         .Range(nameof(options.ParallelWorkersPerQuery), options.ParallelWorkersPerQuery, 0, 8)
         .Range(nameof(options.MaxQueueSeconds), options.MaxQueueSeconds, 0, 60)
-        .Range(nameof(options.MaxConcurrentPerUser), options.MaxConcurrentPerUser, 1, 1000)
+        // The abuse benchmark lifts the per-user limits to 1,000 concurrent and 100,000 a minute (scripts/bench-abuse.sh).
+        .Range(nameof(options.MaxConcurrentPerUser), options.MaxConcurrentPerUser, 1, 1_000_000)
         // An organisation limit below the per-user one would make the per-user limit a lie.
         .Require(options.MaxConcurrentPerOrganisation >= options.MaxConcurrentPerUser,
             $"Explore:MaxConcurrentPerOrganisation must be at least Explore:MaxConcurrentPerUser (was {options.MaxConcurrentPerOrganisation} < {options.MaxConcurrentPerUser})")
-        .Range(nameof(options.QueriesPerMinutePerUser), options.QueriesPerMinutePerUser, 1, 100_000)
+        .Range(nameof(options.QueriesPerMinutePerUser), options.QueriesPerMinutePerUser, 1, 1_000_000_000)
         .Require(options.QueriesPerMinutePerOrganisation >= options.QueriesPerMinutePerUser,
             $"Explore:QueriesPerMinutePerOrganisation must be at least Explore:QueriesPerMinutePerUser (was {options.QueriesPerMinutePerOrganisation} < {options.QueriesPerMinutePerUser})")
         .Result();

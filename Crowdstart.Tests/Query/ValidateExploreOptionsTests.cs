@@ -38,7 +38,7 @@ public sealed class ValidateExploreOptionsTests
 
         OptionsValidation.AssertFails(result,
             "Explore:WorkMemMegabytes must be between 4 and 1,024 (was 2,048)",
-            "Explore:MaxConcurrentPerUser must be between 1 and 1,000 (was 0)",
-            "Explore:QueriesPerMinutePerUser must be between 1 and 100,000 (was 0)");
+            "Explore:MaxConcurrentPerUser must be between 1 and 1,000,000 (was 0)",
+            "Explore:QueriesPerMinutePerUser must be between 1 and 1,000,000,000 (was 0)");
     }
 }

@@ -16,8 +16,8 @@ public sealed class ValidateCampaignHubOptionsTests
     }
 
     [Theory]
-    [InlineData("Hub:MaxConnectionsPerUser=0", "Hub:MaxConnectionsPerUser must be between 1 and 10,000 (was 0)")]
-    [InlineData("Hub:MaxCircuitsPerUser=0", "Hub:MaxCircuitsPerUser must be between 1 and 10,000 (was 0)")]
+    [InlineData("Hub:MaxConnectionsPerUser=0", "Hub:MaxConnectionsPerUser must be between 1 and 1,000,000 (was 0)")]
+    [InlineData("Hub:MaxCircuitsPerUser=0", "Hub:MaxCircuitsPerUser must be between 1 and 1,000,000 (was 0)")]
     [InlineData("Hub:MaxMessageBytes=1023", "Hub:MaxMessageBytes must be between 1,024 and 1,048,576 (was 1,023)")]
     public void Validate_SettingOutOfRange_FailsNamingKeyAndBounds(string setting, string expected)
     {
@@ -32,7 +32,7 @@ public sealed class ValidateCampaignHubOptionsTests
         var result = OptionsValidation.Validate(Validator, CampaignHubOptions.SectionName, "Hub:MaxConnectionsPerUser=0", "Hub:MaxMessageBytes=0");
 
         OptionsValidation.AssertFails(result,
-            "Hub:MaxConnectionsPerUser must be between 1 and 10,000 (was 0)",
+            "Hub:MaxConnectionsPerUser must be between 1 and 1,000,000 (was 0)",
             "Hub:MaxMessageBytes must be between 1,024 and 1,048,576 (was 0)");
     }
 }
