@@ -1,5 +1,6 @@
 using Crowdstart.Dashboard.Api;
 using Crowdstart.Dashboard.Components;
+using Crowdstart.Dashboard.Hubs;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline;
@@ -42,9 +43,6 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         builder.AddDashboardSecurity();
-        builder.Services.AddOptions<BrowserProtectionOptions>().BindConfiguration(BrowserProtectionOptions.SectionName)
-            .Validate(BrowserProtectionOptions.Valid, "Security:AllowedOrigins entries must be origins such as 'https://analytics.example.com' (scheme, host, optional port; no path)")
-            .ValidateOnStart();
         builder.Services.AddExceptionHandler<AccessDeniedExceptionHandler>();
         builder.Services.AddExceptionHandler<QueryThrottledExceptionHandler>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -53,15 +51,8 @@ public static class HostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddTransient<Model.CampaignsOverviewViewModel>();
         builder.Services.AddTransient<Model.CampaignLiveViewModel>();
-        builder.Services.AddSingleton<DashboardFormatter>();
-        builder.Services.AddSingleton<CampaignLiveSource>();
-        builder.Services.AddOptions<Hubs.CampaignHubOptions>().BindConfiguration(Hubs.CampaignHubOptions.SectionName);
-        builder.Services.AddSingleton<Hubs.HubConnectionLimiter>();
-        // Blazor circuits keep SignalR's default limit (32 KB); the public hub takes less: its calls carry a campaign id.
-        builder.Services.AddSignalR().AddHubOptions<Hubs.CampaignHub>(o =>
-            o.MaximumReceiveMessageSize = builder.Configuration.GetValue<int?>($"{Hubs.CampaignHubOptions.SectionName}:{nameof(Hubs.CampaignHubOptions.MaxMessageBytes)}") ?? 16 * 1024);
-        builder.Services.AddSingleton<DashboardMetrics>();
-        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitMetricsHandler>();
+        builder.AddDashboardServices();
+        builder.AddCampaignHub();
         // Metrics for a Prometheus scrape: the pipeline's and the dashboard's instruments, plus ASP.NET Core's own
         // (requests, Kestrel connections, SignalR) and the runtime's (GC, thread pool), all built into .NET.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

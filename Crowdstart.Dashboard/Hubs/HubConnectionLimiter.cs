@@ -2,21 +2,6 @@ using System.Collections.Concurrent;
 
 namespace Crowdstart.Dashboard.Hubs;
 
-/// <summary>Settings of <c>/hubs/campaigns</c> (section <c>Hub</c>).</summary>
-public sealed class CampaignHubOptions
-{
-    public const string SectionName = "Hub";
-
-    /// <summary>Most open hub connections one account may hold; more are refused at connection.</summary>
-    public int MaxConnectionsPerUser { get; set; } = 20;
-
-    /// <summary>Most browser circuits (open dashboard tabs) one account may hold; more are refused with 429.</summary>
-    public int MaxCircuitsPerUser { get; set; } = 30;
-
-    /// <summary>Largest message a client may send (SignalR closes the connection beyond it).</summary>
-    public int MaxMessageBytes { get; set; } = 16 * 1024;
-}
-
 /// <summary>
 /// Counts open hub connections per account, so one account (a runaway script, a leaked token) cannot hold the
 /// server's connections and memory: past the limit a connection is refused with a clear message.

@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
@@ -19,10 +20,8 @@ public static class SecurityExtensions
     public static WebApplicationBuilder AddDashboardSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName)
-            .Validate(o => o.SessionValidationSeconds is >= 1 and <= 60,
-                "Accounts:SessionValidationSeconds must be between 1 and 60 (open pages are re-checked every minute; cookies at least as often)")
-            .ValidateOnStart();
+        services.AddValidatedOptions<AccountOptions, ValidateAccountOptions>(AccountOptions.SectionName);
+        services.AddValidatedOptions<BrowserProtectionOptions, ValidateBrowserProtectionOptions>(BrowserProtectionOptions.SectionName);
         services.AddIdentityCore<CrowdstartUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -52,11 +51,6 @@ public static class SecurityExtensions
         {
             o.Cookie.Name = AuthCookieName;
             o.Cookie.HttpOnly = true;
-            // Secure whenever the request is HTTPS (behind a TLS proxy too: forwarded headers are honoured);
-            // Accounts:SecureCookiesOnly makes it unconditional for deployments that are never reached over HTTP.
-            o.Cookie.SecurePolicy = builder.Configuration.GetValue<bool>("Accounts:SecureCookiesOnly")
-                ? CookieSecurePolicy.Always
-                : CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
@@ -72,6 +66,10 @@ public static class SecurityExtensions
                 OnRedirectToAccessDenied = context => Redirect(context, IsApi(context.Request) ? StatusCodes.Status403Forbidden : StatusCodes.Status404NotFound, toLogin: false),
             };
         });
+        // Secure whenever the request is HTTPS (behind a TLS proxy too: forwarded headers are honoured);
+        // Accounts:SecureCookiesOnly makes it unconditional for deployments that are never reached over HTTP.
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<Microsoft.Extensions.Options.IOptions<AccountOptions>>((o, accounts) =>
+            o.Cookie.SecurePolicy = accounts.Value.SecureCookiesOnly ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
         // Locked or deleted accounts lose their cookies within Accounts:SessionValidationSeconds (a minute) on reads,
         // at once on state changes, and their open circuits within a minute.
         services.AddOptions<SecurityStampValidatorOptions>().Configure<Microsoft.Extensions.Options.IOptions<AccountOptions>>((o, accounts) =>
@@ -105,28 +103,4 @@ public static class SecurityExtensions
     }
 
     private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs");
-}
-
-/// <summary>Account settings (section <c>Accounts</c>).</summary>
-public sealed class AccountOptions
-{
-    public const string SectionName = "Accounts";
-
-    /// <summary>
-    /// E-mail of an admin account to create at start-up when no admin exists yet (with <see cref="BootstrapAdminPassword"/>).
-    /// This is how a deployment gets its first admin; there are no built-in credentials.
-    /// </summary>
-    public string? BootstrapAdminEmail { get; set; }
-
-    /// <summary>Password of the bootstrap admin; give it through an environment variable, never in a file.</summary>
-    public string? BootstrapAdminPassword { get; set; }
-
-    /// <summary>Marks the auth cookie Secure even on plain-HTTP requests (set it where the app is only reached over HTTPS).</summary>
-    public bool SecureCookiesOnly { get; set; }
-
-    /// <summary>
-    /// How often a cookie's account is re-checked on reads (exists, not locked out, same security stamp), in
-    /// seconds; state-changing requests re-check on every request whatever this says.
-    /// </summary>
-    public int SessionValidationSeconds { get; set; } = 60;
 }

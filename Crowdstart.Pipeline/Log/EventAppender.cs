@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Ingestion;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

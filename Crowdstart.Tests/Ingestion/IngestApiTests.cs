@@ -280,7 +280,7 @@ public class IngestApiTests(AppFixture app)
     public async Task Post_ManyWrongKeysFromOneAddress_ThatAddressGets429WhileOthersKeepWorking()
     {
         var (campaign, key) = await app.CreateCampaignAsync();
-        var limit = app.Services.GetRequiredService<IOptions<Crowdstart.Pipeline.IngestionOptions>>().Value.FailedKeyAttemptsPerWindow;
+        var limit = app.Services.GetRequiredService<IOptions<Crowdstart.Pipeline.Ingestion.IngestionOptions>>().Value.FailedKeyAttemptsPerWindow;
         // Every test calls from loopback, and the app honours X-Forwarded-For from loopback proxies: this test guesses
         // from an address no other test uses, so the rest of the suite is not throttled.
         const string guesser = "198.51.100.7", honest = "203.0.113.9";

@@ -1,5 +1,6 @@
 using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Log;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

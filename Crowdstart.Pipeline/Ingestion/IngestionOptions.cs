@@ -1,4 +1,4 @@
-namespace Crowdstart.Pipeline;
+namespace Crowdstart.Pipeline.Ingestion;
 
 /// <summary>Limits and tuning of the ingest API (section <c>Ingestion</c>).</summary>
 public sealed class IngestionOptions
@@ -46,53 +46,4 @@ public sealed class IngestionOptions
 
     /// <summary>The sliding window of <see cref="FailedKeyAttemptsPerWindow"/>, in seconds.</summary>
     public int FailedKeyWindowSeconds { get; set; } = 60;
-}
-
-/// <summary>Shape of the durable event log (section <c>Log</c>).</summary>
-public sealed class LogOptions
-{
-    public const string SectionName = "Log";
-
-    /// <summary>Number of customer-hash partitions. Fixed once the log exists.</summary>
-    public int PartitionCount { get; set; } = 8;
-}
-
-/// <summary>Stream processing settings (section <c>Processing</c>).</summary>
-public sealed class ProcessingOptions
-{
-    public const string SectionName = "Processing";
-
-    /// <summary>Runs the partition consumers in this process.</summary>
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>Most events one partition consumer folds into one transaction.</summary>
-    public int BatchSize { get; set; } = 2000;
-
-    /// <summary>Polling fallback when no LISTEN/NOTIFY wake-up arrives.</summary>
-    public int PollIntervalMilliseconds { get; set; } = 1000;
-
-    /// <summary>
-    /// Least time between the starts of two batches of one partition while it is caught up. A batch costs about
-    /// the same whatever its size (each touched window point is upserted once), so letting events gather for a
-    /// moment under live traffic saves most of the work at the price of that much freshness.
-    /// </summary>
-    public int MinBatchIntervalMilliseconds { get; set; } = 200;
-
-    /// <summary>Least time between two change notifications delivered to one subscriber.</summary>
-    public int NotifyThrottleMilliseconds { get; set; } = 250;
-}
-
-/// <summary>Demo mode: seeded demo campaigns and a traffic generator (section <c>Demo</c>).</summary>
-public sealed class DemoOptions
-{
-    public const string SectionName = "Demo";
-
-    /// <summary>Seeds the demo campaigns and drives traffic through the HTTP API.</summary>
-    public bool Enabled { get; set; }
-
-    /// <summary>New visitor sessions per second per campaign at the launch peak.</summary>
-    public double VisitorsPerSecond { get; set; } = 6;
-
-    /// <summary>Random seed; 0 picks a fresh one at every start.</summary>
-    public int Seed { get; set; }
 }

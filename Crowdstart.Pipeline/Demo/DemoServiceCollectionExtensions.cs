@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Crowdstart.Pipeline.Demo;
+
+public static class DemoServiceCollectionExtensions
+{
+    /// <summary>Demo mode's traffic generator (it idles unless <see cref="DemoOptions.Enabled"/>).</summary>
+    public static IHostApplicationBuilder AddDemo(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<DemoOptions, ValidateDemoOptions>(DemoOptions.SectionName);
+        builder.Services.AddHostedService<DemoTrafficGenerator>();
+        return builder;
+    }
+}

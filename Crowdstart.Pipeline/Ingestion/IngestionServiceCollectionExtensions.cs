@@ -1,0 +1,22 @@
+using Crowdstart.Pipeline.Privacy;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Crowdstart.Pipeline.Ingestion;
+
+public static class IngestionServiceCollectionExtensions
+{
+    /// <summary>The ingest API's limits, event validation, ingest-key authentication, throttling and admission.</summary>
+    public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<IngestionOptions, ValidateIngestionOptions>(IngestionOptions.SectionName);
+        services.AddSingleton(sp => new EventValidator(sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<PrivacyOptions>>().Value));
+        services.AddSingleton<IngestKeyAuthenticator>();
+        services.AddSingleton<IngestKeyThrottle>();
+        services.AddSingleton<IngestAdmission>();
+        return builder;
+    }
+}
