@@ -94,11 +94,16 @@ public sealed class Organisations(IDbContextFactory<CrowdstartDbContext> context
         var customer = customerDataDays ?? d.CustomerDataDays;
         var aggregates = aggregateDays ?? d.AggregateDays;
         var errors = new List<FieldError>();
-        foreach (var (field, days) in new[] { (nameof(rawEventDays), raw), (nameof(customerDataDays), customer), (nameof(aggregateDays), aggregates) })
+        // The reasons name their kind of data: a page shows them together, without the API's field names.
+        foreach (var (field, kind, days) in new[]
+                 {
+                     (nameof(rawEventDays), "Raw events", raw), (nameof(customerDataDays), "Customer-level data", customer),
+                     (nameof(aggregateDays), "Aggregates", aggregates),
+                 })
         {
             if (days is < 1 or > 3650)
             {
-                errors.Add(new FieldError(field, "Retention is between 1 and 3650 days."));
+                errors.Add(new FieldError(field, $"{kind}: retention is between 1 and 3650 days."));
             }
         }
         if (errors.Count == 0 && customer > raw)

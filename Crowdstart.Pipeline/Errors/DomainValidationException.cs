@@ -1,6 +1,9 @@
 namespace Crowdstart.Pipeline.Errors;
 
-/// <summary>Input that cannot be accepted as given; every problem names its field. The message is the reasons, for people.</summary>
+/// <summary>
+/// Input that cannot be accepted as given; every problem names its field (for API clients and forms). The message is
+/// the distinct reasons, for people: reasons are written to say in words what they are about.
+/// </summary>
 public class DomainValidationException : DomainException
 {
     public DomainValidationException(string field, string reason)
@@ -9,7 +12,7 @@ public class DomainValidationException : DomainException
     }
 
     public DomainValidationException(IReadOnlyList<FieldError> errors)
-        : this(string.Join(" ", errors.Select(e => e.Reason)), errors)
+        : this(string.Join(" ", errors.Select(e => e.Reason).Distinct(StringComparer.Ordinal)), errors)
     {
     }
 

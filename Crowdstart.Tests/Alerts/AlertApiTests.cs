@@ -193,6 +193,23 @@ public class AlertApiTests(AppFixture app)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task OpenApi_AlertAndQueryRoutes_ListTheirProblemResponses()
+    {
+        // Arrange: the errors come from the exception handler, so only the endpoint metadata tells the document about them
+        using var client = app.NewCookieClient();
+
+        // Act
+        var document = await client.GetFromJsonAsync<JsonElement>("openapi/v1.json");
+
+        // Assert
+        var paths = document.GetProperty("paths");
+        var acknowledge = paths.GetProperty("/api/v1/campaigns/{campaignId}/alerts/{alertId}/acknowledge").GetProperty("post").GetProperty("responses");
+        Assert.True(acknowledge.TryGetProperty("404", out _) && acknowledge.TryGetProperty("409", out _) && acknowledge.TryGetProperty("403", out _));
+        var query = paths.GetProperty("/api/v1/query").GetProperty("post").GetProperty("responses");
+        Assert.True(query.TryGetProperty("400", out _) && query.TryGetProperty("422", out _) && query.TryGetProperty("429", out _));
+    }
+
     private static readonly string[] AlertFields =
     [
         "acknowledgedAt", "acknowledgedBy", "baselineHigh", "baselineLow", "campaignId", "detector", "id", "message", "openedAt", "resolvedAt",

@@ -94,6 +94,8 @@ public class DomainExceptionHandlerTests
         Assert.Equal(StatusCodes.Status400BadRequest, http.Response.StatusCode);
         var body = Body(http);
         Assert.Equal(400, body.GetProperty("status").GetInt32());
+        // The detail is for people: each reason once, even when several fields share it.
+        Assert.Equal("Retention is between 1 and 3650 days. A second reason for the same field.", body.GetProperty("detail").GetString());
         var errors = body.GetProperty("errors");
         Assert.Equal(["Retention is between 1 and 3650 days.", "A second reason for the same field."],
             errors.GetProperty("rawEventDays").EnumerateArray().Select(e => e.GetString()));
