@@ -1,6 +1,8 @@
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Alerts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Metrics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -29,29 +31,35 @@ public static class CampaignApi
 {
     public static IEndpointRouteBuilder MapCampaignApi(this IEndpointRouteBuilder routes)
     {
+        // Refusals (403), unknown ids (404), clashes (409) and invalid input (400) come from DomainExceptionHandler;
+        // the metadata below only tells OpenAPI about them.
         var campaigns = routes.MapGroup("/api/v1/campaigns").WithTags("Campaigns").RequireAuthorization();
         campaigns.MapGet("/", ListAsync).WithSummary("Campaigns the signed-in user may see.");
-        var one = campaigns.MapGroup("/{campaignId:guid}");
+        var one = campaigns.MapGroup("/{campaignId:guid}").ProducesProblem(StatusCodes.Status403Forbidden);
         one.MapGet("/snapshot", SnapshotAsync).RequireAuthorization(Policies.CampaignReader)
             .WithSummary("The campaign's current metrics (pre-computed aggregates).");
         one.MapPost("/access-requests", RequestAccessAsync).RequireAuthorization(Policies.CampaignReader)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Ask an admin for customer-level access to the campaign, with a reason.");
         one.MapGet("/keys", ListKeysAsync).RequireAuthorization(Policies.CampaignManager).WithSummary("The campaign's ingest keys.");
-        one.MapPost("/keys", CreateKeyAsync).RequireAuthorization(Policies.CampaignManager)
+        one.MapPost("/keys", CreateKeyAsync).RequireAuthorization(Policies.CampaignManager).ProducesValidationProblem()
             .WithSummary("Create an ingest key; the response holds the key, shown this once.");
         one.MapDelete("/keys/{keyId:guid}", RevokeKeyAsync).RequireAuthorization(Policies.CampaignManager)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Revoke an ingest key; it stops working at once.");
         one.MapGet("/customers", CustomersAsync).RequireAuthorization(Policies.CustomerData)
             .WithSummary("Recently active customers (pseudonymous ids). Needs a live data-access grant; audited.");
-        one.MapGet("/customers/{customerId}/events", TimelineAsync).RequireAuthorization(Policies.CustomerData)
+        one.MapGet("/customers/{customerId}/events", TimelineAsync).RequireAuthorization(Policies.CustomerData).ProducesValidationProblem()
             .WithSummary("One customer's event timeline. Needs a live data-access grant; audited.");
 
         one.MapGet("/alerts", AlertsAsync).RequireAuthorization(Policies.CampaignReader)
             .WithSummary("The campaign's alerts, newest first (status: open, acknowledged, resolved).");
         one.MapPost("/alerts/{alertId:guid}/acknowledge", AcknowledgeAsync).RequireAuthorization(Policies.CampaignManager)
-            .WithSummary("Acknowledge an open alert.");
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Acknowledge an open alert (404: no such alert in the campaign; 409: it is not open).");
         one.MapPost("/alerts/{alertId:guid}/resolve", ResolveAsync).RequireAuthorization(Policies.CampaignManager)
-            .WithSummary("Resolve an alert by hand.");
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Resolve an alert by hand (404: no such alert in the campaign; 409: it is already resolved).");
 
         routes.MapGet("/api/v1/admin/audit", AuditAsync).WithTags("Admin").RequireAuthorization(Policies.Admin)
             .WithSummary("The audit log, newest first, filtered.");
@@ -68,22 +76,11 @@ public static class CampaignApi
         CancellationToken ct) =>
         await metrics.GetSnapshotAsync(campaignId, time.GetUtcNow(), ct) is { } snapshot ? TypedResults.Ok(snapshot) : TypedResults.NotFound();
 
-    private static async Task<Results<Created, ValidationProblem, ProblemHttpResult>> RequestAccessAsync(Guid campaignId, AccessRequestBody body,
-        HttpContext http, DataAccessGrants grants, CancellationToken ct)
+    private static async Task<Created> RequestAccessAsync(Guid campaignId, AccessRequestBody body, HttpContext http, DataAccessGrants grants,
+        CancellationToken ct)
     {
-        try
-        {
-            var request = await grants.RequestAsync(ActorOf(http), campaignId, body.Reason ?? "", ct);
-            return TypedResults.Created($"/api/v1/campaigns/{campaignId}/access-requests/{request.Id}");
-        }
-        catch (ArgumentException ex)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [ex.ForUser()] });
-        }
-        catch (InvalidOperationException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict);
-        }
+        var request = await grants.RequestAsync(ActorOf(http), campaignId, body.Reason ?? "", ct);
+        return TypedResults.Created($"/api/v1/campaigns/{campaignId}/access-requests/{request.Id}");
     }
 
     private static async Task<Ok<IngestKeyDto[]>> ListKeysAsync(Guid campaignId, HttpContext http, IngestKeys keys, CancellationToken ct)
@@ -92,88 +89,45 @@ public static class CampaignApi
         return TypedResults.Ok(list.Select(k => new IngestKeyDto(k.Id, k.Name, k.Prefix, k.CreatedAt, k.RevokedAt)).ToArray());
     }
 
-    private static async Task<Results<Created<CreatedIngestKeyDto>, ValidationProblem>> CreateKeyAsync(Guid campaignId, CreateKeyRequest body,
-        HttpContext http, IngestKeys keys, CancellationToken ct)
-    {
-        try
-        {
-            var (key, plaintext) = await keys.CreateAsync(ActorOf(http), campaignId, body.Name ?? "", ct);
-            return TypedResults.Created($"/api/v1/campaigns/{campaignId}/keys/{key.Id}", new CreatedIngestKeyDto(key.Id, key.Name, key.Prefix, plaintext));
-        }
-        catch (ArgumentException ex)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [ex.ForUser()] });
-        }
-    }
-
-    private static async Task<Results<NoContent, NotFound>> RevokeKeyAsync(Guid campaignId, Guid keyId, HttpContext http, IngestKeys keys,
+    private static async Task<Created<CreatedIngestKeyDto>> CreateKeyAsync(Guid campaignId, CreateKeyRequest body, HttpContext http, IngestKeys keys,
         CancellationToken ct)
     {
-        try
-        {
-            await keys.RevokeAsync(ActorOf(http), campaignId, keyId, ct);
-            return TypedResults.NoContent();
-        }
-        catch (InvalidOperationException)
-        {
-            return TypedResults.NotFound();
-        }
+        var (key, plaintext) = await keys.CreateAsync(ActorOf(http), campaignId, body.Name ?? "", ct);
+        return TypedResults.Created($"/api/v1/campaigns/{campaignId}/keys/{key.Id}", new CreatedIngestKeyDto(key.Id, key.Name, key.Prefix, plaintext));
+    }
+
+    private static async Task<NoContent> RevokeKeyAsync(Guid campaignId, Guid keyId, HttpContext http, IngestKeys keys, CancellationToken ct)
+    {
+        await keys.RevokeAsync(ActorOf(http), campaignId, keyId, ct);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<IReadOnlyList<CustomerSummary>>> CustomersAsync(Guid campaignId, HttpContext http, CustomerData data,
         int? limit, CancellationToken ct) =>
         TypedResults.Ok(await data.CustomersAsync(ActorOf(http), campaignId, limit ?? 100, ct));
 
-    private static async Task<Results<Ok<IReadOnlyList<TimelineEvent>>, ValidationProblem>> TimelineAsync(Guid campaignId, string customerId,
-        HttpContext http, CustomerData data, CancellationToken ct)
-    {
-        try
-        {
-            return TypedResults.Ok(await data.TimelineAsync(ActorOf(http), campaignId, customerId, ct));
-        }
-        catch (ArgumentException ex)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = [ex.ForUser()] });
-        }
-    }
+    private static async Task<Ok<IReadOnlyList<TimelineEvent>>> TimelineAsync(Guid campaignId, string customerId, HttpContext http, CustomerData data,
+        CancellationToken ct) =>
+        TypedResults.Ok(await data.TimelineAsync(ActorOf(http), campaignId, customerId, ct));
 
-    private static async Task<Ok<List<Pipeline.Storage.Entities.Alert>>> AlertsAsync(Guid campaignId, Pipeline.Alerts.AlertStore alerts, string? status,
-        string? detector, CancellationToken ct) =>
-        TypedResults.Ok(await alerts.HistoryAsync(campaignId, new Pipeline.Alerts.AlertQuery(status, detector), ct));
+    private static async Task<Ok<AlertDto[]>> AlertsAsync(Guid campaignId, AlertStore alerts, string? status, string? detector, CancellationToken ct) =>
+        TypedResults.Ok((await alerts.HistoryAsync(campaignId, new AlertQuery(status, detector), ct)).Select(AlertDto.From).ToArray());
 
-    private static Task<Results<Ok<Pipeline.Storage.Entities.Alert>, NotFound, ProblemHttpResult>> AcknowledgeAsync(Guid campaignId, Guid alertId, HttpContext http,
-        Pipeline.Alerts.AlertStore alerts, CancellationToken ct) =>
-        ChangeAlertAsync(() => alerts.AcknowledgeAsync(ActorOf(http), campaignId, alertId, ct));
+    private static async Task<Ok<AlertDto>> AcknowledgeAsync(Guid campaignId, Guid alertId, HttpContext http, AlertStore alerts, CancellationToken ct) =>
+        TypedResults.Ok(AlertDto.From(await alerts.AcknowledgeAsync(ActorOf(http), campaignId, alertId, ct)));
 
-    private static Task<Results<Ok<Pipeline.Storage.Entities.Alert>, NotFound, ProblemHttpResult>> ResolveAsync(Guid campaignId, Guid alertId, HttpContext http,
-        Pipeline.Alerts.AlertStore alerts, CancellationToken ct) =>
-        ChangeAlertAsync(() => alerts.ResolveAsync(ActorOf(http), campaignId, alertId, ct));
-
-    private static async Task<Results<Ok<Pipeline.Storage.Entities.Alert>, NotFound, ProblemHttpResult>> ChangeAlertAsync(Func<Task<Pipeline.Storage.Entities.Alert>> change)
-    {
-        try
-        {
-            return TypedResults.Ok(await change());
-        }
-        catch (InvalidOperationException ex) when (ex.Message == "Unknown alert.")
-        {
-            return TypedResults.NotFound();
-        }
-        catch (InvalidOperationException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict);
-        }
-    }
+    private static async Task<Ok<AlertDto>> ResolveAsync(Guid campaignId, Guid alertId, HttpContext http, AlertStore alerts, CancellationToken ct) =>
+        TypedResults.Ok(AlertDto.From(await alerts.ResolveAsync(ActorOf(http), campaignId, alertId, ct)));
 
     private static async Task<Ok<AuditPage>> AuditAsync(HttpContext http, AuditLog audit, DateTimeOffset? from, DateTimeOffset? to, string? action,
         Guid? campaignId, string? actor, string? customerId, int? skip, int? take, CancellationToken ct)
     {
         var (entries, total) = await audit.QueryAsync(new AuditQuery(from, to, action, campaignId, actor, customerId, skip ?? 0, take ?? 50), ct);
-        return TypedResults.Ok(new AuditPage(total, entries));
+        return TypedResults.Ok(new AuditPage(total, [.. entries.Select(AuditEntryDto.From)]));
     }
 
     /// <summary>A page of audit entries and the number of all matches.</summary>
-    public sealed record AuditPage(int Total, IReadOnlyList<Pipeline.Storage.Entities.AuditEntry> Entries);
+    public sealed record AuditPage(int Total, IReadOnlyList<AuditEntryDto> Entries);
 
     // Every route above requires an authenticated user, so the actor is always there.
     private static Actor ActorOf(HttpContext http) => Actor.From(http.User) ?? throw new AccessDeniedException("Sign in first.");

@@ -1,5 +1,6 @@
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Query;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,29 +26,18 @@ public static class QueryApi
                 "Grouping or filtering by customer needs a live data-access grant for every campaign and is audited. " +
                 "400: validation problems by field; 403: a campaign you may not read or a missing grant; 422: the query ran past the time limit; " +
                 "429 with Retry-After: too many queries running or started in the last minute, for you or your organisation, or the explorer is busy.")
-            .Produces(StatusCodes.Status401Unauthorized).Produces(StatusCodes.Status403Forbidden).Produces(StatusCodes.Status429TooManyRequests);
+            // The errors come from DomainExceptionHandler; this tells OpenAPI about them.
+            .ProducesValidationProblem().Produces(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return routes;
     }
 
-    private static async Task<Results<Ok<QueryResponse>, ValidationProblem, ProblemHttpResult>> RunAsync(ExploreQuery query, HttpContext http,
-        ExploreService explore, CancellationToken ct)
+    private static async Task<Ok<QueryResponse>> RunAsync(ExploreQuery query, HttpContext http, ExploreService explore, CancellationToken ct)
     {
         var actor = Actor.From(http.User) ?? throw new AccessDeniedException("Sign in first.");
-        try
-        {
-            var result = await explore.RunAsync(actor, query, ct);
-            return TypedResults.Ok(new QueryResponse(
-                [.. result.Columns.Select(c => new QueryColumnDto(c.Name, c.IsMeasure ? "measure" : "dimension"))],
-                result.Rows, result.Truncated, Math.Round(result.Elapsed.TotalMilliseconds, 1)));
-        }
-        catch (QueryValidationException ex)
-        {
-            return TypedResults.ValidationProblem(ex.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray()),
-                title: "The query is not valid.");
-        }
-        catch (QueryTimeoutException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The query is too broad.");
-        }
+        var result = await explore.RunAsync(actor, query, ct);
+        return TypedResults.Ok(new QueryResponse(
+            [.. result.Columns.Select(c => new QueryColumnDto(c.Name, c.IsMeasure ? "measure" : "dimension"))],
+            result.Rows, result.Truncated, Math.Round(result.Elapsed.TotalMilliseconds, 1)));
     }
 }

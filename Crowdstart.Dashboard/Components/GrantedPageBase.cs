@@ -1,5 +1,6 @@
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Microsoft.AspNetCore.Components;
 
 namespace Crowdstart.Dashboard.Components;
@@ -90,8 +91,9 @@ public abstract class GrantedPageBase : LiveComponentBase
                 AccessEnded = true;
                 ClearData();
             }
-            catch (ArgumentException)
+            catch (DomainValidationException)
             {
+                // A malformed id in the address (a customer id that cannot exist) shows as not found.
                 NotFound = true;
                 ClearData();
             }

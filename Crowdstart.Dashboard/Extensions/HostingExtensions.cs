@@ -43,8 +43,7 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         builder.AddDashboardSecurity();
-        builder.Services.AddExceptionHandler<AccessDeniedExceptionHandler>();
-        builder.Services.AddExceptionHandler<QueryThrottledExceptionHandler>();
+        builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddOpenApi();
@@ -132,44 +131,4 @@ public static class HostingExtensions
 
     // Hub clients are programs too: they get status codes, not pages.
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs");
-}
-
-/// <summary>
-/// A denied access that surfaced as an exception (e.g. a grant that ended between the policy check and the read)
-/// is a 403 for API clients, never a 500.
-/// </summary>
-internal sealed class AccessDeniedExceptionHandler(IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
-    {
-        if (exception is not Pipeline.Accounts.AccessDeniedException denied)
-        {
-            return false;
-        }
-        http.Response.StatusCode = StatusCodes.Status403Forbidden;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = denied.Message },
-        });
-    }
-}
-
-/// <summary>A query refused by the explorer's limits is a 429 with the time to wait, which HTTP clients honour.</summary>
-internal sealed class QueryThrottledExceptionHandler(IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
-    {
-        if (exception is not Pipeline.Query.QueryThrottledException throttled)
-        {
-            return false;
-        }
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(throttled.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many queries", Detail = throttled.Message },
-        });
-    }
 }

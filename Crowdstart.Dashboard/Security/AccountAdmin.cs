@@ -1,4 +1,5 @@
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Identity;
 

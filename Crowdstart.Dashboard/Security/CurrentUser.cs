@@ -1,4 +1,5 @@
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Crowdstart.Dashboard.Security;

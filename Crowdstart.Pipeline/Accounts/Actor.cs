@@ -35,6 +35,3 @@ public sealed record Actor(Guid UserId, string Name, bool IsAdmin)
     /// <summary>The audit log's user id: null for the system.</summary>
     public Guid? AuditUserId => UserId == Guid.Empty ? null : UserId;
 }
-
-/// <summary>Thrown when an actor asks for something they may not have; endpoints turn it into 403/404.</summary>
-public sealed class AccessDeniedException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,7 +30,7 @@ public sealed partial class CustomerData(IDbContextFactory<CrowdstartDbContext> 
         // Checked like ingestion checks ids, before anything is read or written to the (permanent) audit log.
         if (!OpaqueId().IsMatch(customerId ?? "") || Privacy.PiiScanner.FindInId(customerId!) is not null)
         {
-            throw new ArgumentException("A customer id is an opaque id of at most 128 letters, digits, '.', '_', ':' or '-'.", nameof(customerId));
+            throw new DomainValidationException(nameof(customerId), "A customer id is an opaque id of at most 128 letters, digits, '.', '_', ':' or '-'.");
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);

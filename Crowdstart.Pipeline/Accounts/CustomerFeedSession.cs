@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.EntityFrameworkCore;

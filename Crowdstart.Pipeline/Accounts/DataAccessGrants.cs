@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Privacy;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
@@ -37,7 +38,7 @@ public sealed class DataAccessGrants(
         await using var db = await contexts.CreateDbContextAsync(ct);
         if (await db.DataAccessRequests.AnyAsync(r => r.UserId == actor.UserId && r.CampaignId == campaignId && r.Status == AccessRequestStatus.Pending, ct))
         {
-            throw new InvalidOperationException("You already have a pending request for this campaign.");
+            throw new ConflictException("You already have a pending request for this campaign.");
         }
         var request = new DataAccessRequest
         {
@@ -98,21 +99,21 @@ public sealed class DataAccessGrants(
         var length = duration ?? DefaultDuration;
         if (length <= TimeSpan.Zero || length > MaxDuration)
         {
-            throw new ArgumentOutOfRangeException(nameof(duration), $"A grant lasts more than 0 and at most {MaxDuration.TotalHours:0} hours.");
+            throw new DomainValidationException(nameof(duration), $"A grant lasts more than 0 and at most {MaxDuration.TotalHours:0} hours.");
         }
         if (userId == admin.UserId)
         {
-            throw new InvalidOperationException("Admins cannot grant data access to themselves; another admin must.");
+            throw new AccessDeniedException("Admins cannot grant data access to themselves; another admin must.");
         }
         var grantee = await db.Users.Where(u => u.Id == userId).Select(u => new { u.UserName, u.CreatedByUserId }).FirstOrDefaultAsync(ct);
         if (grantee is null || !await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct))
         {
-            throw new InvalidOperationException("Unknown user or campaign.");
+            throw new NotFoundException("Unknown user or campaign.");
         }
         // Otherwise one admin could create a second account and grant it access: two people, not two accounts.
         if (grantee.CreatedByUserId == admin.UserId)
         {
-            throw new InvalidOperationException("Admins cannot grant data access to an account they created; another admin must.");
+            throw new AccessDeniedException("Admins cannot grant data access to an account they created; another admin must.");
         }
         var userName = grantee.UserName;
         var now = time.GetUtcNow();
@@ -133,7 +134,7 @@ public sealed class DataAccessGrants(
         RequireAdmin(admin);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var grant = await db.DataAccessGrants.FirstOrDefaultAsync(g => g.Id == grantId, ct)
-            ?? throw new InvalidOperationException("Unknown grant.");
+            ?? throw new NotFoundException("Unknown grant.");
         if (grant.RevokedAt is not null)
         {
             return;
@@ -198,19 +199,19 @@ public sealed class DataAccessGrants(
     {
         // The row lock makes two admins deciding the same request at once take turns; the second sees it decided.
         var request = await db.DataAccessRequests.FromSql($"SELECT * FROM data_access_requests WHERE id = {requestId} FOR UPDATE")
-            .FirstOrDefaultAsync(ct) ?? throw new InvalidOperationException("Unknown request.");
+            .FirstOrDefaultAsync(ct) ?? throw new NotFoundException("Unknown request.");
         if (request.Status != AccessRequestStatus.Pending)
         {
-            throw new InvalidOperationException($"The request was already {request.Status}.");
+            throw new ConflictException($"The request was already {request.Status}.");
         }
         if (request.UserId == admin.UserId)
         {
-            throw new InvalidOperationException("Admins cannot decide their own requests.");
+            throw new AccessDeniedException("Admins cannot decide their own requests.");
         }
         var trimmed = note?.Trim();
         if (!string.IsNullOrEmpty(trimmed) && PiiScanner.FindInText(trimmed) is { } pii)
         {
-            throw new ArgumentException($"The note contains {pii}; it is kept in the audit log, so leave personal data out.", nameof(note));
+            throw new DomainValidationException(nameof(note), $"The note contains {pii}; it is kept in the audit log, so leave personal data out.");
         }
         request.Status = status;
         request.DecidedByUserId = admin.UserId;
@@ -232,12 +233,12 @@ public sealed class DataAccessGrants(
         var trimmed = reason?.Trim() ?? "";
         if (trimmed.Length < 10)
         {
-            throw new ArgumentException("Give a reason of at least 10 characters: it is kept in the audit log.", nameof(reason));
+            throw new DomainValidationException(nameof(reason), "Give a reason of at least 10 characters: it is kept in the audit log.");
         }
         // Reasons live forever in the append-only audit log: they must not carry personal data.
         if (PiiScanner.FindInText(trimmed) is { } pii)
         {
-            throw new ArgumentException($"The reason contains {pii}; describe the case without personal data (it is kept in the audit log).", nameof(reason));
+            throw new DomainValidationException(nameof(reason), $"The reason contains {pii}; describe the case without personal data (it is kept in the audit log).");
         }
         return trimmed.Length > 500 ? trimmed[..500] : trimmed;
     }

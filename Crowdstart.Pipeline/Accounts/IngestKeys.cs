@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
@@ -30,7 +31,7 @@ public sealed class IngestKeys(
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length is < 1 or > 100)
         {
-            throw new ArgumentException("A key needs a name of 1 to 100 characters.", nameof(name));
+            throw new DomainValidationException(nameof(name), "A key needs a name of 1 to 100 characters.");
         }
         var plaintext = CampaignStore.NewKey();
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -48,7 +49,7 @@ public sealed class IngestKeys(
         await RequireManageAsync(actor, campaignId, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var key = await db.IngestKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.CampaignId == campaignId, ct)
-            ?? throw new InvalidOperationException("Unknown key.");
+            ?? throw new NotFoundException("Unknown key.");
         if (key.RevokedAt is null)
         {
             key.RevokedAt = time.GetUtcNow();

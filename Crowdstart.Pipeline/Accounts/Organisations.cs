@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Privacy;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
@@ -87,18 +88,31 @@ public sealed class Organisations(IDbContextFactory<CrowdstartDbContext> context
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
         var org = await db.Organisations.FirstOrDefaultAsync(o => o.Id == organisationId, ct)
-            ?? throw new InvalidOperationException("Unknown organisation.");
+            ?? throw new NotFoundException("Unknown organisation.");
         var d = defaults.Value;
         var raw = rawEventDays ?? d.RawEventDays;
         var customer = customerDataDays ?? d.CustomerDataDays;
         var aggregates = aggregateDays ?? d.AggregateDays;
-        if (raw is < 1 or > 3650 || customer is < 1 or > 3650 || aggregates is < 1 or > 3650)
+        var errors = new List<FieldError>();
+        // The reasons name their kind of data: a page shows them together, without the API's field names.
+        foreach (var (field, kind, days) in new[]
+                 {
+                     (nameof(rawEventDays), "Raw events", raw), (nameof(customerDataDays), "Customer-level data", customer),
+                     (nameof(aggregateDays), "Aggregates", aggregates),
+                 })
         {
-            throw new ArgumentException("Retention is between 1 and 3650 days.");
+            if (days is < 1 or > 3650)
+            {
+                errors.Add(new FieldError(field, $"{kind}: retention is between 1 and 3650 days."));
+            }
         }
-        if (customer > raw)
+        if (errors.Count == 0 && customer > raw)
         {
-            throw new ArgumentException("Customer-level data cannot be kept longer than the raw events that carry it.");
+            errors.Add(new FieldError(nameof(customerDataDays), "Customer-level data cannot be kept longer than the raw events that carry it."));
+        }
+        if (errors.Count > 0)
+        {
+            throw new DomainValidationException(errors);
         }
         var before = Effective(org);
         org.RawEventRetentionDays = rawEventDays;

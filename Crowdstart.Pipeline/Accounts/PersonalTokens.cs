@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -49,11 +50,11 @@ public sealed class PersonalTokens(IDbContextFactory<CrowdstartDbContext> contex
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length is < 1 or > 100)
         {
-            throw new ArgumentException("A token needs a name of 1 to 100 characters.", nameof(name));
+            throw new DomainValidationException(nameof(name), "A token needs a name of 1 to 100 characters.");
         }
         if (!LifetimeDays.Contains(days))
         {
-            throw new ArgumentException($"A token lives {string.Join(", ", LifetimeDays)} days.", nameof(days));
+            throw new DomainValidationException(nameof(days), $"A token lives {string.Join(", ", LifetimeDays)} days.");
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
@@ -61,7 +62,7 @@ public sealed class PersonalTokens(IDbContextFactory<CrowdstartDbContext> contex
             ?? throw new AccessDeniedException("Unknown account.");
         if (await db.PersonalTokens.CountAsync(t => t.UserId == actor.UserId && t.RevokedAt == null && t.ExpiresAt > now, ct) >= MaxActivePerUser)
         {
-            throw new InvalidOperationException($"You already have {MaxActivePerUser} live tokens; revoke one first.");
+            throw new ConflictException($"You already have {MaxActivePerUser} live tokens; revoke one first.");
         }
         var plaintext = Prefix + CampaignStore.Base64Url(RandomNumberGenerator.GetBytes(32));
         var row = new PersonalToken
@@ -88,7 +89,7 @@ public sealed class PersonalTokens(IDbContextFactory<CrowdstartDbContext> contex
         await using var db = await contexts.CreateDbContextAsync(ct);
         // Someone else's token is "unknown": ids of other people's tokens are not confirmed.
         var token = await db.PersonalTokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.UserId == actor.UserId, ct)
-            ?? throw new InvalidOperationException("Unknown token.");
+            ?? throw new NotFoundException("Unknown token.");
         if (token.RevokedAt is null)
         {
             token.RevokedAt = time.GetUtcNow();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -136,7 +137,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         }
         if (settings.Validate() is { } problem)
         {
-            throw new ArgumentException(problem + ".", nameof(settings));
+            throw new DomainValidationException("settings", problem + ".");
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
         var json = JsonSerializer.Serialize(settings, JsonSerializerOptions.Web);
@@ -176,7 +177,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         {
             if (alert.Status != AlertStatus.Open)
             {
-                throw new InvalidOperationException($"The alert is already {alert.Status}.");
+                throw new ConflictException($"The alert is already {alert.Status}.");
             }
             alert.Status = AlertStatus.Acknowledged;
             alert.AcknowledgedAt = time.GetUtcNow();
@@ -190,7 +191,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         {
             if (alert.Status == AlertStatus.Resolved)
             {
-                throw new InvalidOperationException("The alert is already resolved.");
+                throw new ConflictException("The alert is already resolved.");
             }
             alert.Status = AlertStatus.Resolved;
             alert.ResolvedAt = time.GetUtcNow();
@@ -206,7 +207,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var alert = await db.Alerts.FromSql($"SELECT * FROM alerts WHERE id = {alertId} AND campaign_id = {campaignId} FOR UPDATE").FirstOrDefaultAsync(ct)
-            ?? throw new InvalidOperationException("Unknown alert.");
+            ?? throw new NotFoundException("Unknown alert.");
         change(alert);
         alert.UpdatedAt = time.GetUtcNow();
         await QueueWebhooksAsync(db, alert, webhookEvent, ct);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -50,7 +51,7 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
         await RequireAsync(actor, campaignId, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var hook = await db.AlertWebhooks.FirstOrDefaultAsync(w => w.Id == webhookId && w.CampaignId == campaignId && w.DeletedAt == null, ct)
-            ?? throw new InvalidOperationException("Unknown webhook.");
+            ?? throw new NotFoundException("Unknown webhook.");
         hook.DeletedAt = time.GetUtcNow();
         audit.Add(db, actor, AuditActions.WebhookDeleted, campaignId, details: Redact(hook.Url));
         await db.SaveChangesAsync(ct);
@@ -78,7 +79,7 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
         if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || string.IsNullOrEmpty(uri.Host) ||
             !string.IsNullOrEmpty(uri.UserInfo) || uri.ToString().Length > 2000)
         {
-            throw new ArgumentException("Give an http(s) URL without credentials, at most 2,000 characters.", nameof(url));
+            throw new DomainValidationException(nameof(url), "Give an http(s) URL without credentials, at most 2,000 characters.");
         }
         if (!allowPrivate)
         {
@@ -89,11 +90,11 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
             }
             catch (SocketException)
             {
-                throw new ArgumentException($"The host {uri.Host} does not resolve.", nameof(url));
+                throw new DomainValidationException(nameof(url), $"The host {uri.Host} does not resolve.");
             }
             if (addresses.Length == 0 || addresses.Any(IsInternal))
             {
-                throw new ArgumentException("The URL points to a loopback, private or internal address.", nameof(url));
+                throw new DomainValidationException(nameof(url), "The URL points to a loopback, private or internal address.");
             }
         }
         return uri;
@@ -283,7 +284,7 @@ public sealed class WebhookDispatcher(IDbContextFactory<CrowdstartDbContext> con
             delivery.LastStatusCode = (int)response.StatusCode;
             delivery.LastError = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or DomainValidationException && !ct.IsCancellationRequested)
         {
             delivery.LastStatusCode = null;
             delivery.LastError = ex is TaskCanceledException ? $"timed out after {o.WebhookTimeoutSeconds} s" : ex.Message;

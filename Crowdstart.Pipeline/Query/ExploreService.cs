@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -11,9 +12,9 @@ namespace Crowdstart.Pipeline.Query;
 /// <summary>The answer to a query: columns, rows (dimension values then measures), whether rows were cut, and timing.</summary>
 public sealed record ExploreResult(IReadOnlyList<ResultColumn> Columns, IReadOnlyList<object?[]> Rows, bool Truncated, TimeSpan Elapsed);
 
-/// <summary>A query PostgreSQL stopped because it ran past the time limit.</summary>
+/// <summary>A query PostgreSQL stopped because it ran past the time limit: valid, but too broad to answer (422).</summary>
 public sealed class QueryTimeoutException(TimeSpan limit)
-    : Exception($"The query ran longer than {limit.TotalSeconds:0} s and was stopped. Narrow the time range, the campaigns or the filters, or group by fewer or coarser dimensions.");
+    : DomainException($"The query ran longer than {limit.TotalSeconds:0} s and was stopped. Narrow the time range, the campaigns or the filters, or group by fewer or coarser dimensions.");
 
 /// <summary>
 /// Runs ad-hoc queries over the raw log for one actor: only campaigns the actor may read; a query that reads

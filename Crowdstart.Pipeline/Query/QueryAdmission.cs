@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -9,7 +10,7 @@ using Npgsql;
 namespace Crowdstart.Pipeline.Query;
 
 /// <summary>A query refused because its user, its organisation or the explorer as a whole is at its limit.</summary>
-public sealed class QueryThrottledException(string message, TimeSpan retryAfter) : Exception(message)
+public sealed class QueryThrottledException(string message, TimeSpan retryAfter) : DomainException(message)
 {
     /// <summary>When trying again can succeed.</summary>
     public TimeSpan RetryAfter { get; } = retryAfter;

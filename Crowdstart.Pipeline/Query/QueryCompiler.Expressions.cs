@@ -1,4 +1,5 @@
 using System.Globalization;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Events;
 using NpgsqlTypes;
 
@@ -8,7 +9,7 @@ namespace Crowdstart.Pipeline.Query;
 // through the parameter callback. QueryCompiler.cs assembles them into the statement.
 public sealed partial class QueryCompiler
 {
-    private string? FieldSql(string field, string path, List<QueryError> errors, Func<object, NpgsqlDbType?, string> param, out bool numeric)
+    private string? FieldSql(string field, string path, List<FieldError> errors, Func<object, NpgsqlDbType?, string> param, out bool numeric)
     {
         numeric = false;
         if (field.StartsWith(QueryFields.PropertyPrefix, StringComparison.Ordinal))
@@ -38,7 +39,7 @@ public sealed partial class QueryCompiler
         }
     }
 
-    private string? CompileFilter(QueryFilter filter, string path, List<QueryError> errors, Func<object, NpgsqlDbType?, string> param)
+    private string? CompileFilter(QueryFilter filter, string path, List<FieldError> errors, Func<object, NpgsqlDbType?, string> param)
     {
         if (filter is null || string.IsNullOrEmpty(filter.Field))
         {
@@ -123,7 +124,7 @@ public sealed partial class QueryCompiler
         };
     }
 
-    private string? DimensionSql(string dimension, string path, List<QueryError> errors, Func<object, NpgsqlDbType?, string> param, Func<string> launch)
+    private string? DimensionSql(string dimension, string path, List<FieldError> errors, Func<object, NpgsqlDbType?, string> param, Func<string> launch)
     {
         switch (dimension)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Privacy;
 using Npgsql;
@@ -7,15 +8,9 @@ using NpgsqlTypes;
 
 namespace Crowdstart.Pipeline.Query;
 
-/// <summary>One problem with a query: the field (a JSON path into the query) and why.</summary>
-public sealed record QueryError(string Field, string Reason);
-
-/// <summary>A query that cannot run as written; every problem is listed.</summary>
-public sealed class QueryValidationException(IReadOnlyList<QueryError> errors)
-    : Exception("The query is not valid: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Reason}")))
-{
-    public IReadOnlyList<QueryError> Errors { get; } = errors;
-}
+/// <summary>A query that cannot run as written; every problem is listed, its field a JSON path into the query.</summary>
+public sealed class QueryValidationException(IReadOnlyList<FieldError> errors)
+    : DomainValidationException("The query is not valid: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Reason}")), errors);
 
 /// <summary>A result column: its name in the query (a dimension or measure) and whether it is a measure.</summary>
 public sealed record ResultColumn(string Name, bool IsMeasure, bool IsTime);
@@ -52,7 +47,7 @@ public sealed partial class QueryCompiler(PrivacyOptions privacy)
     /// </summary>
     public CompiledQuery Compile(ExploreQuery query, IReadOnlyDictionary<Guid, DateTimeOffset>? launches = null)
     {
-        var errors = new List<QueryError>();
+        var errors = new List<FieldError>();
         var parameters = new List<NpgsqlParameter>();
         string Param(object value, NpgsqlDbType? type = null)
         {

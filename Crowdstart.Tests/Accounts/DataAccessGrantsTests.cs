@@ -1,4 +1,5 @@
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Privacy;
@@ -41,10 +42,10 @@ public class DataAccessGrantsTests(TestDatabase db) : IClassFixture<TestDatabase
     {
         var (svc, creator, admin, campaign) = await ArrangeAsync();
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => svc.Grants.GrantAsync(admin, creator.UserId, campaign, "a reason long enough", TimeSpan.FromHours(73)));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => svc.Grants.GrantAsync(admin, admin.UserId, campaign, "a reason long enough"));
+        await Assert.ThrowsAsync<DomainValidationException>(() => svc.Grants.GrantAsync(admin, creator.UserId, campaign, "a reason long enough", TimeSpan.FromHours(73)));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => svc.Grants.GrantAsync(admin, admin.UserId, campaign, "a reason long enough"));
         await Assert.ThrowsAsync<AccessDeniedException>(() => svc.Grants.GrantAsync(creator, creator.UserId, campaign, "a reason long enough"));
-        await Assert.ThrowsAsync<ArgumentException>(() => svc.Grants.GrantAsync(admin, creator.UserId, campaign, "short"));
+        await Assert.ThrowsAsync<DomainValidationException>(() => svc.Grants.GrantAsync(admin, creator.UserId, campaign, "short"));
         Assert.Null(await svc.Access.LiveGrantAsync(creator, campaign));
     }
 
@@ -54,14 +55,14 @@ public class DataAccessGrantsTests(TestDatabase db) : IClassFixture<TestDatabase
         var (svc, creator, admin, campaign) = await ArrangeAsync();
 
         var request = await svc.Grants.RequestAsync(creator, campaign, "backer 77 says the refund never arrived");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => svc.Grants.RequestAsync(creator, campaign, "asking twice is refused"));
+        await Assert.ThrowsAsync<ConflictException>(() => svc.Grants.RequestAsync(creator, campaign, "asking twice is refused"));
         Assert.Contains((await svc.Grants.PendingRequestsAsync(admin)), r => r.Request.Id == request.Id);
         var grant = await svc.Grants.ApproveAsync(admin, request.Id, TimeSpan.FromHours(2));
 
         Assert.Equal("backer 77 says the refund never arrived", grant.Reason);
         Assert.Equal(request.Id, grant.RequestId);
         Assert.DoesNotContain((await svc.Grants.PendingRequestsAsync(admin)), r => r.Request.Id == request.Id);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => svc.Grants.DenyAsync(admin, request.Id, "too late"));
+        await Assert.ThrowsAsync<ConflictException>(() => svc.Grants.DenyAsync(admin, request.Id, "too late"));
         Assert.NotNull(await svc.Access.LiveGrantAsync(creator, campaign));
     }
 
@@ -189,7 +190,7 @@ public class DataAccessGrantsTests(TestDatabase db) : IClassFixture<TestDatabase
             await cmd.ExecuteNonQueryAsync();
         }
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => svc.Grants.GrantAsync(admin, puppet, campaign, "looks legitimate enough"));
+        var error = await Assert.ThrowsAsync<AccessDeniedException>(() => svc.Grants.GrantAsync(admin, puppet, campaign, "looks legitimate enough"));
 
         Assert.Contains("account they created", error.Message);
         var otherAdmin = AccountServices.Admin(await db.CreateUserAsync($"a2-{Guid.NewGuid():N}@test.example"));
@@ -203,7 +204,7 @@ public class DataAccessGrantsTests(TestDatabase db) : IClassFixture<TestDatabase
     {
         var (svc, creator, _, campaign) = await ArrangeAsync();
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => svc.Grants.RequestAsync(creator, campaign, reason));
+        var error = await Assert.ThrowsAsync<DomainValidationException>(() => svc.Grants.RequestAsync(creator, campaign, reason));
 
         Assert.Contains("personal data", error.Message);
         Assert.Equal(0, await AuditCountAsync(campaign, AuditActions.AccessRequested));
@@ -218,7 +219,7 @@ public class DataAccessGrantsTests(TestDatabase db) : IClassFixture<TestDatabase
         var (svc, creator, admin, campaign) = await ArrangeAsync();
         await svc.Grants.GrantAsync(admin, creator.UserId, campaign, "a reason long enough");
 
-        await Assert.ThrowsAsync<ArgumentException>(() => svc.CustomerData.TimelineAsync(creator, campaign, customerId));
+        await Assert.ThrowsAsync<DomainValidationException>(() => svc.CustomerData.TimelineAsync(creator, campaign, customerId));
 
         Assert.Equal(0, await AuditCountAsync(campaign, AuditActions.CustomerTimelineRead));
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Accounts;
@@ -54,7 +55,7 @@ public class PersonalTokensTests(TestDatabase db) : IClassFixture<TestDatabase>
         var other = AccountServices.Creator(await db.CreateUserAsync($"pat-other-{Guid.NewGuid():N}@test.example", db.OrganisationId));
         var (row, plaintext) = await tokens.CreateAsync(user, "script", 30);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => tokens.RevokeAsync(other, row.Id));
+        await Assert.ThrowsAsync<NotFoundException>(() => tokens.RevokeAsync(other, row.Id));
         var stillLive = await tokens.IsLiveAsync(row.Id);
         await tokens.RevokeAsync(user, row.Id);
 
@@ -73,9 +74,9 @@ public class PersonalTokensTests(TestDatabase db) : IClassFixture<TestDatabase>
     {
         var (_, tokens, user) = await ArrangeAsync();
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => tokens.CreateAsync(user, name, days));
+        var error = await Assert.ThrowsAsync<DomainValidationException>(() => tokens.CreateAsync(user, name, days));
 
-        Assert.Equal(field, error.ParamName);
+        Assert.Equal(field, Assert.Single(error.Errors).Field);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Alerts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Tests.Infrastructure;
@@ -113,7 +114,7 @@ public class AlertMonitorTests(TestDatabase db) : IClassFixture<TestDatabase>
         var alert = live[0];
         var acknowledged = await store.AcknowledgeAsync(creator, campaign, alert.Id);
         Assert.Equal(AlertStatus.Acknowledged, acknowledged.Status);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AcknowledgeAsync(creator, campaign, alert.Id));
+        await Assert.ThrowsAsync<ConflictException>(() => store.AcknowledgeAsync(creator, campaign, alert.Id));
         var outsider = AccountServices.Creator(await db.CreateUserAsync($"out-{Guid.NewGuid():N}@test.example", await db.CreateOrganisationAsync("Other")));
         await Assert.ThrowsAsync<AccessDeniedException>(() => store.ResolveAsync(outsider, campaign, alert.Id));
         await store.ResolveAsync(creator, campaign, alert.Id);
@@ -165,9 +166,8 @@ public class AlertMonitorTests(TestDatabase db) : IClassFixture<TestDatabase>
         var own = (await db.Campaigns.CreateCampaignAsync(otherOrg, "own-" + Guid.NewGuid().ToString("N")[..8], "Own", "EUR", 1m, DateTimeOffset.UtcNow)).Id;
         var otherCreator = AccountServices.Creator(await db.CreateUserAsync($"oc-{Guid.NewGuid():N}@test.example", otherOrg));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.AcknowledgeAsync(otherCreator, own, alert.Id));
+        await Assert.ThrowsAsync<NotFoundException>(() => store.AcknowledgeAsync(otherCreator, own, alert.Id));
 
-        Assert.Equal("Unknown alert.", error.Message);
         Assert.Equal(AlertStatus.Open, (await store.LiveAsync(campaign)).Single(a => a.Id == alert.Id).Status);
     }
 
@@ -200,6 +200,6 @@ public class AlertMonitorTests(TestDatabase db) : IClassFixture<TestDatabase>
     [InlineData("https://user:pass@example.com/hook")]
     public async Task ValidateUrl_SchemeCredentialsOrInternalTarget_IsRefused(string url)
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => WebhookStore.ValidateUrlAsync(url, allowPrivate: false));
+        await Assert.ThrowsAsync<DomainValidationException>(() => WebhookStore.ValidateUrlAsync(url, allowPrivate: false));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Crowdstart.Pipeline.Alerts;
+using Crowdstart.Pipeline.Errors;
 
 namespace Crowdstart.Tests.Alerts;
 
@@ -46,7 +47,7 @@ public class WebhookAddressTests
         {
             var url = $"http://[{address}]:8080/hook";
             var error = await Record.ExceptionAsync(() => WebhookStore.ValidateUrlAsync(url, allowPrivate: false));
-            Assert.True(error is ArgumentException, $"{url} was accepted");
+            Assert.True(error is DomainValidationException, $"{url} was accepted");
         }
     }
 
@@ -55,7 +56,7 @@ public class WebhookAddressTests
     [InlineData("http://[2002:7f00:1::]/")]
     public async Task ValidateUrl_ProbesExamples_AreRefused(string url)
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => WebhookStore.ValidateUrlAsync(url, allowPrivate: false));
+        await Assert.ThrowsAsync<DomainValidationException>(() => WebhookStore.ValidateUrlAsync(url, allowPrivate: false));
     }
 
     [Theory]

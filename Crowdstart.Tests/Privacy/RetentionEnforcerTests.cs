@@ -1,4 +1,5 @@
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Privacy;
@@ -147,8 +148,12 @@ public class RetentionEnforcerTests(TestDatabase db) : IClassFixture<TestDatabas
         var svc = new AccountServices(db);
         var org = await db.CreateOrganisationAsync("Validation");
 
-        await Assert.ThrowsAsync<ArgumentException>(() => svc.Organisations.UpdateRetentionAsync(AccountServices.Admin(Guid.NewGuid()), org, 30, 60, 90));
-        await Assert.ThrowsAsync<ArgumentException>(() => svc.Organisations.UpdateRetentionAsync(AccountServices.Admin(Guid.NewGuid()), org, 0, null, null));
+        var longer = await Assert.ThrowsAsync<DomainValidationException>(() => svc.Organisations.UpdateRetentionAsync(AccountServices.Admin(Guid.NewGuid()), org, 30, 60, 90));
+        var outOfRange = await Assert.ThrowsAsync<DomainValidationException>(() => svc.Organisations.UpdateRetentionAsync(AccountServices.Admin(Guid.NewGuid()), org, 0, null, null));
         await Assert.ThrowsAsync<AccessDeniedException>(() => svc.Organisations.UpdateRetentionAsync(AccountServices.Creator(Guid.NewGuid()), org, 30, 10, 90));
+
+        // Each refusal names the field to correct, so a form (or an API client) can point at it.
+        Assert.Equal("customerDataDays", Assert.Single(longer.Errors).Field);
+        Assert.Equal("rawEventDays", Assert.Single(outOfRange.Errors).Field);
     }
 }

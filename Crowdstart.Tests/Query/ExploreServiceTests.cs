@@ -1,4 +1,5 @@
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Privacy;

@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Privacy;
 using Crowdstart.Pipeline.Query;
 
@@ -15,7 +16,7 @@ public class QueryCompilerTests
         return with is null ? query : with(query);
     }
 
-    private IReadOnlyList<QueryError> Errors(ExploreQuery query) =>
+    private IReadOnlyList<FieldError> Errors(ExploreQuery query) =>
         Assert.Throws<QueryValidationException>(() => _compiler.Compile(query)).Errors;
 
     [Fact]

@@ -2,6 +2,7 @@ using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Alerts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -59,7 +60,7 @@ public partial class AlertBanner
             await action(await User.RequireAsync());
             _error = null;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or AccessDeniedException)
+        catch (DomainException ex)
         {
             _error = ex.Message;
         }

@@ -1,6 +1,7 @@
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
 
@@ -77,9 +78,9 @@ public partial class CustomerAccessPanel
             _reason = null;
             await LoadAsync();
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException)
+        catch (DomainException ex)
         {
-            _error = ex.ForUser();
+            _error = ex.Message;
         }
         finally
         {

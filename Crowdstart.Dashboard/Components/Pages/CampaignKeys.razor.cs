@@ -2,6 +2,7 @@ using Crowdstart.Dashboard.Utils;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
@@ -45,9 +46,9 @@ public partial class CampaignKeys
             _name = null;
             await LoadAsync();
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException)
+        catch (DomainException ex)
         {
-            _error = ex.ForUser();
+            _error = ex.Message;
         }
         finally
         {
@@ -62,7 +63,7 @@ public partial class CampaignKeys
             await Keys.RevokeAsync(await User.RequireAsync(), CampaignId, keyId);
             _error = null;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or AccessDeniedException)
+        catch (DomainException ex)
         {
             _error = ex.Message;
         }

@@ -3,6 +3,7 @@ using Crowdstart.Dashboard.Model;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Metrics;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;

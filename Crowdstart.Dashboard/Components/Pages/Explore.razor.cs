@@ -5,6 +5,7 @@ using Crowdstart.Dashboard.Model;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Query;
 using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
@@ -170,7 +171,7 @@ public partial class Explore : IAsyncDisposable
         {
             _errors = [.. ex.Errors.Select(e => $"{FieldName(e.Field)}: {e.Reason}")];
         }
-        catch (Exception ex) when (ex is AccessDeniedException or QueryTimeoutException or QueryThrottledException)
+        catch (DomainException ex)
         {
             _errors = [ex.Message];
         }

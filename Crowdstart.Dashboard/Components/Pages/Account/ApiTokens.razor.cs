@@ -1,6 +1,7 @@
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
 
@@ -35,9 +36,9 @@ public partial class ApiTokens
             _name = null;
             await LoadAsync();
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException)
+        catch (DomainException ex)
         {
-            _error = ex.ForUser();
+            _error = ex.Message;
         }
         finally
         {
@@ -52,7 +53,7 @@ public partial class ApiTokens
             await Tokens.RevokeAsync(await User.RequireAsync(), tokenId);
             _error = null;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or AccessDeniedException)
+        catch (DomainException ex)
         {
             _error = ex.Message;
         }

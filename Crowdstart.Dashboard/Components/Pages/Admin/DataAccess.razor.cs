@@ -1,6 +1,7 @@
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -73,7 +74,7 @@ public partial class DataAccess
     {
         if (_userId is not { } user || _campaignId is not { } campaign)
         {
-            throw new ArgumentException("Choose a user and a campaign.");
+            throw new DomainValidationException("grantee", "Choose a user and a campaign.");
         }
         await Grants.GrantAsync(actor, user, campaign, _reason ?? "", TimeSpan.FromHours(_hours));
         _reason = null;
@@ -93,9 +94,9 @@ public partial class DataAccess
             _message = await action(await User.RequireAsync());
             _messageSeverity = Severity.Success;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException)
+        catch (DomainException ex)
         {
-            _message = ex.ForUser();
+            _message = ex.Message;
             _messageSeverity = Severity.Error;
         }
         await LoadAsync();

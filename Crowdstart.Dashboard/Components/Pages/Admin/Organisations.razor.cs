@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Privacy;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
@@ -56,7 +57,7 @@ public partial class Organisations
         var name = _orgName?.Trim() ?? "";
         if (name.Length < 2)
         {
-            throw new ArgumentException("Give the organisation a name.");
+            throw new DomainValidationException("name", "Give the organisation a name.");
         }
         var slug = Regex.Replace(name.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
         var org = await Orgs.CreateAsync(actor, slug.Length > 0 ? slug : Guid.NewGuid().ToString("N")[..8], name);
@@ -71,7 +72,7 @@ public partial class Organisations
             _role == Roles.Creator ? _orgId : null);
         if (user is null)
         {
-            throw new ArgumentException(string.Join(" ", errors));
+            throw new DomainValidationException([.. errors.Select(e => new FieldError("account", e))]);
         }
         (_email, _displayName, _password) = (null, null, null);
         return $"Account {user.Email} created.";
@@ -84,10 +85,14 @@ public partial class Organisations
             _message = await action(await User.RequireAsync());
             _severity = Severity.Success;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AccessDeniedException
-                                       or Microsoft.EntityFrameworkCore.DbUpdateException)
+        catch (DomainException ex)
         {
-            _message = ex is Microsoft.EntityFrameworkCore.DbUpdateException ? "That name is already taken." : ex.ForUser();
+            _message = ex.Message;
+            _severity = Severity.Error;
+        }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+        {
+            _message = "That name is already taken.";
             _severity = Severity.Error;
         }
         await LoadAsync();

@@ -1,0 +1,10 @@
+using Crowdstart.Pipeline.Storage.Entities;
+
+namespace Crowdstart.Dashboard.Api;
+
+/// <summary>One audit-log entry as the admin API returns it (the JSON names are those of the former entity response).</summary>
+public sealed record AuditEntryDto(long Id, DateTimeOffset At, Guid? ActorUserId, string ActorName, string Action, Guid? CampaignId,
+    string? CustomerId, Guid? GrantId, string? Details)
+{
+    public static AuditEntryDto From(AuditEntry e) => new(e.Id, e.At, e.ActorUserId, e.ActorName, e.Action, e.CampaignId, e.CustomerId, e.GrantId, e.Details);
+}
