@@ -9,13 +9,6 @@ using Npgsql;
 
 namespace Crowdstart.Pipeline.Query;
 
-/// <summary>The answer to a query: columns, rows (dimension values then measures), whether rows were cut, and timing.</summary>
-public sealed record ExploreResult(IReadOnlyList<ResultColumn> Columns, IReadOnlyList<object?[]> Rows, bool Truncated, TimeSpan Elapsed);
-
-/// <summary>A query PostgreSQL stopped because it ran past the time limit: valid, but too broad to answer (422).</summary>
-public sealed class QueryTimeoutException(TimeSpan limit)
-    : DomainException($"The query ran longer than {limit.TotalSeconds:0} s and was stopped. Narrow the time range, the campaigns or the filters, or group by fewer or coarser dimensions.");
-
 /// <summary>
 /// Runs ad-hoc queries over the raw log for one actor: only campaigns the actor may read; a query that reads
 /// customer ids needs a live data-access grant for every campaign in it and is audited like a drill-down, in the
