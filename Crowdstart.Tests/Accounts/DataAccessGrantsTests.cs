@@ -8,6 +8,7 @@ using Npgsql;
 namespace Crowdstart.Tests.Accounts;
 
 /// <summary>Grants, requests, drill-down reads and the audit log on real PostgreSQL, on a clock the test moves.</summary>
+[Layer(TestLayer.Database)]
 public class DataAccessGrantsTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private async Task<(AccountServices Svc, Actor Creator, Actor Admin, Guid Campaign)> ArrangeAsync()

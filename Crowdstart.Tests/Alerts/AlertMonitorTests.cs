@@ -13,6 +13,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Crowdstart.Tests.Alerts;
 
 /// <summary>The monitor over real pipeline output in PostgreSQL, the alert lifecycle in storage, and webhook delivery to a real HTTP receiver.</summary>
+[Layer(TestLayer.Database)]
 public class AlertMonitorTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private sealed class Clients : IHttpClientFactory

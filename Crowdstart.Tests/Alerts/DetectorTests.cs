@@ -1,7 +1,9 @@
 using Crowdstart.Pipeline.Alerts;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Alerts;
 
+[Layer(TestLayer.Unit)]
 public class StatisticsTests
 {
     [Theory]
@@ -37,6 +39,7 @@ public class StatisticsTests
     }
 }
 
+[Layer(TestLayer.Unit)]
 public class DetectorTests
 {
     private static readonly DateTimeOffset Launch = new(2026, 11, 26, 0, 0, 0, TimeSpan.Zero);
@@ -167,6 +170,7 @@ public class DetectorTests
     }
 }
 
+[Layer(TestLayer.Unit)]
 public class AlertEngineTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
@@ -242,6 +246,7 @@ public class AlertEngineTests
     }
 }
 
+[Layer(TestLayer.Unit)]
 public class ScenarioSuiteTests
 {
     [Fact]

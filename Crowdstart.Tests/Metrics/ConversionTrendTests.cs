@@ -6,6 +6,7 @@ using Crowdstart.Tests.Infrastructure;
 namespace Crowdstart.Tests.Metrics;
 
 /// <summary>The overview's batched conversion trends against a recomputation from the raw log, point by point.</summary>
+[Layer(TestLayer.Database)]
 public class ConversionTrendTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     // Live windows leave out events that arrived later than the campaign's allowed lateness (600 s by default).

@@ -14,6 +14,7 @@ namespace Crowdstart.Tests.Metrics;
 /// duplicates, refunds) are streamed through the log and the processor, which is crashed at random points and
 /// restarted, and every metric must equal the SQL recomputation from the raw log.
 /// </summary>
+[Layer(TestLayer.Database)]
 public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private static readonly TimeSpan Lateness = TimeSpan.FromMinutes(10);

@@ -13,6 +13,7 @@ using Npgsql;
 namespace Crowdstart.Tests.Observability;
 
 /// <summary>Readiness and the lag gauges on real PostgreSQL: a backlog older than the limit makes the app not ready.</summary>
+[Layer(TestLayer.Database)]
 public class ReadinessCheckTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private sealed class Meters : IMeterFactory

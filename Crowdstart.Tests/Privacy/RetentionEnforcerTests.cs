@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Crowdstart.Tests.Privacy;
 
 /// <summary>Retention on real PostgreSQL with a clock moved forward by the test.</summary>
+[Layer(TestLayer.Database)]
 public class RetentionEnforcerTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private async Task ProcessAllAsync()

@@ -7,6 +7,7 @@ using Crowdstart.Tests.Infrastructure;
 namespace Crowdstart.Tests.Query;
 
 /// <summary><c>POST /api/v1/query</c> against the running app.</summary>
+[Layer(TestLayer.App)]
 [Collection(AppCollection.Name)]
 public class QueryApiTests(AppFixture app)
 {

@@ -15,6 +15,7 @@ namespace Crowdstart.Tests.Security;
 /// Roles × every page route, API route and hub method of the running app → the expected outcome. The routes are
 /// enumerated from the app itself: a new route without a policy, or one missing from this matrix, fails the test.
 /// </summary>
+[Layer(TestLayer.App)]
 [Collection(AppCollection.Name)]
 public class AccessMatrixTests(AppFixture app)
 {

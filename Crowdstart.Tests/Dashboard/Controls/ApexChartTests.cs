@@ -1,9 +1,11 @@
 using Bunit;
 using Crowdstart.Dashboard.Components.Controls;
 using Microsoft.AspNetCore.Components;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Dashboard.Controls;
 
+[Layer(TestLayer.Component)]
 public class ApexChartTests : IAsyncLifetime
 {
     private const string ModulePath = "./Components/Controls/ApexChart.razor.js";

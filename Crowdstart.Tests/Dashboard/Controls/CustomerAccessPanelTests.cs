@@ -12,6 +12,7 @@ using MudBlazor.Services;
 namespace Crowdstart.Tests.Dashboard.Controls;
 
 /// <summary>The customer-access panel follows requests, grants, revocations and expiry live, over real PostgreSQL.</summary>
+[Layer(TestLayer.Database)]
 public class CustomerAccessPanelTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);

@@ -6,10 +6,12 @@ using Crowdstart.Pipeline.Metrics;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Dashboard.Controls;
 
 /// <summary>The campaign page's controls on their own: what they show, and how they follow pushed updates.</summary>
+[Layer(TestLayer.Component)]
 public class LiveControlsTests : IAsyncLifetime
 {
     private readonly BunitContext _ctx = new();

@@ -18,6 +18,7 @@ using MudBlazor.Services;
 namespace Crowdstart.Tests.Dashboard.Pages;
 
 /// <summary>The campaign page rendered by bUnit over real rollups in PostgreSQL.</summary>
+[Layer(TestLayer.Database)]
 public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     // Generous: real database round-trips on a 2-core machine that may be running Chromium at the same time.
