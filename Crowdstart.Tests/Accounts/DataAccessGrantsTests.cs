@@ -175,6 +175,7 @@ public class DataAccessGrantsTests(TestDatabase db) : IClassFixture<TestDatabase
         var (recent, total) = await svc.Audit.QueryAsync(new AuditQuery(From: svc.Time.GetUtcNow().AddHours(-1), CampaignId: campaign));
 
         Assert.Equal(AuditActions.AccessGranted, Assert.Single(byAction).Action);
+        Assert.NotEmpty(byActor);
         Assert.All(byActor, e => Assert.Equal(admin.UserId, e.ActorUserId));
         Assert.Equal(1, total);
         Assert.Equal(AuditActions.AccessGranted, Assert.Single(recent).Action);

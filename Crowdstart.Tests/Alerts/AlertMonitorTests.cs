@@ -101,6 +101,7 @@ public class AlertMonitorTests(TestDatabase db) : IClassFixture<TestDatabase>
         time.Advance(TimeSpan.FromSeconds(6));
         await dispatcher.DeliverDueAsync();
         var log = await webhooks.DeliveriesAsync(creator, campaign);
+        Assert.Contains(log, d => d.Event == "alert.opened");
         Assert.All(log.Where(d => d.Event == "alert.opened"), d => Assert.Equal("delivered", d.Status));
         Assert.Contains(log, d => d.Attempts == 2 && d.Status == "delivered");
         var (body, signature, evt) = received.First();

@@ -254,6 +254,7 @@ public class ScenarioSuiteTests
     {
         var report = ScenarioSuite.Run(seeds: 2, normalHours: 24);
 
+        Assert.NotEmpty(report.Scenarios);
         Assert.All(report.Scenarios, s => Assert.True(s.Recall >= 0.95, $"{s.Detector}: recall {s.Recall:0.00}\n{report.ToTable()}"));
         Assert.True(report.FalseAlertsPer24h <= 1, report.ToTable() + string.Join("\n", report.FalseAlertSamples));
         Assert.Contains(report.Scenarios, s => s.Detector == "viral spike from one network");

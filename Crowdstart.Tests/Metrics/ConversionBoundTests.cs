@@ -63,6 +63,7 @@ public class ConversionBoundTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.Equal((35L, 30L), byWindow[300]);
         Assert.Equal((35L, 30L), byWindow[3600]);
         Assert.All(snapshot.Conversion, c => Assert.InRange(c.Rate ?? 0, 0, 1));
+        Assert.Contains(series, p => p.Pledgers > 0);
         Assert.All(series, p => Assert.InRange(p.Rate ?? 0, 0, 1));
     }
 

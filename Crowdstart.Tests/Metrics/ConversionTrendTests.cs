@@ -37,6 +37,8 @@ public class ConversionTrendTests(TestDatabase db) : IClassFixture<TestDatabase>
 
         // Assert
         Assert.Equal(MetricWindows.LivePoint(now), trends[a.Id][^1].At);
+        // The quiet campaign has the same points as the others, each of them zero.
+        Assert.Equal(trends[a.Id].Select(p => p.At), trends[quiet.Id].Select(p => p.At));
         Assert.All(trends[quiet.Id], p => Assert.Equal((0, 0), (p.Visitors, p.Pledgers)));
         foreach (var campaign in new[] { a.Id, b.Id })
         {

@@ -172,6 +172,7 @@ public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
                 Assert.Equal(row, $"{live} | {conversion.Visitors} | {conversion.Pledgers}");
             }
             Assert.Contains(snapshot.Conversion, c => c.Visitors > 0);
+            Assert.NotEmpty(snapshot.Checkout);
             foreach (var health in snapshot.Checkout)
             {
                 var from = MetricWindows.LivePoint(at).AddSeconds(-health.WindowSeconds);
