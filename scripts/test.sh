@@ -21,8 +21,9 @@ RESULTS_DIR=${RESULTS_DIR:-$PWD/artifacts/test-results}
 FILTER=()
 
 if [ -n "$FAST" ]; then
-    # Neither started nor pointed at: a test of these layers that reached for a database or a browser fails
-    # with the fixtures' own "not set" message instead of passing on whatever this shell happens to export.
+    # Neither started nor pointed at: a test of these layers that reached for a database fails with the fixture's
+    # "not set" message instead of passing on a server this shell happens to export (LayerRulesTests, itself in
+    # this run, fails a Unit or Component class that takes a database, app or browser fixture).
     unset CROWDSTART_TEST_PG CROWDSTART_CHROMIUM
     FILTER=(--filter "Layer=Unit|Layer=Component")
 else
