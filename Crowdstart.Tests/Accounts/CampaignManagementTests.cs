@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Accounts;
 
+[Layer(TestLayer.Database)]
 public class CampaignManagementTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private CampaignManagement Management(AccountServices svc) => new(db.Contexts, db.Campaigns, svc.Audit);

@@ -9,6 +9,7 @@ using Npgsql;
 namespace Crowdstart.Tests.Accounts;
 
 /// <summary>Grants, requests, drill-down reads and the audit log on real PostgreSQL, on a clock the test moves.</summary>
+[Layer(TestLayer.Database)]
 public class DataAccessGrantsTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private async Task<(AccountServices Svc, Actor Creator, Actor Admin, Guid Campaign)> ArrangeAsync()
@@ -175,6 +176,7 @@ public class DataAccessGrantsTests(TestDatabase db) : IClassFixture<TestDatabase
         var (recent, total) = await svc.Audit.QueryAsync(new AuditQuery(From: svc.Time.GetUtcNow().AddHours(-1), CampaignId: campaign));
 
         Assert.Equal(AuditActions.AccessGranted, Assert.Single(byAction).Action);
+        Assert.NotEmpty(byActor);
         Assert.All(byActor, e => Assert.Equal(admin.UserId, e.ActorUserId));
         Assert.Equal(1, total);
         Assert.Equal(AuditActions.AccessGranted, Assert.Single(recent).Action);

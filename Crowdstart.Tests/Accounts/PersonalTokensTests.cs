@@ -7,6 +7,7 @@ using Crowdstart.Tests.Infrastructure;
 namespace Crowdstart.Tests.Accounts;
 
 /// <summary>Personal API tokens on real PostgreSQL: only a hash is kept, expiry and revocation end them, people manage only their own.</summary>
+[Layer(TestLayer.Database)]
 public class PersonalTokensTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private async Task<(AccountServices Svc, PersonalTokens Tokens, Actor User)> ArrangeAsync()

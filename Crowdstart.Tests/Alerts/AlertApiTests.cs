@@ -11,6 +11,7 @@ namespace Crowdstart.Tests.Alerts;
 /// exception handler (no message comparisons), and the bodies are DTOs with a fixed set of fields, not entities.
 /// </summary>
 [Collection(AppCollection.Name)]
+[Layer(TestLayer.App)]
 public class AlertApiTests(AppFixture app)
 {
     private async Task<(Guid Campaign, TestUser Creator)> CampaignWithCreatorAsync()

@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 namespace Crowdstart.Tests.Alerts;
 
 /// <summary>A checkout outage injected through the real API shows up live on the open pages; the creator acknowledges it.</summary>
+[Layer(TestLayer.Browser)]
 [Collection(AppCollection.Name)]
 public class AlertBrowserTests(AppFixture app, BrowserFixture browser) : BrowserTest(browser)
 {

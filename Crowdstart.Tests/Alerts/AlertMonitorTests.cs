@@ -14,6 +14,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Crowdstart.Tests.Alerts;
 
 /// <summary>The monitor over real pipeline output in PostgreSQL, the alert lifecycle in storage, and webhook delivery to a real HTTP receiver.</summary>
+[Layer(TestLayer.Database)]
 public class AlertMonitorTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private sealed class Clients : IHttpClientFactory
@@ -101,6 +102,7 @@ public class AlertMonitorTests(TestDatabase db) : IClassFixture<TestDatabase>
         time.Advance(TimeSpan.FromSeconds(6));
         await dispatcher.DeliverDueAsync();
         var log = await webhooks.DeliveriesAsync(creator, campaign);
+        Assert.Contains(log, d => d.Event == "alert.opened");
         Assert.All(log.Where(d => d.Event == "alert.opened"), d => Assert.Equal("delivered", d.Status));
         Assert.Contains(log, d => d.Attempts == 2 && d.Status == "delivered");
         var (body, signature, evt) = received.First();

@@ -1,8 +1,10 @@
 using Crowdstart.Tests.Alerts.Scenarios;
 using Crowdstart.Pipeline.Alerts;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Alerts;
 
+[Layer(TestLayer.Unit)]
 public class StatisticsTests
 {
     [Theory]
@@ -38,6 +40,7 @@ public class StatisticsTests
     }
 }
 
+[Layer(TestLayer.Unit)]
 public class DetectorTests
 {
     private static readonly DateTimeOffset Launch = new(2026, 11, 26, 0, 0, 0, TimeSpan.Zero);
@@ -168,6 +171,7 @@ public class DetectorTests
     }
 }
 
+[Layer(TestLayer.Unit)]
 public class AlertEngineTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
@@ -243,6 +247,7 @@ public class AlertEngineTests
     }
 }
 
+[Layer(TestLayer.Unit)]
 public class ScenarioSuiteTests
 {
     [Fact]
@@ -250,6 +255,7 @@ public class ScenarioSuiteTests
     {
         var report = ScenarioSuite.Run(seeds: 2, normalHours: 24);
 
+        Assert.NotEmpty(report.Scenarios);
         Assert.All(report.Scenarios, s => Assert.True(s.Recall >= 0.95, $"{s.Detector}: recall {s.Recall:0.00}\n{report.ToTable()}"));
         Assert.True(report.FalseAlertsPer24h <= 1, report.ToTable() + string.Join("\n", report.FalseAlertSamples));
         Assert.Contains(report.Scenarios, s => s.Detector == "viral spike from one network");

@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Alerts;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidateAlertOptionsTests
 {
     private static readonly ValidateAlertOptions Validator = new();

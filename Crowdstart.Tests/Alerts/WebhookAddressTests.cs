@@ -1,10 +1,12 @@
 using System.Net;
 using Crowdstart.Pipeline.Alerts;
 using Crowdstart.Pipeline.Errors;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Alerts;
 
 /// <summary>The webhook target filter against every IPv6 form that carries an IPv4 address inside it.</summary>
+[Layer(TestLayer.Unit)]
 public class WebhookAddressTests
 {
     public static TheoryData<string> InternalIPv4s => ["127.0.0.1", "10.1.2.3", "169.254.169.254"];

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Dashboard;
 
@@ -19,6 +20,7 @@ namespace Crowdstart.Tests.Dashboard;
 /// The app's wiring without a database: settings are checked before anything touches PostgreSQL, so these hosts point
 /// at a port nothing listens on and still prove what they prove.
 /// </summary>
+[Layer(TestLayer.Unit)]
 public sealed class StartupValidationTests
 {
     private const string NoDatabase = "Host=127.0.0.1;Port=1;Database=crowdstart_never;Timeout=1";

@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Demo;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidateDemoOptionsTests
 {
     private static readonly ValidateDemoOptions Validator = new();

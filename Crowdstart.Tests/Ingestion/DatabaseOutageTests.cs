@@ -20,6 +20,7 @@ namespace Crowdstart.Tests.Ingestion;
 /// exactly once with rollups equal to a recomputation, and the dashboard's live view is marked stale during the cut
 /// and fresh again after it. Its own app and database, reached through a relay that is cut.
 /// </summary>
+[Layer(TestLayer.Fault)]
 [Collection(FaultCollection.Name)]
 public sealed class DatabaseOutageTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {

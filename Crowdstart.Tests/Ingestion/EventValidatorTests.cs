@@ -3,9 +3,11 @@ using System.Text.Json.Nodes;
 using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Ingestion;
 using Microsoft.Extensions.Time.Testing;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Ingestion;
 
+[Layer(TestLayer.Unit)]
 public class EventValidatorTests
 {
     private static readonly Guid Campaign = Guid.Parse("11111111-2222-3333-4444-555555555555");

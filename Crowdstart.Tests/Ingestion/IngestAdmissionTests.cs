@@ -1,9 +1,11 @@
 using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Ingestion;
 using Microsoft.Extensions.Options;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Ingestion;
 
+[Layer(TestLayer.Unit)]
 public sealed class IngestAdmissionTests
 {
     private static IngestAdmission Admission(int concurrent, int queued) =>

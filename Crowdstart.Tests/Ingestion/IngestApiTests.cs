@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Crowdstart.Tests.Ingestion;
 
+[Layer(TestLayer.App)]
 [Collection(AppCollection.Name)]
 public class IngestApiTests(AppFixture app)
 {

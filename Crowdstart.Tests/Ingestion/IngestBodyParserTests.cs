@@ -1,8 +1,10 @@
 using System.Text;
 using Crowdstart.Pipeline.Ingestion;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Ingestion;
 
+[Layer(TestLayer.Unit)]
 public class IngestBodyParserTests
 {
     private static (ParsedBody? Body, BodyProblem? Problem) Parse(string body, string? contentType, int max = 10) =>

@@ -11,6 +11,7 @@ namespace Crowdstart.Tests.Ingestion;
 /// A generated corpus of 1,300 bad ingest requests against the running app: every answer is a 4xx that says what was
 /// wrong, never a 5xx; the app stays healthy; nothing of it is stored — no event, no personal data.
 /// </summary>
+[Layer(TestLayer.App)]
 [Collection(AppCollection.Name)]
 public class IngestFuzzTests(AppFixture app)
 {

@@ -3,10 +3,12 @@ using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Ingestion;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Ingestion;
 
 /// <summary>The wrong-key throttle's sliding window on a fake clock.</summary>
+[Layer(TestLayer.Unit)]
 public class IngestKeyThrottleTests
 {
     private static readonly IPAddress Guesser = IPAddress.Parse("198.51.100.7");

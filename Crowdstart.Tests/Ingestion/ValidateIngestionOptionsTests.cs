@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Ingestion;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidateIngestionOptionsTests
 {
     private static readonly ValidateIngestionOptions Validator = new();

@@ -16,6 +16,7 @@ public sealed class TwoPartitionDatabase : TestDatabase
 /// <c>offset &gt; last</c> sees every committed event exactly once and never sees a gap, i.e. no event can
 /// commit "behind" the reader's position.
 /// </summary>
+[Layer(TestLayer.Database)]
 public class ConcurrentWriterOffsetTests(TwoPartitionDatabase db) : IClassFixture<TwoPartitionDatabase>
 {
     [Fact]

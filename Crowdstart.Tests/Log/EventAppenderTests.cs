@@ -5,10 +5,12 @@ using Crowdstart.Pipeline.Log;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Log;
 
 /// <summary>The append queue's bound: what keeps ingest's memory flat when the writer cannot keep up.</summary>
+[Layer(TestLayer.Unit)]
 public sealed class EventAppenderTests
 {
     private static EventRecord Event() => new(Guid.NewGuid(), EventTypes.PageView, Guid.NewGuid(), "c-1", "s-1", DateTimeOffset.UtcNow, "direct", null, null, null);

@@ -4,6 +4,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Log;
 
+[Layer(TestLayer.Database)]
 public class EventLogWriterTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);

@@ -1,7 +1,9 @@
 using Crowdstart.Pipeline.Log;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Log;
 
+[Layer(TestLayer.Unit)]
 public class PartitionerTests
 {
     [Fact]

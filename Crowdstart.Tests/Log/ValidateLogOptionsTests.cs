@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Log;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidateLogOptionsTests
 {
     private static readonly ValidateLogOptions Validator = new();

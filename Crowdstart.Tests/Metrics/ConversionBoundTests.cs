@@ -13,6 +13,7 @@ namespace Crowdstart.Tests.Metrics;
 /// bursts, backlogs, late or out-of-order events and duplicates the log receives, no stored window point has more
 /// pledgers than visitors, and the pipeline still equals the SQL recomputation.
 /// </summary>
+[Layer(TestLayer.Database)]
 public class ConversionBoundTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
@@ -62,6 +63,7 @@ public class ConversionBoundTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.Equal((35L, 30L), byWindow[300]);
         Assert.Equal((35L, 30L), byWindow[3600]);
         Assert.All(snapshot.Conversion, c => Assert.InRange(c.Rate ?? 0, 0, 1));
+        Assert.Contains(series, p => p.Pledgers > 0);
         Assert.All(series, p => Assert.InRange(p.Rate ?? 0, 0, 1));
     }
 

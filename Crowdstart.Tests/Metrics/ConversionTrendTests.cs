@@ -6,6 +6,7 @@ using Crowdstart.Tests.Infrastructure;
 namespace Crowdstart.Tests.Metrics;
 
 /// <summary>The overview's batched conversion trends against a recomputation from the raw log, point by point.</summary>
+[Layer(TestLayer.Database)]
 public class ConversionTrendTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     // Live windows leave out events that arrived later than the campaign's allowed lateness (600 s by default).
@@ -36,6 +37,8 @@ public class ConversionTrendTests(TestDatabase db) : IClassFixture<TestDatabase>
 
         // Assert
         Assert.Equal(MetricWindows.LivePoint(now), trends[a.Id][^1].At);
+        // The quiet campaign has the same points as the others, each of them zero.
+        Assert.Equal(trends[a.Id].Select(p => p.At), trends[quiet.Id].Select(p => p.At));
         Assert.All(trends[quiet.Id], p => Assert.Equal((0, 0), (p.Visitors, p.Pledgers)));
         foreach (var campaign in new[] { a.Id, b.Id })
         {

@@ -15,6 +15,7 @@ namespace Crowdstart.Tests.Metrics;
 /// A deployed database holds window points stored when visitors were page viewers only; the migration that makes
 /// a pledger a visitor of the window recomputes them. Its own database: the migration rewrites every campaign.
 /// </summary>
+[Layer(TestLayer.Database)]
 public class ConversionVisitorsMigrationTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private const string BeforeConversionFix = "20261126182548_ExplorerAndApiTokens";

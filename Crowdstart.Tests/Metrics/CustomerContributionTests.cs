@@ -1,9 +1,11 @@
 using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Metrics;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Metrics;
 
 /// <summary>Edge cases of the per-customer metric definitions (docs/metrics.md).</summary>
+[Layer(TestLayer.Unit)]
 public class CustomerContributionTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);

@@ -14,6 +14,7 @@ namespace Crowdstart.Tests.Metrics;
 /// duplicates, refunds) are streamed through the log and the processor, which is crashed at random points and
 /// restarted, and every metric must equal the SQL recomputation from the raw log.
 /// </summary>
+[Layer(TestLayer.Database)]
 public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private static readonly TimeSpan Lateness = TimeSpan.FromMinutes(10);
@@ -171,6 +172,7 @@ public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
                 Assert.Equal(row, $"{live} | {conversion.Visitors} | {conversion.Pledgers}");
             }
             Assert.Contains(snapshot.Conversion, c => c.Visitors > 0);
+            Assert.NotEmpty(snapshot.Checkout);
             foreach (var health in snapshot.Checkout)
             {
                 var from = MetricWindows.LivePoint(at).AddSeconds(-health.WindowSeconds);

@@ -5,6 +5,7 @@ using Crowdstart.Tests.Infrastructure;
 namespace Crowdstart.Tests.Observability;
 
 /// <summary><c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> on the running app.</summary>
+[Layer(TestLayer.App)]
 [Collection(AppCollection.Name)]
 public class HealthEndpointTests(AppFixture app)
 {

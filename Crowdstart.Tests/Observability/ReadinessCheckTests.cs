@@ -13,6 +13,7 @@ using Npgsql;
 namespace Crowdstart.Tests.Observability;
 
 /// <summary>Readiness and the lag gauges on real PostgreSQL: a backlog older than the limit makes the app not ready.</summary>
+[Layer(TestLayer.Database)]
 public class ReadinessCheckTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private sealed class Meters : IMeterFactory
@@ -62,6 +63,8 @@ public class ReadinessCheckTests(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.True((long)behind.Data["lag_events"] >= 20);
         Assert.Equal(HealthStatus.Healthy, caughtUp.Status);
         Assert.Equal(0L, (long)caughtUp.Data["lag_events"]);
+        // Every partition reported, none behind (an empty report would pass the second line on nothing).
+        Assert.Equal(Enumerable.Range(0, db.PartitionCount), metrics.Lag.Select(l => l.Partition).Order());
         Assert.All(metrics.Lag, l => Assert.Equal(0, l.Events));
     }
 

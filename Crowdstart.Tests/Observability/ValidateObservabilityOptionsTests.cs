@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Observability;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidateObservabilityOptionsTests
 {
     private static readonly ValidateObservabilityOptions Validator = new();

@@ -14,6 +14,7 @@ namespace Crowdstart.Tests.Privacy;
 /// in every id, source and property field (100 %). The rates are printed; docs/privacy.md quotes them from
 /// <c>dotnet test --filter FullyQualifiedName~PiiCorpusRate --logger "console;verbosity=detailed"</c>.
 /// </summary>
+[Layer(TestLayer.Unit)]
 public class PiiCorpusRateTests(ITestOutputHelper output)
 {
     private const int OpaqueIdCount = 100_000;

@@ -3,10 +3,12 @@ using System.Text.Json.Nodes;
 using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Privacy;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Privacy;
 
 /// <summary>The probe's examples from issue 15 (items 8 and 9), through the validator.</summary>
+[Layer(TestLayer.Unit)]
 public class PiiIdValidationTests
 {
     private static readonly Guid Campaign = Guid.Parse("7e1d0c3a-3333-4a2b-9c3d-000000000015");

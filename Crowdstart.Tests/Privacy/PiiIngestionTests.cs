@@ -10,6 +10,7 @@ using Crowdstart.Tests.Infrastructure;
 namespace Crowdstart.Tests.Privacy;
 
 /// <summary>The running app refuses every PII-bearing event of the corpus, and none of it reaches the database.</summary>
+[Layer(TestLayer.App)]
 [Collection(AppCollection.Name)]
 public class PiiIngestionApiTests(AppFixture app)
 {
@@ -45,6 +46,7 @@ public class PiiIngestionApiTests(AppFixture app)
 }
 
 /// <summary>Allowlisting and redact mode of the validator; a redact-mode log holds no PII either.</summary>
+[Layer(TestLayer.Database)]
 public class PiiRedactionTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private static readonly Guid Campaign = Guid.Parse("7e1d0c3a-1111-4a2b-9c3d-000000000001");

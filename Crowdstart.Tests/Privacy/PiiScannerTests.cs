@@ -1,7 +1,9 @@
 using Crowdstart.Pipeline.Privacy;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Privacy;
 
+[Layer(TestLayer.Unit)]
 public class PiiScannerTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Privacy;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidatePrivacyOptionsTests
 {
     private static readonly ValidatePrivacyOptions Validator = new();

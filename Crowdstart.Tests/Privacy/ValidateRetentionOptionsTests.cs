@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Privacy;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidateRetentionOptionsTests
 {
     private static readonly ValidateRetentionOptions Validator = new();

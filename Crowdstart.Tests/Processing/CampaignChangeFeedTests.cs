@@ -3,9 +3,11 @@ using Crowdstart.Pipeline.Processing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Processing;
 
+[Layer(TestLayer.Unit)]
 public class CampaignChangeFeedTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));

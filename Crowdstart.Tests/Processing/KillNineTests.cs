@@ -14,6 +14,7 @@ namespace Crowdstart.Tests.Processing;
 /// afterwards every event that got a 202 is in the log exactly once and every rollup equals the recomputation from
 /// the raw log. Trials: <c>CROWDSTART_KILL_TRIALS</c> (default 4 in the test command; <c>scripts/fault-kill9.sh</c> runs more).
 /// </summary>
+[Layer(TestLayer.Fault)]
 [Collection(FaultCollection.Name)]
 public sealed class KillNineTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {

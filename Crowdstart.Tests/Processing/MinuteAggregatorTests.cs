@@ -4,6 +4,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Processing;
 
+[Layer(TestLayer.Unit)]
 public class MinuteAggregatorTests
 {
     private static readonly Guid Campaign = Guid.NewGuid();

@@ -7,6 +7,7 @@ namespace Crowdstart.Tests.Processing;
 /// <summary>Raised by the fault injector to stand for a process dying at that point.</summary>
 public sealed class SimulatedCrashException(string point) : Exception($"simulated crash at {point}");
 
+[Layer(TestLayer.Database)]
 public class PartitionProcessorCrashTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private async Task<Guid> NewCampaignAsync() =>

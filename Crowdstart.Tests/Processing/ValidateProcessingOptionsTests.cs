@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Processing;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidateProcessingOptionsTests
 {
     private static readonly ValidateProcessingOptions Validator = new();

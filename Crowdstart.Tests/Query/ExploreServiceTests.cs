@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Crowdstart.Tests.Query;
 
 /// <summary>Ad-hoc queries on real PostgreSQL against hand-computed answers; access, grants and audit.</summary>
+[Layer(TestLayer.Database)]
 public class ExploreServiceTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private static EventRecord Pledge(Guid campaign, string customer, DateTimeOffset at, decimal amount, string source, string reward) =>

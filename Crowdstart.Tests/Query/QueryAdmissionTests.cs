@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Crowdstart.Tests.Query;
 
 /// <summary>The explorer's limits: per user, per organisation, per minute, and its own bounded connection pool.</summary>
+[Layer(TestLayer.Unit)]
 public class QueryAdmissionTests
 {
     private static readonly Guid OrgA = Guid.NewGuid(), OrgB = Guid.NewGuid();
@@ -107,6 +108,7 @@ public class QueryAdmissionTests
 }
 
 /// <summary>The explorer's own pool on real PostgreSQL.</summary>
+[Layer(TestLayer.Database)]
 public class ExploreDatabaseTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     [Fact]
@@ -129,6 +131,7 @@ public class ExploreDatabaseTests(TestDatabase db) : IClassFixture<TestDatabase>
 }
 
 /// <summary>The explorer's limits as API clients meet them: 429 with Retry-After, other tenants unaffected.</summary>
+[Layer(TestLayer.App)]
 [Collection(AppCollection.Name)]
 public class QueryApiThrottleTests(AppFixture app)
 {

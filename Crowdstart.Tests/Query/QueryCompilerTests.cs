@@ -1,10 +1,12 @@
 using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Privacy;
 using Crowdstart.Pipeline.Query;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Query;
 
 /// <summary>The query compiler on its own: what SQL it builds, and how it refuses what it cannot build.</summary>
+[Layer(TestLayer.Unit)]
 public class QueryCompilerTests
 {
     private readonly QueryCompiler _compiler = new(new PrivacyOptions());

@@ -4,6 +4,7 @@ using Crowdstart.Tests.Infrastructure;
 namespace Crowdstart.Tests.Query;
 
 /// <summary>The explorer's recent queries on real PostgreSQL.</summary>
+[Layer(TestLayer.Database)]
 public class RecentQueriesTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private static readonly ExploreQuery Plain = new() { Campaigns = [Guid.NewGuid()] };

@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Query;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidateExploreOptionsTests
 {
     private static readonly ValidateExploreOptions Validator = new();

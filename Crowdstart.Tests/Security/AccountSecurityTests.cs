@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Crowdstart.Tests.Security;
 
 /// <summary>Sign-in, lockout, cookies and ingest-key management against the running app.</summary>
+[Layer(TestLayer.App)]
 [Collection(AppCollection.Name)]
 public class AccountSecurityTests(AppFixture app)
 {

@@ -11,6 +11,7 @@ namespace Crowdstart.Tests.Security;
 /// writes with innerHTML (legend, tooltip). In real Chromium, through shared explorer links, no script may run and
 /// no element may be created from that text; and every page must still work under the Content-Security-Policy.
 /// </summary>
+[Layer(TestLayer.Browser)]
 [Collection(AppCollection.Name)]
 public class ChartXssBrowserTests(AppFixture app, BrowserFixture browser) : BrowserTest(browser)
 {

@@ -15,6 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Crowdstart.Tests.Security;
 
 /// <summary>Personal API tokens (<c>Bearer cs_pat_…</c>) against the running app: where they work, where they do not, and when they stop.</summary>
+[Layer(TestLayer.App)]
 [Collection(AppCollection.Name)]
 public class PersonalTokenApiTests(AppFixture app)
 {

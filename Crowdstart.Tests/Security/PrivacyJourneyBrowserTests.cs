@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 namespace Crowdstart.Tests.Security;
 
 /// <summary>Creator and admin in two real Chromium sessions: request, approve, drill down, revoke live, audit; ingest keys.</summary>
+[Layer(TestLayer.Browser)]
 [Collection(AppCollection.Name)]
 public class PrivacyJourneyBrowserTests(AppFixture app, BrowserFixture browser) : BrowserTest(browser)
 {

@@ -16,6 +16,7 @@ namespace Crowdstart.Tests.Security;
 /// sibling subdomain) is the same site, so the browser sends the cookie along. State-changing cookie requests must
 /// prove their origin, and the live connections accept only the app's own origin.
 /// </summary>
+[Layer(TestLayer.Browser)]
 [Collection(AppCollection.Name)]
 public class SameSiteForgeryTests(AppFixture app, BrowserFixture browser) : BrowserTest(browser)
 {

@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Security;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidateAccountOptionsTests
 {
     private static readonly ValidateAccountOptions Validator = new();

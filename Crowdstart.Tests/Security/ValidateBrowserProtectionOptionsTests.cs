@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Security;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidateBrowserProtectionOptionsTests
 {
     private static readonly ValidateBrowserProtectionOptions Validator = new();

@@ -1,9 +1,11 @@
 using Crowdstart.Pipeline.Storage;
 using Microsoft.EntityFrameworkCore;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Storage;
 
 /// <summary>The metric table registry that partition maintenance and retention share.</summary>
+[Layer(TestLayer.Unit)]
 public class MetricTablesTests
 {
     private static IReadOnlyList<string> ModelTables()

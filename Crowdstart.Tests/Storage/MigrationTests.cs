@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crowdstart.Tests.Storage;
 
+[Layer(TestLayer.Database)]
 public class MigrationTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     [Fact]

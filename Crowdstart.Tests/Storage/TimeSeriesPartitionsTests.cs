@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Storage;
 
+[Layer(TestLayer.Database)]
 public class TimeSeriesPartitionsTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     [Fact]

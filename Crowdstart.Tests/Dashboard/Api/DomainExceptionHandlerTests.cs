@@ -4,10 +4,12 @@ using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Query;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Dashboard.Api;
 
 /// <summary>The one mapping of domain errors to HTTP: status, ProblemDetails body and headers, per kind.</summary>
+[Layer(TestLayer.Unit)]
 public class DomainExceptionHandlerTests
 {
     public static TheoryData<string, int, string> Simple => new()

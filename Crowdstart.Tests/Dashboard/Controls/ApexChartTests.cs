@@ -1,21 +1,13 @@
 using Bunit;
 using Crowdstart.Dashboard.Components.Controls;
-using Microsoft.AspNetCore.Components;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Dashboard.Controls;
 
+[Layer(TestLayer.Component)]
 public class ApexChartTests : IAsyncLifetime
 {
-    private const string ModulePath = "./Components/Controls/ApexChart.razor.js";
-    private readonly BunitContext _ctx = new();
-    private readonly BunitJSModuleInterop _module;
-
-    public ApexChartTests()
-    {
-        _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        _module = _ctx.JSInterop.SetupModule(ModulePath);
-        _module.Mode = JSRuntimeMode.Loose;
-    }
+    private readonly DashboardTestContext _ctx = new();
 
     private static IReadOnlyList<ChartSeries> Series(double value) =>
         [new ChartSeries("Events / min", "column", [[1_700_000_000_000, value]])];
@@ -27,7 +19,7 @@ public class ApexChartTests : IAsyncLifetime
 
         var cut = _ctx.Render<ApexChart>(p => p.Add(c => c.ChartId, "c1").Add(c => c.Options, new { chart = new { type = "line" } }).Add(c => c.Series, series));
 
-        var create = _module.VerifyInvoke("create");
+        var create = _ctx.Charts.VerifyInvoke("create");
         Assert.Equal("c1", create.Arguments[1]);
         Assert.Same(series, create.Arguments[3]);
         Assert.Equal("true", cut.Find("#c1").GetAttribute("data-chart-ready"));
@@ -42,8 +34,8 @@ public class ApexChartTests : IAsyncLifetime
         cut.Render(p => p.Add(c => c.Series, updated));
         cut.Render(p => p.Add(c => c.Series, updated)); // same instance again: nothing to push
 
-        _module.VerifyInvoke("create", calledTimes: 1);
-        var update = _module.VerifyInvoke("updateSeries", calledTimes: 1)[0];
+        _ctx.Charts.VerifyInvoke("create", calledTimes: 1);
+        var update = _ctx.Charts.VerifyInvoke("updateSeries", calledTimes: 1)[0];
         Assert.Equal("c2", update.Arguments[0]);
         Assert.Same(updated, update.Arguments[1]);
     }
@@ -55,8 +47,8 @@ public class ApexChartTests : IAsyncLifetime
 
         cut.Render(p => p.Add(c => c.DarkMode, true));
 
-        _module.VerifyInvoke("create", calledTimes: 1);
-        Assert.Equal(true, _module.VerifyInvoke("setDarkMode").Arguments[1]);
+        _ctx.Charts.VerifyInvoke("create", calledTimes: 1);
+        Assert.Equal(true, _ctx.Charts.VerifyInvoke("setDarkMode").Arguments[1]);
     }
 
     [Fact]
@@ -66,14 +58,13 @@ public class ApexChartTests : IAsyncLifetime
 
         await _ctx.DisposeComponentsAsync();
 
-        Assert.Equal("c4", _module.VerifyInvoke("destroy").Arguments[0]);
+        Assert.Equal("c4", _ctx.Charts.VerifyInvoke("destroy").Arguments[0]);
     }
 
     [Fact]
     public void Render_Prerendered_NeverTouchesJavaScript()
     {
-        using var ctx = new BunitContext();
-        ctx.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        using var ctx = new DashboardTestContext(interactive: false);
 
         var cut = ctx.Render<ApexChart>(p => p.Add(c => c.ChartId, "c5").Add(c => c.Options, new { }));
 

@@ -1,21 +1,16 @@
-using System.Security.Claims;
 using Bunit;
 using Crowdstart.Dashboard.Components.Controls;
-using Crowdstart.Dashboard.Security;
-using Crowdstart.Dashboard.Services;
 using Crowdstart.Tests.Infrastructure;
-using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using MudBlazor.Services;
 
 namespace Crowdstart.Tests.Dashboard.Controls;
 
 /// <summary>The customer-access panel follows requests, grants, revocations and expiry live, over real PostgreSQL.</summary>
+[Layer(TestLayer.Database)]
 public class CustomerAccessPanelTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
-    private readonly BunitContext _ctx = new();
+    private DashboardTestContext _ctx = null!;
     private AccountServices _accounts = null!;
     private Guid _creator;
     private Guid _admin;
@@ -27,21 +22,22 @@ public class CustomerAccessPanelTests(TestDatabase db) : IClassFixture<TestDatab
         _admin = await db.CreateUserAsync($"panel-admin-{Guid.NewGuid():N}@test.example");
         _campaign = (await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "panel-" + Guid.NewGuid().ToString("N")[..8], "Panel", "EUR", 1m, DateTimeOffset.UtcNow)).Id;
         _accounts = new AccountServices(db, new FakeTimeProvider(DateTimeOffset.UtcNow));
-        _ctx.Services.AddMudServices();
-        _ctx.Services.AddSingleton<TimeProvider>(_accounts.Time);
-        _ctx.Services.AddSingleton(_accounts.Access);
-        _ctx.Services.AddSingleton(_accounts.Grants);
-        _ctx.Services.AddSingleton(_accounts.Changes);
-        _ctx.Services.AddSingleton<DashboardFormatter>();
-        _ctx.Services.AddScoped<CurrentUser>();
-        var auth = _ctx.AddAuthorization();
-        auth.SetAuthorized("creator");
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, _creator.ToString()));
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        _ctx = new DashboardTestContext(ctx =>
+        {
+            // The panel's expiry timer runs on the fake clock the test moves.
+            ctx.UseClock(_accounts.Time);
+            ctx.AddAccountServices(_accounts);
+            ctx.SignIn(_creator, "creator");
+        });
     }
 
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_ctx is not null)
+        {
+            await _ctx.DisposeAsync();
+        }
+    }
 
     [Fact]
     public async Task CustomerAccessPanel_GrantGivenThenRevokedThenExpired_FollowsEachChangeWithoutReload()

@@ -1,30 +1,17 @@
 using System.Threading.Channels;
 using Bunit;
 using Crowdstart.Dashboard.Components.Controls;
-using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Metrics;
-using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Dashboard.Controls;
 
 /// <summary>The campaign page's controls on their own: what they show, and how they follow pushed updates.</summary>
+[Layer(TestLayer.Component)]
 public class LiveControlsTests : IAsyncLifetime
 {
-    private readonly BunitContext _ctx = new();
-    private readonly BunitJSModuleInterop _charts;
+    private readonly DashboardTestContext _ctx = new();
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
-
-    public LiveControlsTests()
-    {
-        _ctx.Services.AddMudServices();
-        _ctx.Services.AddSingleton<DashboardFormatter>();
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        _charts = _ctx.JSInterop.SetupModule("./Components/Controls/ApexChart.razor.js");
-        _charts.Mode = JSRuntimeMode.Loose;
-    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -73,7 +60,7 @@ public class LiveControlsTests : IAsyncLifetime
         // Arrange: a producer pushes funnel snapshots the way the live source does
         var channel = Channel.CreateUnbounded<IReadOnlyList<FunnelStepResult>>();
         var cut = _ctx.Render<FunnelChart>(p => p.Add(c => c.Steps, Funnel((10, 0), (5, 0), (2, 0), (1, 0), (1, 0))));
-        cut.WaitForAssertion(() => _charts.VerifyInvoke("create"));
+        cut.WaitForAssertion(() => _ctx.Charts.VerifyInvoke("create"));
         channel.Writer.TryWrite(Funnel((20, 10), (9, 6), (4, 3), (3, 2), (2, 2)));
         channel.Writer.TryWrite(Funnel((30, 20), (12, 10), (6, 5), (4, 4), (3, 3)));
         channel.Writer.Complete();
@@ -85,14 +72,14 @@ public class LiveControlsTests : IAsyncLifetime
         }
 
         // Assert: the table shows the newest figures, the chart was never re-created
-        cut.WaitForAssertion(() => Assert.Equal(2, _charts.Invocations["updateSeries"].Count));
-        _charts.VerifyInvoke("create", calledTimes: 1);
+        cut.WaitForAssertion(() => Assert.Equal(2, _ctx.Charts.Invocations["updateSeries"].Count));
+        _ctx.Charts.VerifyInvoke("create", calledTimes: 1);
         var rows = cut.FindAll("[data-testid=funnel-step]");
         Assert.Equal(5, rows.Count);
         Assert.Equal("50", rows[0].QuerySelector("[data-testid=funnel-step-customers]")!.TextContent);
         Assert.Equal("44 %", rows[1].QuerySelector("[data-testid=funnel-step-conversion]")!.TextContent);
         Assert.Contains("Dropped", cut.Markup);
-        var series = (IReadOnlyList<object>)_charts.Invocations["updateSeries"][^1].Arguments[1]!;
+        var series = (IReadOnlyList<object>)_ctx.Charts.Invocations["updateSeries"][^1].Arguments[1]!;
         Assert.Equal([50.0, 22, 11, 8, 6], Assert.IsType<BarSeries>(Assert.Single(series)).Data);
     }
 

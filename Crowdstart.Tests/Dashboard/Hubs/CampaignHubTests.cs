@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Crowdstart.Tests.Dashboard.Hubs;
 
 /// <summary><c>/hubs/campaigns</c> through the .NET SignalR client against the running app.</summary>
+[Layer(TestLayer.App)]
 [Collection(AppCollection.Name)]
 public class CampaignHubTests(AppFixture app)
 {

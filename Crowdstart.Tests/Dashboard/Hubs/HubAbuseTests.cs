@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Crowdstart.Tests.Dashboard.Hubs;
 
 /// <summary>Abuse of <c>/hubs/campaigns</c>: oversized messages and connection floods are refused cleanly; the server stays healthy.</summary>
+[Layer(TestLayer.App)]
 [Collection(AppCollection.Name)]
 public class HubAbuseTests(AppFixture app)
 {

@@ -3,6 +3,7 @@ using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Dashboard.Hubs;
 
+[Layer(TestLayer.Unit)]
 public sealed class ValidateCampaignHubOptionsTests
 {
     private static readonly ValidateCampaignHubOptions Validator = new();

@@ -1,9 +1,11 @@
 using Crowdstart.Dashboard.Model;
 using Crowdstart.Pipeline.Query;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Dashboard.Model;
 
 /// <summary>The explorer's form: its URL form, and the typed query it becomes.</summary>
+[Layer(TestLayer.Unit)]
 public class ExplorerFormTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);

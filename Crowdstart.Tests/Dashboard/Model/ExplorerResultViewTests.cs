@@ -2,10 +2,12 @@ using Crowdstart.Dashboard.Components.Controls;
 using Crowdstart.Dashboard.Model;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Query;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Dashboard.Model;
 
 /// <summary>How a query's answer reads: cells, sorting, CSV, and the chart chosen from its shape.</summary>
+[Layer(TestLayer.Unit)]
 public class ExplorerResultViewTests
 {
     private static readonly Guid Campaign = Guid.NewGuid();

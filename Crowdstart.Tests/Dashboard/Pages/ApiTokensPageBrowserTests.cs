@@ -8,6 +8,7 @@ using Microsoft.Playwright;
 namespace Crowdstart.Tests.Dashboard.Pages;
 
 /// <summary>A creator manages personal API tokens in Chromium and a script uses one against the real app.</summary>
+[Layer(TestLayer.Browser)]
 [Collection(AppCollection.Name)]
 public class ApiTokensPageBrowserTests(AppFixture app, BrowserFixture browser) : BrowserTest(browser)
 {

@@ -1,30 +1,26 @@
 using Bunit;
 using Crowdstart.Dashboard.Components.Controls;
 using Crowdstart.Dashboard.Components.Pages;
-using Crowdstart.Dashboard.Model;
-using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Processing;
-using Crowdstart.Pipeline.Storage;
 using Crowdstart.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using MudBlazor.Services;
 
 namespace Crowdstart.Tests.Dashboard.Pages;
 
 /// <summary>The campaign page rendered by bUnit over real rollups in PostgreSQL.</summary>
+[Layer(TestLayer.Database)]
 public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     // Generous: real database round-trips on a 2-core machine that may be running Chromium at the same time.
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
-    private readonly BunitContext _ctx = new();
+    private DashboardTestContext _ctx = null!;
     private CampaignChangeFeed _feed = null!;
-    private BunitJSModuleInterop _chart = null!;
 
     private readonly Guid _creatorId = Guid.NewGuid();
     private Crowdstart.Pipeline.Alerts.AlertFeed _alertFeed = null!;
@@ -42,40 +38,27 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
         }
         _feed = new CampaignChangeFeed(Options.Create(new ProcessingOptions { NotifyThrottleMilliseconds = 0 }), TimeProvider.System,
             NullLogger<CampaignChangeFeed>.Instance);
-        _ctx.Services.AddMudServices();
-        _ctx.Services.AddSingleton(TimeProvider.System);
-        _ctx.Services.AddSingleton(db.Campaigns);
-        _ctx.Services.AddSingleton(new RollupQueries(db.DataSource));
-        _ctx.Services.AddSingleton<Crowdstart.Pipeline.Metrics.IMetricsQuery>(new Crowdstart.Pipeline.Metrics.MetricsQuery(db.DataSource));
-        _ctx.Services.AddSingleton(_feed);
-        _ctx.Services.AddSingleton<DashboardFormatter>();
-        _ctx.Services.AddScoped<CampaignLiveViewModel>();
-        _ctx.Services.AddSingleton(new Crowdstart.Pipeline.Metrics.EventFeedQueries(db.Contexts));
-        _ctx.Services.AddSingleton(Options.Create(new ProcessingOptions { NotifyThrottleMilliseconds = 0 }));
-        _ctx.Services.AddSingleton<Microsoft.Extensions.Logging.ILogger<CampaignLiveSource>>(NullLogger<CampaignLiveSource>.Instance);
-        _ctx.Services.AddSingleton<CampaignLiveSource>();
         // The page acts for a signed-in creator of the test organisation (access is checked against the database).
-        var accounts = new AccountServices(db, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow));
-        _ctx.Services.AddSingleton(accounts.Access);
-        _ctx.Services.AddSingleton(accounts.Grants);
-        _ctx.Services.AddSingleton(accounts.Changes);
-        _ctx.Services.AddSingleton(accounts.CustomerData);
-        _accounts = accounts;
-        _ctx.Services.AddScoped<Crowdstart.Dashboard.Security.CurrentUser>();
+        _accounts = new AccountServices(db, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow));
         _alertFeed = new Crowdstart.Pipeline.Alerts.AlertFeed();
-        _alerts = new Crowdstart.Pipeline.Alerts.AlertStore(db.Contexts, accounts.Access, _alertFeed, TimeProvider.System);
-        _ctx.Services.AddSingleton(_alertFeed);
-        _ctx.Services.AddSingleton(_alerts);
-        var auth = _ctx.AddAuthorization();
-        auth.SetAuthorized(_creatorEmail);
-        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, _creatorId.ToString()));
-        _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        _ctx.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        _chart = _ctx.JSInterop.SetupModule("./Components/Controls/ApexChart.razor.js");
-        _chart.Mode = JSRuntimeMode.Loose;
+        _alerts = new Crowdstart.Pipeline.Alerts.AlertStore(db.Contexts, _accounts.Access, _alertFeed, TimeProvider.System);
+        _ctx = new DashboardTestContext(ctx =>
+        {
+            // The page reads the system clock: the events appended here carry real timestamps.
+            ctx.UseClock(TimeProvider.System);
+            ctx.AddAccountServices(_accounts);
+            ctx.AddCampaignPageServices(db, _feed, _alerts, _alertFeed);
+            ctx.SignIn(_creatorId, _creatorEmail);
+        });
     }
 
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_ctx is not null)
+        {
+            await _ctx.DisposeAsync();
+        }
+    }
 
     private async Task AppendAndProcessAsync(IReadOnlyList<EventRecord> events)
     {
@@ -91,7 +74,7 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
 
     /// <summary>Calls of one chart (the module serves every chart on the page).</summary>
     private IReadOnlyList<JSRuntimeInvocation> ChartCalls(string identifier, string chartId) =>
-        _chart.Invocations[identifier].Where(i => identifier == "create" ? Equals(i.Arguments[1], chartId) : Equals(i.Arguments[0], chartId)).ToList();
+        _ctx.Charts.Invocations[identifier].Where(i => identifier == "create" ? Equals(i.Arguments[1], chartId) : Equals(i.Arguments[0], chartId)).ToList();
 
     [Fact]
     public async Task CampaignLive_PipelineCommits_PageRerendersFiguresAndUpdatesChartsInPlace()

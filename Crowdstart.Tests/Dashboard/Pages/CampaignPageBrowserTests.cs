@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace Crowdstart.Tests.Dashboard.Pages;
 
 /// <summary>The creator's journey in the real app and real Chromium: everything the page shows follows the API, live.</summary>
+[Layer(TestLayer.Browser)]
 [Collection(AppCollection.Name)]
 public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser) : BrowserTest(browser)
 {

@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 namespace Crowdstart.Tests.Dashboard.Pages;
 
 /// <summary>The explorer in the real app and real Chromium: build a query, read the table and chart, export CSV, share the link.</summary>
+[Layer(TestLayer.Browser)]
 [Collection(AppCollection.Name)]
 public class ExplorePageBrowserTests(AppFixture app, BrowserFixture browser) : BrowserTest(browser)
 {

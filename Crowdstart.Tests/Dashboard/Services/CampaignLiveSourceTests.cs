@@ -17,6 +17,7 @@ namespace Crowdstart.Tests.Dashboard.Services;
 /// The live source over real pre-computed tables, on a clock the test moves: one computation per change shared by
 /// every subscriber, bursts coalesced by the throttle, slow subscribers skipping to the newest view.
 /// </summary>
+[Layer(TestLayer.Database)]
 public class CampaignLiveSourceTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private static readonly TimeSpan Throttle = TimeSpan.FromMilliseconds(250);

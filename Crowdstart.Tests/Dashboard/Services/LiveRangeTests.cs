@@ -1,8 +1,10 @@
 using Crowdstart.Dashboard.Model;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Dashboard.Services;
 
 /// <summary>The page's time ranges: URL values, bounds and grain.</summary>
+[Layer(TestLayer.Unit)]
 public class LiveRangeTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 34, 56, TimeSpan.Zero);

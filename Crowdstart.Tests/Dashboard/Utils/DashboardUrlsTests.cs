@@ -1,8 +1,10 @@
 using Crowdstart.Dashboard.Utils;
+using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Dashboard.Utils;
 
 /// <summary>Page links: one place, free text escaped.</summary>
+[Layer(TestLayer.Unit)]
 public class DashboardUrlsTests
 {
     private static readonly Guid Campaign = Guid.Parse("0b9c6c1e-5f1a-4d55-9a7c-2f0b1f3d9e10");
