@@ -1,3 +1,5 @@
+using Crowdstart.Pipeline.Retention;
+using Crowdstart.Pipeline.Configuration;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Alerts;
 using Crowdstart.Pipeline.Demo;
@@ -22,12 +24,12 @@ namespace Crowdstart.Pipeline;
 public static class PipelineExtensions
 {
     /// <summary>Connection string name used for PostgreSQL.</summary>
-    public const string ConnectionStringName = "Crowdstart";
+    public const string ConnectionStringName = Configuration.ConnectionStrings.Crowdstart;
 
     /// <summary>
     /// One registration per feature folder. Hosted services start in registration order, so the calls keep it:
     /// the appender (log), consumers (processing), lag monitor (observability), day-partition upkeep (storage),
-    /// demo traffic, the alert monitor and webhook dispatcher, then the retention job (privacy).
+    /// demo traffic, the alert monitor and webhook dispatcher, then the retention job.
     /// </summary>
     public static IHostApplicationBuilder AddPipeline(this IHostApplicationBuilder builder)
     {
@@ -43,6 +45,7 @@ public static class PipelineExtensions
         builder.AddAccounts();
         builder.AddAlerts();
         builder.AddPrivacy();
+        builder.AddRetention();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Configuration;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Configuration;
 using Crowdstart.Pipeline.Privacy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +13,12 @@ public static class IngestionServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddValidatedOptions<IngestionOptions, ValidateIngestionOptions>(IngestionOptions.SectionName);
+        // The log's appender queues ingest requests: its batch and queue sizes are ingestion settings.
+        services.AddOptions<Log.AppendOptions>().Configure<IOptions<IngestionOptions>>((append, ingestion) =>
+        {
+            append.MaxBatchEvents = ingestion.Value.AppendBatchMaxEvents;
+            append.QueueCapacityEvents = Math.Max(ingestion.Value.MaxEventsPerRequest, ingestion.Value.AppendQueueCapacityEvents);
+        });
         services.AddSingleton(sp => new EventValidator(sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<PrivacyOptions>>().Value));
         services.AddSingleton<IngestKeyAuthenticator>();

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Crowdstart.Pipeline.Events;
-using Crowdstart.Pipeline.Ingestion;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,13 +34,13 @@ public sealed class EventAppender : BackgroundService
     private readonly int _capacity;
     private int _queued;
 
-    public EventAppender(EventLogWriter writer, LogSignal signal, IOptions<IngestionOptions> options, ILogger<EventAppender> logger)
+    public EventAppender(EventLogWriter writer, LogSignal signal, IOptions<AppendOptions> options, ILogger<EventAppender> logger)
     {
         _writer = writer;
         _signal = signal;
         _logger = logger;
-        _maxBatch = Math.Max(1, options.Value.AppendBatchMaxEvents);
-        _capacity = Math.Max(options.Value.MaxEventsPerRequest, options.Value.AppendQueueCapacityEvents);
+        _maxBatch = Math.Max(1, options.Value.MaxBatchEvents);
+        _capacity = Math.Max(1, options.Value.QueueCapacityEvents);
     }
 
     /// <summary>Events waiting for the writer.</summary>

@@ -56,7 +56,7 @@ public sealed class CustomerContribution
         var c = new CustomerContribution();
         foreach (var e in events)
         {
-            c.ActiveMinutes.Add(MinuteAggregator.MinuteOf(e.OccurredAt));
+            c.ActiveMinutes.Add(EventTime.MinuteOf(e.OccurredAt));
         }
 
         var live = events.Where(e => e.ReceivedAt - e.OccurredAt <= settings.AllowedLateness).ToList();
@@ -159,6 +159,6 @@ public sealed class CustomerContribution
         int? seconds = pledge is not null && pledge.OccurredAt - cart.OccurredAt <= window
             ? (int)((pledge.OccurredAt - cart.OccurredAt).Ticks / TimeSpan.TicksPerSecond)
             : null;
-        Cart = new CartOutcome(MinuteAggregator.MinuteOf(cart.OccurredAt), seconds);
+        Cart = new CartOutcome(EventTime.MinuteOf(cart.OccurredAt), seconds);
     }
 }

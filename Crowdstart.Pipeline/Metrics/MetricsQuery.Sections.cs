@@ -148,7 +148,7 @@ public sealed partial class MetricsQuery
                 (pledged, refunded, pledges) = (r.GetDecimal(0), r.GetDecimal(1), r.GetInt64(2));
             }
         }
-        var minute = MinuteAggregator.MinuteOf(now);
+        var minute = EventTime.MinuteOf(now);
         async Task<decimal> NetAsync(DateTimeOffset from, DateTimeOffset to)
         {
             await using var cmd = Command(connection,
@@ -156,7 +156,7 @@ public sealed partial class MetricsQuery
                 ("c", campaignId), ("from", from), ("to", to));
             return (decimal)(await cmd.ExecuteScalarAsync(ct))!;
         }
-        var launch = MinuteAggregator.MinuteOf(info.LaunchAt);
+        var launch = EventTime.MinuteOf(info.LaunchAt);
         return new RevenueSummary(info.Currency, pledged, refunded, info.Goal,
             await NetAsync(minute, minute.AddMinutes(1)),
             await NetAsync(minute.AddMinutes(-59), minute.AddMinutes(1)),
@@ -180,7 +180,7 @@ public sealed partial class MetricsQuery
         long carts = 0, completed = 0, recentCarts = 0, recentCompleted = 0;
         // A cart has matured once its whole completion window has passed; only then can it count as abandoned.
         // Matured = all carts (campaign totals) minus the few minutes still inside the window.
-        var maturedBefore = MinuteAggregator.MinuteOf(now).AddSeconds(-info.CartWindowSeconds).AddMinutes(-1);
+        var maturedBefore = EventTime.MinuteOf(now).AddSeconds(-info.CartWindowSeconds).AddMinutes(-1);
         await using (var cmd = Command(connection,
             """
             SELECT coalesce(sum(carts), 0)::bigint, coalesce(sum(carts_completed), 0)::bigint

@@ -162,7 +162,7 @@ public sealed partial class MetricsQuery(NpgsqlDataSource dataSource) : IMetrics
         {
             throw new ArgumentOutOfRangeException(nameof(to), hourly ? "an hourly series covers at most 400 days" : "a per-minute series covers at most 7 days");
         }
-        return info is null ? [] : await RevenueSeriesAsync(connection, campaignId, MinuteAggregator.MinuteOf(info.LaunchAt), from, to, hourly, ct);
+        return info is null ? [] : await RevenueSeriesAsync(connection, campaignId, EventTime.MinuteOf(info.LaunchAt), from, to, hourly, ct);
     }
 
     public async Task<IReadOnlyList<RevenuePoint>> GetEarlyVelocityAsync(Guid campaignId, CancellationToken ct = default)
@@ -173,7 +173,7 @@ public sealed partial class MetricsQuery(NpgsqlDataSource dataSource) : IMetrics
         {
             return [];
         }
-        var launch = MinuteAggregator.MinuteOf(info.LaunchAt);
+        var launch = EventTime.MinuteOf(info.LaunchAt);
         return await RevenueSeriesAsync(connection, campaignId, launch, launch, launch + EarlyVelocityWindow, hourly: false, ct);
     }
 

@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -5,14 +6,12 @@ namespace Crowdstart.Pipeline.Privacy;
 
 public static class PrivacyServiceCollectionExtensions
 {
-    /// <summary>PII rules and grant lengths, default retention limits and the retention job.</summary>
+    /// <summary>PII rules and grant lengths, and the default retention limits (the job itself: <c>AddRetention</c>).</summary>
     public static IHostApplicationBuilder AddPrivacy(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddValidatedOptions<PrivacyOptions, ValidatePrivacyOptions>(PrivacyOptions.SectionName);
         services.AddValidatedOptions<RetentionOptions, ValidateRetentionOptions>(RetentionOptions.SectionName);
-        services.AddSingleton<RetentionEnforcer>();
-        services.AddHostedService<RetentionService>();
         return builder;
     }
 }

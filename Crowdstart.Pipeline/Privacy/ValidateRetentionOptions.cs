@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Crowdstart.Pipeline.Privacy;

@@ -21,19 +21,13 @@ public sealed class MinuteDelta
 /// <summary>Folds events into per-(campaign, event-time minute) deltas. Pure, so it is tested on its own.</summary>
 public static class MinuteAggregator
 {
-    /// <summary>Truncates to the UTC minute the event occurred in.</summary>
-    public static DateTimeOffset MinuteOf(DateTimeOffset at)
-    {
-        var utc = at.ToUniversalTime();
-        return new DateTimeOffset(utc.Ticks - utc.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
-    }
 
     public static Dictionary<(Guid Campaign, DateTimeOffset Minute), MinuteDelta> Aggregate(IEnumerable<EventRecord> events)
     {
         var result = new Dictionary<(Guid, DateTimeOffset), MinuteDelta>();
         foreach (var e in events)
         {
-            var key = (e.CampaignId, MinuteOf(e.OccurredAt));
+            var key = (e.CampaignId, EventTime.MinuteOf(e.OccurredAt));
             if (!result.TryGetValue(key, out var d))
             {
                 result[key] = d = new MinuteDelta();

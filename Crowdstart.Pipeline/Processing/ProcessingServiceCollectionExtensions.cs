@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

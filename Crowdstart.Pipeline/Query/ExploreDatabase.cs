@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Configuration;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -35,8 +36,8 @@ public sealed class ExploreDatabase : IDisposable
 
     /// <summary>From the app's configuration (the <c>Crowdstart</c> connection string).</summary>
     public static ExploreDatabase FromConfiguration(IConfiguration configuration, IOptions<ExploreOptions> options) =>
-        new(configuration.GetConnectionString(PipelineExtensions.ConnectionStringName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{PipelineExtensions.ConnectionStringName} is not configured."), options.Value);
+        new(configuration.GetConnectionString(ConnectionStrings.Crowdstart)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStrings.Crowdstart} is not configured."), options.Value);
 
     /// <summary>Waits for a free explorer connection and returns a context over it; disposing the session frees it.</summary>
     public async Task<ExploreSession> OpenAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Configuration;
 using Crowdstart.Pipeline.Privacy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -16,7 +16,7 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
 
     /// <summary>Creates a campaign owned by <paramref name="organisationId"/>.</summary>
     public async Task<Campaign> CreateCampaignAsync(Guid organisationId, string slug, string name, string currency, decimal goal, DateTimeOffset launchAt,
-        Guid? id = null, CancellationToken ct = default, Metrics.FunnelDefinition? funnel = null, int cartWindowSeconds = 3600,
+        Guid? id = null, CancellationToken ct = default, Events.FunnelDefinition? funnel = null, int cartWindowSeconds = 3600,
         DateTimeOffset? endAt = null, int allowedLatenessSeconds = 600)
     {
         var campaign = NewCampaign(organisationId, slug, name, currency, goal, launchAt, id, funnel, cartWindowSeconds, endAt, allowedLatenessSeconds);
@@ -28,11 +28,11 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
 
     /// <summary>A validated campaign row, to add to a context (callers that write more in the same transaction).</summary>
     public Campaign NewCampaign(Guid organisationId, string slug, string name, string currency, decimal goal, DateTimeOffset launchAt,
-        Guid? id = null, Metrics.FunnelDefinition? funnel = null, int cartWindowSeconds = 3600, DateTimeOffset? endAt = null,
+        Guid? id = null, Events.FunnelDefinition? funnel = null, int cartWindowSeconds = 3600, DateTimeOffset? endAt = null,
         int allowedLatenessSeconds = 600)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(allowedLatenessSeconds, 0);
-        (funnel ?? Metrics.FunnelDefinition.Default).Validate();
+        (funnel ?? Events.FunnelDefinition.Default).Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(cartWindowSeconds, 1);
         return new Campaign
         {
@@ -44,7 +44,7 @@ public sealed class CampaignStore(IDbContextFactory<CrowdstartDbContext> context
             GoalAmount = goal,
             LaunchAt = launchAt.ToUniversalTime(),
             EndAt = endAt?.ToUniversalTime(),
-            FunnelJson = (funnel ?? Metrics.FunnelDefinition.Default).ToJson(),
+            FunnelJson = (funnel ?? Events.FunnelDefinition.Default).ToJson(),
             CartWindowSeconds = cartWindowSeconds,
             AllowedLatenessSeconds = allowedLatenessSeconds,
             CreatedAt = time.GetUtcNow(),

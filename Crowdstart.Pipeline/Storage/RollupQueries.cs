@@ -40,7 +40,7 @@ public sealed class RollupQueries(NpgsqlDataSource dataSource)
             GROUP BY minute
             """);
         cmd.Parameters.AddWithValue("c", campaignId);
-        cmd.Parameters.AddWithValue("from", Processing.MinuteAggregator.MinuteOf(from));
+        cmd.Parameters.AddWithValue("from", Events.EventTime.MinuteOf(from));
         cmd.Parameters.AddWithValue("to", to);
         var found = new Dictionary<DateTimeOffset, MinutePoint>();
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
@@ -53,7 +53,7 @@ public sealed class RollupQueries(NpgsqlDataSource dataSource)
             }
         }
         var series = new List<MinutePoint>();
-        for (var m = Processing.MinuteAggregator.MinuteOf(from); m < to; m = m.AddMinutes(1))
+        for (var m = Events.EventTime.MinuteOf(from); m < to; m = m.AddMinutes(1))
         {
             series.Add(found.TryGetValue(m, out var p) ? p : new MinutePoint(m, 0, 0, 0, 0, 0, 0));
         }

@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +16,8 @@ public static class StorageServiceCollectionExtensions
         // Resolved lazily so hosts and tests can override the connection string until the container is built.
         services.AddSingleton(sp =>
         {
-            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(PipelineExtensions.ConnectionStringName)
-                ?? throw new InvalidOperationException($"ConnectionStrings:{PipelineExtensions.ConnectionStringName} is not configured.");
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStrings.Crowdstart)
+                ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStrings.Crowdstart} is not configured.");
             return new NpgsqlDataSourceBuilder(connectionString).Build();
         });
         services.AddDbContextFactory<CrowdstartDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));

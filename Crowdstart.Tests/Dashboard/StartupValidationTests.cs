@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Retention;
 using Crowdstart.Dashboard.Extensions;
 using Crowdstart.Dashboard.Hubs;
 using Crowdstart.Pipeline;

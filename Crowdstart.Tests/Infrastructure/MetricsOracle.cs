@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Events;
 using System.Globalization;
 using System.Text;
 using Crowdstart.Pipeline.Metrics;

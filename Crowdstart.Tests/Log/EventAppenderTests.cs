@@ -21,7 +21,7 @@ public sealed class EventAppenderTests
         // Arrange: a writer that has not started (as when the database is slower than ingest), room for 10 events
         await using var dataSource = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=nobody");
         var appender = new EventAppender(new EventLogWriter(dataSource, 8, TimeProvider.System), new LogSignal(8),
-            Options.Create(new IngestionOptions { MaxEventsPerRequest = 5, AppendQueueCapacityEvents = 10 }), NullLogger<EventAppender>.Instance);
+            Options.Create(new AppendOptions { QueueCapacityEvents = 10 }), NullLogger<EventAppender>.Instance);
         _ = appender.AppendAsync([Event(), Event(), Event(), Event(), Event()]);
         var roomBefore = appender.HasRoomFor(5);
         _ = appender.AppendAsync([Event(), Event(), Event(), Event(), Event()]);

@@ -61,7 +61,7 @@ public class EventLogWriterTests(TestDatabase db) : IClassFixture<TestDatabase>
         // Arrange: both requests wait in the queue so the appender writes them as one group; one carries data
         // the database refuses (jsonb has no \u0000), which validation would normally have caught.
         var appender = new EventAppender(NewWriter(), new LogSignal(db.PartitionCount),
-            Microsoft.Extensions.Options.Options.Create(new Crowdstart.Pipeline.Ingestion.IngestionOptions()),
+            Microsoft.Extensions.Options.Options.Create(new AppendOptions()),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<EventAppender>.Instance);
         var good = EventFactory.Event(Guid.NewGuid(), "c-good", EventTypes.PageView, T0);
         var bad = EventFactory.Event(Guid.NewGuid(), "c-bad", EventTypes.PageView, T0) with { PropertiesJson = """{"note": "\u0000"}""" };

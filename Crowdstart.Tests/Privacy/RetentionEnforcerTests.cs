@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Retention;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Events;

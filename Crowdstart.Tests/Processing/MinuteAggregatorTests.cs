@@ -15,7 +15,7 @@ public class MinuteAggregatorTests
     {
         var at = new DateTimeOffset(2026, 11, 26, 14, 7, 59, 999, TimeSpan.FromHours(2));
 
-        Assert.Equal(new DateTimeOffset(2026, 11, 26, 12, 7, 0, TimeSpan.Zero), MinuteAggregator.MinuteOf(at));
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 12, 7, 0, TimeSpan.Zero), EventTime.MinuteOf(at));
     }
 
     [Fact]

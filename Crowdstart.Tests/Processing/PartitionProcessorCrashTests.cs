@@ -27,7 +27,7 @@ public class PartitionProcessorCrashTests(TestDatabase db) : IClassFixture<TestD
         Assert.Contains("does not exist", error.Message);
         Assert.Equal(before, await db.ScalarAsync<long>($"SELECT \"offset\" FROM partition_checkpoints WHERE partition = {partition}"));
         // Leave the log consumable for the other tests of this class.
-        await using var fix = db.DataSource.CreateCommand($"INSERT INTO campaigns (id, organisation_id, slug, name, currency, goal_amount, launch_at, funnel, cart_window_seconds, allowed_lateness_seconds, created_at) VALUES ('{stranger.CampaignId}', '{db.OrganisationId}', 'late-{stranger.CampaignId:N}', 'Late arrival', 'EUR', 0, now(), '{Crowdstart.Pipeline.Metrics.FunnelDefinition.Default.ToJson()}', 3600, 600, now())");
+        await using var fix = db.DataSource.CreateCommand($"INSERT INTO campaigns (id, organisation_id, slug, name, currency, goal_amount, launch_at, funnel, cart_window_seconds, allowed_lateness_seconds, created_at) VALUES ('{stranger.CampaignId}', '{db.OrganisationId}', 'late-{stranger.CampaignId:N}', 'Late arrival', 'EUR', 0, now(), '{Crowdstart.Pipeline.Events.FunnelDefinition.Default.ToJson()}', 3600, 600, now())");
         await fix.ExecuteNonQueryAsync();
     }
 

@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Retention;
 using System.Diagnostics;
 using System.Text.Json;
 using Crowdstart.Pipeline;

@@ -13,8 +13,8 @@ public sealed class Campaign
     public decimal GoalAmount { get; set; }
     public DateTimeOffset LaunchAt { get; set; }
     public DateTimeOffset? EndAt { get; set; }
-    /// <summary>The funnel steps as JSON (<see cref="Metrics.FunnelDefinition"/>).</summary>
-    public string FunnelJson { get; set; } = Metrics.FunnelDefinition.Default.ToJson();
+    /// <summary>The funnel steps as JSON (<see cref="Events.FunnelDefinition"/>).</summary>
+    public string FunnelJson { get; set; } = Events.FunnelDefinition.Default.ToJson();
     /// <summary>A cart counts as completed when the pledge follows within this many seconds.</summary>
     public int CartWindowSeconds { get; set; } = 3600;
     /// <summary>

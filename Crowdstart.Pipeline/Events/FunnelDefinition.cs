@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Crowdstart.Pipeline.Events;
 
-namespace Crowdstart.Pipeline.Metrics;
+namespace Crowdstart.Pipeline.Events;
 
 /// <summary>One funnel step: an event type, reached within <see cref="WithinSeconds"/> of the previous step.</summary>
 /// <param name="Type">Event type that marks the step.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
-namespace Crowdstart.Pipeline;
+namespace Crowdstart.Pipeline.Configuration;
 
 /// <summary>
 /// Collects every problem of one options section, so a bad deployment learns all of them from one failed start

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Crowdstart.Pipeline;
+namespace Crowdstart.Pipeline.Configuration;
 
 /// <summary>Binds an options class to its section and checks it when the host starts.</summary>
 public static class ValidatedOptions

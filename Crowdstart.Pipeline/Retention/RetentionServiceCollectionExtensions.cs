@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Crowdstart.Pipeline.Retention;
+
+public static class RetentionServiceCollectionExtensions
+{
+    /// <summary>The retention job: enforces the limits of <see cref="Privacy.RetentionOptions"/> and each organisation's own.</summary>
+    public static IHostApplicationBuilder AddRetention(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<RetentionEnforcer>();
+        builder.Services.AddHostedService<RetentionService>();
+        return builder;
+    }
+}

@@ -1,0 +1,73 @@
+using Crowdstart.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Crowdstart.Tests.Architecture;
+
+/// <summary>The layers README describes, checked on the compiled assemblies.</summary>
+[Layer(TestLayer.Unit)]
+public class ArchitectureTests(ITestOutputHelper output)
+{
+    private static readonly System.Reflection.Assembly Pipeline = typeof(Crowdstart.Pipeline.PipelineExtensions).Assembly;
+
+    [Fact]
+    public void PipelineNamespaces_DependencyGraph_HasNoCycles()
+    {
+        // Act
+        var graph = NamespaceGraph.Of(Pipeline, "Crowdstart.Pipeline");
+        foreach (var (from, to) in graph.Edges.OrderBy(e => e.Key))
+        {
+            output.WriteLine($"{from} → {string.Join(", ", to.Order())}");
+        }
+
+        // Assert
+        Assert.True(graph.Edges.Count >= 10, "the graph was read (features found: " + string.Join(", ", graph.Edges.Keys) + ")");
+        var cycles = graph.Cycles();
+        Assert.True(cycles.Count == 0, $"namespace cycles: {string.Join("; ", cycles.Select(c => string.Join(" → ", c)))}; two-way: {string.Join(", ", graph.TwoWayPairs())}");
+    }
+
+    [Fact]
+    public void Pipeline_UiFrameworks_NotReferenced()
+    {
+        // Act: the pipeline is the backend; pages, components and browser interop belong to the dashboard
+        var result = NetArchTest.Rules.Types.InAssembly(Pipeline).Should()
+            .NotHaveDependencyOnAny("Microsoft.AspNetCore.Components", "Microsoft.JSInterop", "MudBlazor").GetResult();
+
+        // Assert
+        Assert.True(result.IsSuccessful, "pipeline types using UI frameworks: " + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
+    public void DashboardComponents_StorageEntities_OnlyTheKnownOnes()
+    {
+        // Arrange: components should read view models and DTOs, not EF entities. These still do; the list may only
+        // shrink (issue 16 moves them to view models), and a new component reaching an entity fails here.
+        string[] known =
+        [
+            "Crowdstart.Dashboard.Components.Controls.AlertBanner",
+            "Crowdstart.Dashboard.Components.Controls.CustomerAccessPanel",
+            "Crowdstart.Dashboard.Components.GrantedPageBase",
+            "Crowdstart.Dashboard.Components.Pages.Account.ApiTokens",
+            "Crowdstart.Dashboard.Components.Pages.Admin.Audit",
+            "Crowdstart.Dashboard.Components.Pages.Admin.DataAccess",
+            "Crowdstart.Dashboard.Components.Pages.Admin.Organisations",
+            "Crowdstart.Dashboard.Components.Pages.CampaignAlerts",
+            "Crowdstart.Dashboard.Components.Pages.CampaignCustomers",
+            "Crowdstart.Dashboard.Components.Pages.CampaignKeys",
+            "Crowdstart.Dashboard.Components.Pages.CampaignLive",
+            "Crowdstart.Dashboard.Components.Pages.CampaignNew",
+            "Crowdstart.Dashboard.Components.Pages.Campaigns",
+            "Crowdstart.Dashboard.Components.Pages.CampaignWebhooks",
+            "Crowdstart.Dashboard.Components.Pages.CustomerTimeline",
+            "Crowdstart.Dashboard.Components.Pages.Explore",
+        ];
+
+        // Act
+        var offenders = NetArchTest.Rules.Types.InAssembly(typeof(Program).Assembly).That().ResideInNamespace("Crowdstart.Dashboard.Components")
+            .And().AreNotNested()
+            .Should().NotHaveDependencyOn("Crowdstart.Pipeline.Storage.Entities").GetResult().FailingTypeNames ?? [];
+        output.WriteLine(string.Join(Environment.NewLine, offenders.Order()));
+
+        // Assert
+        Assert.Empty(offenders.Except(known));
+    }
+}
