@@ -2,12 +2,15 @@ namespace Crowdstart.Dashboard.Services;
 
 public static class DashboardServiceCollectionExtensions
 {
-    /// <summary>What the pages share: formatting, the live campaign source and the dashboard's own metrics.</summary>
+    /// <summary>What the pages share: formatting, the live campaign source, the dashboard's own metrics, and each user's
+    /// dashboard settings and recent explorer queries.</summary>
     public static WebApplicationBuilder AddDashboardServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DashboardFormatter>();
         builder.Services.AddSingleton<CampaignLiveSource>();
         builder.Services.AddSingleton<DashboardMetrics>();
+        builder.Services.AddSingleton<UserPreferences>();
+        builder.Services.AddSingleton<RecentQueries>();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitMetricsHandler>();
         return builder;
     }

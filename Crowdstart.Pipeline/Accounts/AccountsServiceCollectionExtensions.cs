@@ -14,7 +14,6 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<CampaignAccess>();
         services.AddSingleton<DataAccessGrants>();
         services.AddSingleton<CustomerData>();
-        services.AddSingleton<UserPreferences>();
         services.AddSingleton<Organisations>();
         services.AddSingleton<IngestKeys>();
         services.AddSingleton<PersonalTokens>();

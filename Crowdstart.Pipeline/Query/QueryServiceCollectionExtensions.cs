@@ -18,7 +18,6 @@ public static class QueryServiceCollectionExtensions
         services.AddSingleton(sp => ExploreDatabase.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IOptions<ExploreOptions>>()));
         services.AddSingleton(sp => new QueryCompiler(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value));
         services.AddSingleton<ExploreService>();
-        services.AddSingleton<RecentQueries>();
         return builder;
     }
 }

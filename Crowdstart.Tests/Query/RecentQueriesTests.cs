@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Query;
 using Crowdstart.Tests.Infrastructure;
 

@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Microsoft.AspNetCore.Components;

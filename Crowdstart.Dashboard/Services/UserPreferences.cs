@@ -1,7 +1,7 @@
 using Crowdstart.Pipeline.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crowdstart.Pipeline.Accounts;
+namespace Crowdstart.Dashboard.Services;
 
 /// <summary>Per-user dashboard settings, stored with the account so they follow the user to any browser.</summary>
 public sealed class UserPreferences(IDbContextFactory<CrowdstartDbContext> contexts)

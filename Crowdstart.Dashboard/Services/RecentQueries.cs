@@ -1,9 +1,10 @@
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Query;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
-namespace Crowdstart.Pipeline.Query;
+namespace Crowdstart.Dashboard.Services;
 
 /// <summary>
 /// The explorer's memory of each user's last queries. Running the same query again moves it to the top instead of
