@@ -56,36 +56,21 @@ public static class IngestEndpoints
         return group;
     }
 
-    internal static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestAsync(
-        HttpContext http,
-        IngestKeyAuthenticator authenticator,
-        IngestKeyThrottle throttle,
-        EventValidator validator,
-        EventAppender appender,
-        IngestAdmission admission,
-        IOptions<IngestionOptions> options,
-        Observability.PipelineMetrics metrics,
+    internal static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestAsync(HttpContext http, [AsParameters] IngestServices services,
         CancellationToken ct)
     {
-        var result = await IngestCoreAsync(http, authenticator, throttle, validator, appender, admission, options, metrics, ct);
+        var result = await IngestCoreAsync(http, services, ct);
         if (result.Result is ProblemHttpResult refused)
         {
-            metrics.Refused(refused.StatusCode);
+            services.Metrics.Refused(refused.StatusCode);
         }
         return result;
     }
 
-    private static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestCoreAsync(
-        HttpContext http,
-        IngestKeyAuthenticator authenticator,
-        IngestKeyThrottle throttle,
-        EventValidator validator,
-        EventAppender appender,
-        IngestAdmission admission,
-        IOptions<IngestionOptions> options,
-        Observability.PipelineMetrics metrics,
+    private static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestCoreAsync(HttpContext http, IngestServices services,
         CancellationToken ct)
     {
+        var (authenticator, throttle, validator, appender, admission, options, metrics) = services;
         var limits = options.Value;
         var client = http.Connection.RemoteIpAddress;
         if (throttle.RetryAfter(client) is { } wait)
