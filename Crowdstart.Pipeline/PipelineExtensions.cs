@@ -11,8 +11,6 @@ using Crowdstart.Pipeline.Privacy;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Query;
 using Crowdstart.Pipeline.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -67,12 +65,5 @@ public static class PipelineExtensions
         {
             await DemoCampaigns.RevokeKeysAsync(store, ct);
         }
-    }
-
-    /// <summary>Maps the pipeline's HTTP API.</summary>
-    public static IEndpointRouteBuilder MapPipelineApi(this IEndpointRouteBuilder routes)
-    {
-        routes.MapIngestApi();
-        return routes;
     }
 }

@@ -88,7 +88,7 @@ public static class HostingExtensions
         app.MapStaticAssets().AllowAnonymous();
         MapHealth(app);
         app.MapOpenApi().AllowAnonymous();
-        app.MapPipelineApi();
+        app.MapIngestApi();
         app.MapAccountEndpoints();
         app.MapCampaignApi();
         app.MapQueryApi();

@@ -37,6 +37,20 @@ public class ArchitectureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Pipeline_HttpEndpoints_NotMapped()
+    {
+        // Act: routes, results and request handling are the web app's; the pipeline offers services they call
+        var result = NetArchTest.Rules.Types.InAssembly(Pipeline).Should()
+            .NotHaveDependencyOnAny("Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Builder", "Microsoft.AspNetCore.Mvc",
+                "Microsoft.AspNetCore.Http.HttpContext", "Microsoft.AspNetCore.Http.HttpResults", "Microsoft.AspNetCore.Http.IResult",
+                "Microsoft.AspNetCore.Http.Results", "Microsoft.AspNetCore.Http.TypedResults")
+            .GetResult();
+
+        // Assert
+        Assert.True(result.IsSuccessful, "pipeline types handling HTTP: " + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
     public void DashboardComponents_StorageEntities_OnlyTheKnownOnes()
     {
         // Arrange: components should read view models and DTOs, not EF entities. These still do; the list may only

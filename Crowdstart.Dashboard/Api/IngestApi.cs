@@ -1,5 +1,6 @@
 using System.Buffers;
 using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Log;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,10 +10,10 @@ using Microsoft.OpenApi;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Crowdstart.Pipeline.Ingestion;
+namespace Crowdstart.Dashboard.Api;
 
 /// <summary>The collection API: <c>POST /api/v1/events</c>.</summary>
-public static class IngestEndpoints
+public static class IngestApi
 {
     /// <summary>Maps the ingest routes.</summary>
     public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder routes)
@@ -109,9 +110,7 @@ public static class IngestEndpoints
         {
             return Unavailable(http, TimeSpan.FromSeconds(1), "The event log is saturated; retry after the time in Retry-After.");
         }
-        BodyProblem? problem;
-        List<EventRecord> valid;
-        List<EventError> errors, redactions;
+        IngestBatch batch;
         // The turn covers the body's bytes and its parse; the wait for the commit is bounded by the append queue instead.
         using (var turn = await admission.EnterAsync(ct))
         {
@@ -127,17 +126,18 @@ public static class IngestEndpoints
             try
             {
                 // Validation copies what it keeps, so the body and its parse are released before the commit wait.
-                (problem, valid, errors, redactions) = Validate(body.Value.AsMemory(), http.Request.ContentType, target, validator, limits);
+                batch = IngestBatch.Read(body.Value.AsMemory(), http.Request.ContentType, target, validator, limits);
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(body.Value.Array!);
             }
         }
-        if (problem is not null)
+        if (batch.Problem is { } problem)
         {
             return Problem(problem.StatusCode, problem.Title, problem.Detail);
         }
+        var (_, valid, errors, redactions) = batch;
 
         foreach (var error in errors)
         {
@@ -212,33 +212,6 @@ public static class IngestEndpoints
         }
     }
 
-    private static (BodyProblem? Problem, List<EventRecord> Valid, List<EventError> Errors, List<EventError> Redactions) Validate(
-        ReadOnlyMemory<byte> body, string? contentType, IngestTarget target, EventValidator validator, IngestionOptions limits)
-    {
-        var errors = new List<EventError>();
-        var redactions = new List<EventError>();
-        var (parsed, problem) = ParsedBody.Parse(body, contentType, limits.MaxEventsPerRequest);
-        if (problem is not null)
-        {
-            return (problem, [], errors, redactions);
-        }
-        using var _ = parsed;
-        var valid = new List<EventRecord>(parsed!.Events.Count);
-        foreach (var (index, element, parseError) in parsed.Events)
-        {
-            if (parseError is not null)
-            {
-                errors.Add(new EventError(index, "$", parseError));
-                continue;
-            }
-            if (validator.Validate(element, index, target, errors, redactions) is { } record)
-            {
-                valid.Add(record);
-            }
-        }
-        return (null, valid, errors, redactions);
-    }
-
     private static ProblemHttpResult TooLarge(IngestionOptions limits) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
             $"A request body may be at most {limits.MaxRequestBytes} bytes and carry at most {limits.MaxEventsPerRequest} events; split the batch.");
@@ -252,16 +225,3 @@ public static class IngestEndpoints
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
 }
-
-/// <summary>An event as sent to the API (documentation shape for OpenAPI; the endpoint validates raw JSON).</summary>
-public sealed record IngestEventDoc(
-    Guid EventId,
-    string Type,
-    Guid CampaignId,
-    string CustomerId,
-    string SessionId,
-    DateTimeOffset OccurredAt,
-    string Source,
-    decimal? Amount,
-    string? Currency,
-    Dictionary<string, object?>? Properties);

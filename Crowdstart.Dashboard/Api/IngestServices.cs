@@ -1,8 +1,9 @@
+using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Observability;
 using Microsoft.Extensions.Options;
 
-namespace Crowdstart.Pipeline.Ingestion;
+namespace Crowdstart.Dashboard.Api;
 
 /// <summary>The services the ingest endpoint uses, bound from the container as one parameter (<c>[AsParameters]</c>).</summary>
 /// <param name="Authenticator">Resolves an ingest key to its campaign.</param>
