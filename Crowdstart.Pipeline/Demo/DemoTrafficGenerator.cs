@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,13 +27,7 @@ public sealed class DemoTrafficGenerator(
 {
     /// <summary>How much recent history a fresh demo gets, so the charts are not empty on first open.</summary>
     private static readonly TimeSpan BackfillWindow = TimeSpan.FromMinutes(60);
-    private readonly Dictionary<Guid, DateTimeOffset> _launchAt = [];
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
-    private readonly PriorityQueue<PendingEvent, DateTimeOffset> _pending = new();
-    private readonly Dictionary<Guid, List<string>> _returningPool = [];
-    private Random _random = Random.Shared;
-
-    private sealed record PendingEvent(DemoCampaign Campaign, Dictionary<string, object?> Payload);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,7 +35,7 @@ public sealed class DemoTrafficGenerator(
         {
             return;
         }
-        _random = options.Value.Seed == 0 ? new Random() : new Random(options.Value.Seed);
+        var crowd = new DemoVisitors(options.Value, options.Value.Seed == 0 ? new Random() : new Random(options.Value.Seed));
         try
         {
             await Task.Delay(Timeout.Infinite, lifetime.ApplicationStarted).WaitAsync(stoppingToken);
@@ -59,7 +52,7 @@ public sealed class DemoTrafficGenerator(
         logger.LogInformation("Demo traffic generator posting to {Url}", client.BaseAddress);
         try
         {
-            await PrepareAsync(stoppingToken);
+            await PrepareAsync(crowd, stoppingToken);
         }
         catch (OperationCanceledException)
         {
@@ -70,8 +63,8 @@ public sealed class DemoTrafficGenerator(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                SpawnVisitors();
-                await FlushDueAsync(client, stoppingToken);
+                SpawnVisitors(crowd);
+                await FlushDueAsync(crowd, client, stoppingToken);
             }
         }
         catch (OperationCanceledException)
@@ -94,14 +87,14 @@ public sealed class DemoTrafficGenerator(
     /// Reads the campaigns' launch times and replays the minutes of the last hour that have no events (a first
     /// start, or time the app was not running) through the API with their historical event times.
     /// </summary>
-    private async Task PrepareAsync(CancellationToken ct)
+    private async Task PrepareAsync(DemoVisitors crowd, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         foreach (var c in DemoCampaigns.All)
         {
             var campaign = await campaigns.FindCampaignAsync(c.Id, ct);
             var launch = campaign?.LaunchAt ?? now - c.LaunchedAgo;
-            _launchAt[c.Id] = launch;
+            crowd.Launched(c.Id, launch);
             var from = Max(launch, now - BackfillWindow);
             var series = await rollups.GetMinuteSeriesAsync(c.Id, from, now, ct);
             var replayed = 0;
@@ -109,13 +102,7 @@ public sealed class DemoTrafficGenerator(
             {
                 for (var second = 0; second < 60; second++)
                 {
-                    var at = minute.Minute.AddSeconds(second);
-                    var visitors = Poisson(Rate(c, at));
-                    for (var i = 0; i < visitors; i++)
-                    {
-                        ScheduleJourney(c, at.AddMilliseconds(_random.Next(1000)));
-                        replayed++;
-                    }
+                    replayed += crowd.Arrive(c, minute.Minute.AddSeconds(second), TimeSpan.FromSeconds(1));
                 }
             }
             if (replayed > 0)
@@ -127,20 +114,7 @@ public sealed class DemoTrafficGenerator(
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    /// <summary>Visitors per second: a surge after launch that settles to a steady level, with slow waves.</summary>
-    private double Rate(DemoCampaign c, DateTimeOffset at)
-    {
-        var sinceLaunch = (at - _launchAt.GetValueOrDefault(c.Id, at)).TotalMinutes;
-        if (sinceLaunch < 0)
-        {
-            return 0;
-        }
-        var surge = 1.0 + 2.0 * Math.Exp(-sinceLaunch / 45);
-        var wave = 1.0 + 0.3 * Math.Sin(sinceLaunch / 4 + c.Slug.Length);
-        return options.Value.VisitorsPerSecond * c.TrafficShare * surge * wave / 3;
-    }
-
-    private void SpawnVisitors()
+    private void SpawnVisitors(DemoVisitors crowd)
     {
         // Spawn for the time that really passed: a slow flush makes the timer skip ticks, which must not thin out traffic.
         var now = time.GetUtcNow();
@@ -148,102 +122,16 @@ public sealed class DemoTrafficGenerator(
         _lastSpawn = now;
         foreach (var c in DemoCampaigns.All)
         {
-            var visitors = Poisson(Rate(c, now) * elapsed.TotalSeconds);
-            for (var i = 0; i < visitors; i++)
-            {
-                ScheduleJourney(c, now.AddMilliseconds(_random.Next(0, (int)Math.Max(1, elapsed.TotalMilliseconds))));
-            }
+            crowd.Arrive(c, now, elapsed);
         }
     }
 
     private DateTimeOffset? _lastSpawn;
 
-    private void ScheduleJourney(DemoCampaign c, DateTimeOffset start)
-    {
-        var pool = _returningPool.TryGetValue(c.Id, out var p) ? p : _returningPool[c.Id] = [];
-        var returning = pool.Count > 20 && _random.NextDouble() < 0.18;
-        var customer = returning ? pool[_random.Next(pool.Count)] : NewCustomerId();
-        if (!returning)
-        {
-            if (pool.Count >= 2000)
-            {
-                pool.RemoveAt(_random.Next(pool.Count));
-            }
-            pool.Add(customer);
-        }
-        var session = "s-" + Convert.ToHexString(Guid.NewGuid().ToByteArray())[..12].ToLowerInvariant();
-        var source = returning && _random.NextDouble() < 0.6 ? "direct" : Pick(c.Sources);
-        var at = start;
-        var device = _random.NextDouble() < 0.62 ? "mobile" : "desktop";
-
-        void Emit(string type, object? properties = null, decimal? amount = null)
-        {
-            var payload = new Dictionary<string, object?>
-            {
-                ["eventId"] = Guid.NewGuid(),
-                ["type"] = type,
-                ["campaignId"] = c.Id,
-                ["customerId"] = customer,
-                ["sessionId"] = session,
-                ["occurredAt"] = at,
-                ["source"] = source,
-            };
-            if (amount is { } a)
-            {
-                payload["amount"] = a;
-                payload["currency"] = c.Currency;
-            }
-            if (properties is not null)
-            {
-                payload["properties"] = properties;
-            }
-            _pending.Enqueue(new PendingEvent(c, payload), at);
-        }
-
-        // The funnel itself (steps, probabilities, delays) is shared with the alert scenario suite.
-        var reward = PickReward(c.Rewards);
-        var checkoutsStarted = 0;
-        var addOn = _random.NextDouble() < 0.2 ? 10m * _random.Next(1, 4) : 0m;
-        foreach (var (type, seconds) in Alerts.FunnelJourney.Walk(_random, 0, _ => Alerts.Conditions.Normal, returning))
-        {
-            at = start.AddSeconds(seconds);
-            switch (type)
-            {
-                case EventTypes.PageView:
-                    Emit(type, new { page = "campaign", device });
-                    break;
-                case EventTypes.RewardView or EventTypes.CartCreated:
-                    Emit(type, new { reward = reward.Name });
-                    break;
-                case EventTypes.CheckoutStarted when checkoutsStarted++ == 0:
-                    Emit(type, new { reward = reward.Name, payment = _random.NextDouble() < 0.7 ? "card" : "paypal" });
-                    break;
-                case EventTypes.CheckoutStarted:
-                    Emit(type, new { reward = reward.Name, payment = "card", retry = true });
-                    break;
-                case EventTypes.CheckoutFailed:
-                    Emit(type, new { reason = _random.NextDouble() < 0.5 ? "card_declined" : "timeout" });
-                    break;
-                case EventTypes.PledgeCompleted:
-                    Emit(type, new { reward = reward.Name, add_on = addOn > 0 }, reward.Amount + addOn);
-                    if (_random.NextDouble() < 0.015)
-                    {
-                        at = at.AddSeconds(_random.Next(30, 180));
-                        Emit(EventTypes.PledgeRefunded, new { reward = reward.Name }, reward.Amount + addOn);
-                    }
-                    break;
-            }
-        }
-    }
-
-    private async Task FlushDueAsync(HttpClient client, CancellationToken ct)
+    private async Task FlushDueAsync(DemoVisitors crowd, HttpClient client, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var due = new List<PendingEvent>();
-        while (_pending.TryPeek(out _, out var at) && at <= now && due.Count < 10_000)
-        {
-            due.Add(_pending.Dequeue());
-        }
+        var due = crowd.TakeDue(now, 10_000);
         foreach (var group in due.GroupBy(e => e.Campaign))
         {
             foreach (var chunk in group.Chunk(500))
@@ -269,82 +157,25 @@ public sealed class DemoTrafficGenerator(
                     {
                         logger.LogWarning("Demo ingest answered {Status}: {Body}", (int)response.StatusCode,
                             await response.Content.ReadAsStringAsync(ct));
-                        Requeue(chunk, response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.TooManyRequests);
+                        Requeue(crowd, chunk, response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.TooManyRequests);
                     }
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
                 {
                     logger.LogWarning(ex, "Demo ingest failed; retrying");
-                    Requeue(chunk, true);
+                    Requeue(crowd, chunk, true);
                 }
             }
         }
     }
 
-    private void Requeue(IEnumerable<PendingEvent> events, bool retry)
+    private void Requeue(DemoVisitors crowd, IEnumerable<DemoEvent> events, bool retry)
     {
-        if (!retry)
+        if (retry)
         {
-            return;
-        }
-        // Same eventIds on retry: the API stores each once even if the first attempt did land.
-        var at = time.GetUtcNow().AddSeconds(2);
-        foreach (var e in events)
-        {
-            _pending.Enqueue(e, at);
+            crowd.Requeue(events, time.GetUtcNow().AddSeconds(2));
         }
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
-
-    private string Pick(IReadOnlyList<(string Source, double Weight)> items)
-    {
-        var total = items.Sum(i => i.Weight);
-        var x = _random.NextDouble() * total;
-        foreach (var (source, weight) in items)
-        {
-            if ((x -= weight) < 0)
-            {
-                return source;
-            }
-        }
-        return items[^1].Source;
-    }
-
-    private DemoReward PickReward(IReadOnlyList<DemoReward> rewards)
-    {
-        var total = rewards.Sum(r => r.Weight);
-        var x = _random.NextDouble() * total;
-        foreach (var r in rewards)
-        {
-            if ((x -= r.Weight) < 0)
-            {
-                return r;
-            }
-        }
-        return rewards[^1];
-    }
-
-    private int Poisson(double lambda)
-    {
-        if (lambda > 30)
-        {
-            // Knuth's method underflows for large means; the normal approximation is plenty for demo traffic.
-            var u = 1 - _random.NextDouble();
-            var normal = Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * _random.NextDouble());
-            return Math.Max(0, (int)Math.Round(lambda + Math.Sqrt(lambda) * normal));
-        }
-        var l = Math.Exp(-lambda);
-        var k = 0;
-        var p = 1.0;
-        do
-        {
-            k++;
-            p *= _random.NextDouble();
-        } while (p > l);
-        return k - 1;
-    }
-
-    // Letters only: an opaque id that can never look like a phone or card number to the PII checks.
-    private string NewCustomerId() => "c-" + string.Concat(Enumerable.Range(0, 12).Select(_ => (char)('a' + _random.Next(26))));
 }
