@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Numerics;
 using System.Text.RegularExpressions;
 
 namespace Crowdstart.Pipeline.Privacy;
@@ -41,7 +40,7 @@ public static partial class PiiScanner
         // An IBAN's digits would otherwise pass for a phone number.
         foreach (Match m in IbanPattern().Matches(text.ToUpperInvariant()))
         {
-            if (IbanChecksumValid(m.Value.Replace(" ", "", StringComparison.Ordinal)))
+            if (PaymentNumbers.IsIban(m.Value.Replace(" ", "", StringComparison.Ordinal)))
             {
                 return Iban;
             }
@@ -110,7 +109,7 @@ public static partial class PiiScanner
             return null;
         }
         var digits = ((long)Math.Abs(value)).ToString(CultureInfo.InvariantCulture);
-        return IsCardNumber(digits) ? Card : Phone;
+        return PaymentNumbers.IsCardNumber(digits) ? Card : Phone;
     }
 
     /// <summary>
@@ -141,7 +140,7 @@ public static partial class PiiScanner
         // A card number behind a short word ("card-4111111111111111", "cc:5500-0000-0000-0004") is still a card number.
         // Digits glued inside a longer token are left alone: hex ids contain 13+ digit runs often enough that
         // flagging them would drop real customers' events.
-        if (CardShapedId().Match(id) is { Success: true } card && IsCardNumber(OnlyDigits(card.Groups["number"].Value)))
+        if (CardShapedId().Match(id) is { Success: true } card && PaymentNumbers.IsCardNumber(OnlyDigits(card.Groups["number"].Value)))
         {
             return Card;
         }
@@ -210,101 +209,11 @@ public static partial class PiiScanner
         {
             return Phone;
         }
-        if (IsCardNumber(digits))
+        if (PaymentNumbers.IsCardNumber(digits))
         {
             return Card;
         }
         return digits.Length is >= 9 and <= 15 ? Phone : null;
-    }
-
-    /// <summary>
-    /// Issuer identification number (IIN) ranges of the major card networks and the lengths each issues: the networks'
-    /// published ranges as summarised in the IIN table of Wikipedia's "Payment card number" article, with Maestro's
-    /// whole reserved range (50, 56–69) rather than the few BINs listed there, so no Maestro card is missed. A number
-    /// is only a card number if its first digits fall in one of these ranges and its length is one the network uses.
-    /// Prefixes are compared on their first <c>Low.Length</c> digits; overlapping rows are fine (any match counts).
-    /// </summary>
-    private static readonly IinRange[] IinRanges =
-    [
-        new("Visa", "4", "4", 13, 13),
-        new("Visa", "4", "4", 16, 16),
-        new("Visa", "4", "4", 19, 19),
-        new("Mastercard", "51", "55", 16, 16),
-        new("Mastercard", "2221", "2720", 16, 16),
-        new("American Express", "34", "34", 15, 15),
-        new("American Express", "37", "37", 15, 15),
-        new("Discover", "6011", "6011", 16, 19),
-        new("Discover", "644", "649", 16, 19),
-        new("Discover", "65", "65", 16, 19),
-        new("Discover", "622126", "622925", 16, 19),
-        new("Diners Club", "300", "305", 14, 19),
-        new("Diners Club", "3095", "3095", 14, 19),
-        new("Diners Club", "36", "36", 14, 19),
-        new("Diners Club", "38", "39", 14, 19),
-        new("JCB", "3528", "3589", 16, 19),
-        new("UnionPay", "62", "62", 16, 19),
-        // Maestro is issued from 12 digits, but nothing under 13 digits is taken for a card number.
-        new("Maestro", "50", "50", 13, 19),
-        new("Maestro", "56", "69", 13, 19),
-    ];
-
-    /// <summary>Card numbers starting with <paramref name="Low"/>…<paramref name="High"/> (compared on as many
-    /// leading digits as they have) and <paramref name="MinLength"/>–<paramref name="MaxLength"/> digits long.</summary>
-    private sealed record IinRange(string Network, string Low, string High, int MinLength, int MaxLength);
-
-    /// <summary>
-    /// Whether <paramref name="digits"/> (digits only) is a payment card number: 13–19 digits, an issuer prefix of
-    /// a major network with a length that network issues (<see cref="IinRanges"/>), and the Luhn checksum.
-    /// </summary>
-    public static bool IsCardNumber(string digits)
-    {
-        if (digits.Length is < 13 or > 19)
-        {
-            return false;
-        }
-        foreach (var range in IinRanges)
-        {
-            if (digits.Length >= range.MinLength && digits.Length <= range.MaxLength &&
-                string.CompareOrdinal(digits, 0, range.Low, 0, range.Low.Length) >= 0 &&
-                string.CompareOrdinal(digits, 0, range.High, 0, range.High.Length) <= 0)
-            {
-                return Luhn(digits);
-            }
-        }
-        return false;
-    }
-
-    /// <summary>The Luhn checksum every payment card number satisfies.</summary>
-    public static bool Luhn(string digits)
-    {
-        var sum = 0;
-        var doubleIt = false;
-        for (var i = digits.Length - 1; i >= 0; i--)
-        {
-            var d = digits[i] - '0';
-            if (doubleIt)
-            {
-                d *= 2;
-                if (d > 9)
-                {
-                    d -= 9;
-                }
-            }
-            sum += d;
-            doubleIt = !doubleIt;
-        }
-        return sum % 10 == 0;
-    }
-
-    private static bool IbanChecksumValid(string iban)
-    {
-        if (iban.Length is < 15 or > 34)
-        {
-            return false;
-        }
-        var rearranged = iban[4..] + iban[..4];
-        var numeric = string.Concat(rearranged.Select(c => char.IsAsciiLetter(c) ? (c - 'A' + 10).ToString(CultureInfo.InvariantCulture) : c.ToString()));
-        return BigInteger.Parse(numeric, CultureInfo.InvariantCulture) % 97 == 1;
     }
 
     private static string OnlyDigits(string s) => string.Concat(s.Where(char.IsAsciiDigit));

@@ -243,7 +243,7 @@ public static class IdCorpus
     {
         for (var d = '0'; d <= '9'; d++)
         {
-            if (PiiScanner.Luhn(body + d))
+            if (PaymentNumbers.Luhn(body + d))
             {
                 return d;
             }

@@ -112,7 +112,7 @@ public class PiiScannerTests
     [InlineData("3566002020360505")]
     [InlineData("6205500000000000004")] // UnionPay, 19 digits
     [InlineData("6759649826438453")]
-    public void IsCardNumber_PublicTestNumbersOfEachNetwork_AreCards(string digits) => Assert.True(PiiScanner.IsCardNumber(digits));
+    public void IsCardNumber_PublicTestNumbersOfEachNetwork_AreCards(string digits) => Assert.True(PaymentNumbers.IsCardNumber(digits));
 
     [Theory]
     [InlineData("1332694661860079")] // passes Luhn, but no network issues numbers starting with 1
@@ -121,11 +121,11 @@ public class PiiScannerTests
     [InlineData("555555555555444418")] // Mastercard prefix and Luhn, but Mastercard numbers have 16 digits
     [InlineData("4111111111111112")] // fails Luhn
     [InlineData("700000000000003")]
-    public void IsCardNumber_WrongIssuerLengthOrChecksum_IsNotACard(string digits) => Assert.False(PiiScanner.IsCardNumber(digits));
+    public void IsCardNumber_WrongIssuerLengthOrChecksum_IsNotACard(string digits) => Assert.False(PaymentNumbers.IsCardNumber(digits));
 
     [Theory]
     [InlineData("4111111111111111", true)]
     [InlineData("4111111111111112", false)]
     [InlineData("79927398713", true)]
-    public void Luhn_KnownNumbers_MatchTheChecksum(string digits, bool valid) => Assert.Equal(valid, PiiScanner.Luhn(digits));
+    public void Luhn_KnownNumbers_MatchTheChecksum(string digits, bool valid) => Assert.Equal(valid, PaymentNumbers.Luhn(digits));
 }
