@@ -216,18 +216,8 @@ static class ExploreBench
     /// </summary>
     private static async Task LoadAsync(NpgsqlDataSource dataSource, Guid campaign, int count, DateTimeOffset launch, int seed)
     {
-        int partitions;
-        var next = new long[64];
-        await using (var cmd = dataSource.CreateCommand("SELECT partition, next_offset FROM log_partitions"))
-        await using (var r = await cmd.ExecuteReaderAsync())
-        {
-            partitions = 0;
-            while (await r.ReadAsync())
-            {
-                next[r.GetInt32(0)] = r.GetInt64(1);
-                partitions++;
-            }
-        }
+        var next = await EventLogCopy.NextOffsetsAsync(dataSource);
+        var partitions = next.Length;
         var random = new Random(seed);
         var span = DateTimeOffset.UtcNow - launch;
         var customers = Math.Max(100, count / 10);
@@ -242,8 +232,7 @@ static class ExploreBench
             var n = Math.Min(Batch, count - done);
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var tx = await connection.BeginTransactionAsync();
-            await using (var importer = await connection.BeginBinaryImportAsync(
-                "COPY event_log (partition, \"offset\", event_id, campaign_id, customer_id, session_id, type, occurred_at, received_at, source, amount, currency, properties) FROM STDIN (FORMAT BINARY)"))
+            await using (var importer = await EventLogCopy.BeginAsync(connection))
             {
                 for (var i = 0; i < n; i++)
                 {
@@ -268,37 +257,14 @@ static class ExploreBench
                         properties["utm_campaign"] = $"launch-{random.Next(40):00}";
                     }
                     var p = Partitioner.PartitionFor(customer, partitions);
-                    await importer.StartRowAsync();
-                    await importer.WriteAsync(p, NpgsqlDbType.Integer);
-                    await importer.WriteAsync(next[p]++, NpgsqlDbType.Bigint);
-                    await importer.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
-                    await importer.WriteAsync(campaign, NpgsqlDbType.Uuid);
-                    await importer.WriteAsync(customer, NpgsqlDbType.Text);
-                    await importer.WriteAsync($"{customer}-{random.Next(3)}", NpgsqlDbType.Text);
-                    await importer.WriteAsync(type, NpgsqlDbType.Text);
-                    await importer.WriteAsync(at, NpgsqlDbType.TimestampTz);
-                    await importer.WriteAsync(at, NpgsqlDbType.TimestampTz);
-                    await importer.WriteAsync(Sources[(customerNumber * 13 + random.Next(2)) % Sources.Length], NpgsqlDbType.Text);
-                    if (money)
-                    {
-                        await importer.WriteAsync(Prices[rewardIndex] + 5m * random.Next(0, 5), NpgsqlDbType.Numeric);
-                        await importer.WriteAsync("EUR", NpgsqlDbType.Char);
-                    }
-                    else
-                    {
-                        await importer.WriteNullAsync();
-                        await importer.WriteNullAsync();
-                    }
-                    await importer.WriteAsync(JsonSerializer.Serialize(properties), NpgsqlDbType.Jsonb);
+                    await EventLogCopy.WriteAsync(importer, p, next[p]++, campaign, customer, $"{customer}-{random.Next(3)}", type, at,
+                        Sources[(customerNumber * 13 + random.Next(2)) % Sources.Length],
+                        money ? Prices[rewardIndex] + 5m * random.Next(0, 5) : null, money ? "EUR" : null, JsonSerializer.Serialize(properties));
                 }
                 await importer.CompleteAsync();
             }
             await tx.CommitAsync();
         }
-        // The log stays consistent for the pipeline: counters continue after the copied rows.
-        await using var fix = dataSource.CreateCommand("UPDATE log_partitions SET next_offset = v.n FROM unnest(@p, @n) v(p, n) WHERE partition = v.p");
-        fix.Parameters.AddWithValue("p", Enumerable.Range(0, partitions).ToArray());
-        fix.Parameters.AddWithValue("n", next[..partitions]);
-        await fix.ExecuteNonQueryAsync();
+        await EventLogCopy.SaveNextOffsetsAsync(dataSource, next);
     }
 }

@@ -18,15 +18,6 @@
 // `http` is the load generator (its own process, loopback); `copy` is the engine's limit: binary COPY of
 // rows of the same shape into the same event_log table, with no HTTP, validation or dedupe.
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using Crowdstart.Pipeline.Events;
-using Crowdstart.Pipeline.Log;
-using Crowdstart.Pipeline.Storage;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using NpgsqlTypes;
 
 var mode = args.FirstOrDefault() ?? "";
 string Arg(string name, string? fallback = null) =>
@@ -35,10 +26,10 @@ string Arg(string name, string? fallback = null) =>
 switch (mode)
 {
     case "setup":
-        await Setup(Arg("db"));
+        await IngestBench.Setup(Arg("db"));
         break;
     case "http":
-        await Http(new Uri(Arg("url")), Arg("key"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "20")),
+        await IngestBench.Http(new Uri(Arg("url")), Arg("key"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "20")),
             int.Parse(Arg("concurrency", "4")), int.Parse(Arg("batch", "500")));
         break;
     case "spike":
@@ -47,11 +38,11 @@ switch (mode)
             int.Parse(Arg("after", "300")), int.Parse(Arg("batch", "100")), int.Parse(Arg("workers", "48")));
         break;
     case "naive":
-        await Naive(Arg("db"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "10")), int.Parse(Arg("concurrency", "4")),
+        await IngestBench.Naive(Arg("db"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "10")), int.Parse(Arg("concurrency", "4")),
             int.Parse(Arg("partitions", "8")));
         break;
     case "copy":
-        await Copy(Arg("db"), Guid.Parse(Arg("campaign")), int.Parse(Arg("events")), int.Parse(Arg("batch", "5000")),
+        await IngestBench.Copy(Arg("db"), Guid.Parse(Arg("campaign")), int.Parse(Arg("events")), int.Parse(Arg("batch", "5000")),
             int.Parse(Arg("partitions", "8")), Arg("bare", "false") == "true");
         break;
     case "pipeline":
@@ -105,259 +96,3 @@ switch (mode)
         return 2;
 }
 return 0;
-
-static async Task Setup(string connectionString)
-{
-    var options = new DbContextOptionsBuilder<CrowdstartDbContext>().UseNpgsql(connectionString).Options;
-    var store = new CampaignStore(new Factory(options), TimeProvider.System);
-    var campaign = await store.CreateCampaignAsync(await store.EnsureOrganisationAsync("bench", "Benchmarks"), "bench-" + Guid.NewGuid().ToString("N")[..8], "Benchmark campaign", "EUR", 1_000_000m, DateTimeOffset.UtcNow);
-    Console.WriteLine($"{campaign.Id} {await store.CreateIngestKeyAsync(campaign.Id, "bench")}");
-}
-
-static async Task Http(Uri url, string key, Guid campaign, int seconds, int concurrency, int batch)
-{
-    using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = url };
-    var bodies = Enumerable.Range(0, concurrency).Select(w => new IngestBodies(campaign, batch, seed: w)).ToArray();
-    var deadline = Stopwatch.StartNew();
-    long accepted = 0, requests = 0, retries = 0;
-    var latencies = new List<double>[concurrency];
-    async Task Worker(int w)
-    {
-        latencies[w] = [];
-        while (deadline.Elapsed.TotalSeconds < seconds)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events") { Content = IngestBodies.Content(bodies[w].Next()) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            var sw = Stopwatch.StartNew();
-            using var response = await client.SendAsync(request);
-            latencies[w].Add(sw.Elapsed.TotalMilliseconds);
-            Interlocked.Increment(ref requests);
-            if ((int)response.StatusCode == 202)
-            {
-                var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                Interlocked.Add(ref accepted, doc.RootElement.GetProperty("accepted").GetInt32());
-            }
-            else if ((int)response.StatusCode is 503 or 429)
-            {
-                Interlocked.Increment(ref retries);
-                await Task.Delay(TimeSpan.FromSeconds(response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 1));
-            }
-            else
-            {
-                throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            }
-        }
-    }
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w))));
-    var elapsed = deadline.Elapsed.TotalSeconds;
-    var all = latencies.SelectMany(l => l).Order().ToArray();
-    Console.WriteLine($"http_batch={batch} http_events={accepted} http_seconds={elapsed:F2} http_events_per_s={accepted / elapsed:F0} requests={requests} retries_503={retries} " +
-        $"p50_ms={all[all.Length / 2]:F1} p99_ms={all[(int)(all.Length * 0.99)]:F1}");
-}
-
-// The naive collector: one INSERT (and so one durable commit) per event, as a simple web-analytics server
-// does, from `concurrency` connections, into the same table with the same rows.
-static async Task Naive(string connectionString, Guid campaign, int seconds, int concurrency, int partitions)
-{
-    await using var dataSource = NpgsqlDataSource.Create(connectionString);
-    var next = await NextOffsetsAsync(dataSource, partitions);
-    var sw = Stopwatch.StartNew();
-    long written = 0;
-    async Task Worker(int w)
-    {
-        var random = new Random(100 + w);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var insert = new NpgsqlCommand(
-            "INSERT INTO event_log (partition, \"offset\", event_id, campaign_id, customer_id, session_id, type, occurred_at, received_at, source, properties) " +
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)", connection);
-        foreach (var type in new[] { NpgsqlDbType.Integer, NpgsqlDbType.Bigint, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Text, NpgsqlDbType.Text,
-                     NpgsqlDbType.Text, NpgsqlDbType.TimestampTz, NpgsqlDbType.TimestampTz, NpgsqlDbType.Text, NpgsqlDbType.Text })
-        {
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type });
-        }
-        await insert.PrepareAsync();
-        while (sw.Elapsed.TotalSeconds < seconds)
-        {
-            var customer = $"c-{random.Next(200_000)}";
-            var p = Partitioner.PartitionFor(customer, partitions);
-            var now = DateTimeOffset.UtcNow;
-            insert.Parameters[0].Value = p;
-            insert.Parameters[1].Value = Interlocked.Increment(ref next[p]) - 1;
-            insert.Parameters[2].Value = Guid.NewGuid();
-            insert.Parameters[3].Value = campaign;
-            insert.Parameters[4].Value = customer;
-            insert.Parameters[5].Value = $"s-{random.Next(1_000_000)}";
-            insert.Parameters[6].Value = EventTypes.All[random.Next(5)];
-            insert.Parameters[7].Value = now;
-            insert.Parameters[8].Value = now;
-            insert.Parameters[9].Value = "social:reddit";
-            insert.Parameters[10].Value = """{"reward": "early_bird"}""";
-            await insert.ExecuteNonQueryAsync();
-            Interlocked.Increment(ref written);
-        }
-    }
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w))));
-    var elapsed = sw.Elapsed.TotalSeconds;
-    await SaveNextOffsetsAsync(dataSource, next);
-    Console.WriteLine($"naive_events={written} naive_seconds={elapsed:F2} naive_events_per_s={written / elapsed:F0}");
-}
-
-// The bench writers bypass the app's writer, so they hand out offsets themselves from the partitions' counters and
-// store the counters afterwards (the log stays consistent for the pipeline).
-static async Task<long[]> NextOffsetsAsync(NpgsqlDataSource dataSource, int partitions)
-{
-    var next = new long[partitions];
-    await using var cmd = dataSource.CreateCommand("SELECT partition, next_offset FROM log_partitions");
-    await using var r = await cmd.ExecuteReaderAsync();
-    while (await r.ReadAsync())
-    {
-        next[r.GetInt32(0)] = r.GetInt64(1);
-    }
-    return next;
-}
-
-static async Task SaveNextOffsetsAsync(NpgsqlDataSource dataSource, long[] next)
-{
-    await using var fix = dataSource.CreateCommand("UPDATE log_partitions SET next_offset = v.n FROM unnest(@p, @n) v(p, n) WHERE partition = v.p");
-    fix.Parameters.AddWithValue("p", Enumerable.Range(0, next.Length).ToArray());
-    fix.Parameters.AddWithValue("n", next);
-    await fix.ExecuteNonQueryAsync();
-}
-
-static async Task Copy(string connectionString, Guid campaign, int events, int batch, int partitions, bool bare)
-{
-    await using var dataSource = NpgsqlDataSource.Create(connectionString);
-    // --bare: the same rows into a copy of event_log with only its primary key, to show what the secondary
-    // indexes (idempotency key, explorer, time and customer look-ups) cost the engine.
-    var table = bare ? "bench_event_log_bare" : "event_log";
-    if (bare)
-    {
-        await using var create = dataSource.CreateCommand(
-            "DROP TABLE IF EXISTS bench_event_log_bare; CREATE TABLE bench_event_log_bare (LIKE event_log INCLUDING DEFAULTS); " +
-            "ALTER TABLE bench_event_log_bare ADD PRIMARY KEY (partition, \"offset\")");
-        await create.ExecuteNonQueryAsync();
-    }
-    var random = new Random(7);
-    var next = await NextOffsetsAsync(dataSource, partitions);
-    var sw = Stopwatch.StartNew();
-    var written = 0;
-    while (written < events)
-    {
-        var n = Math.Min(batch, events - written);
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {table} (partition, \"offset\", event_id, campaign_id, customer_id, session_id, type, occurred_at, received_at, source, amount, currency, properties) FROM STDIN (FORMAT BINARY)"))
-        {
-            var now = DateTimeOffset.UtcNow;
-            for (var i = 0; i < n; i++)
-            {
-                var customer = $"c-{random.Next(200_000)}";
-                var p = Partitioner.PartitionFor(customer, partitions);
-                await importer.StartRowAsync();
-                await importer.WriteAsync(p, NpgsqlDbType.Integer);
-                await importer.WriteAsync(next[p]++, NpgsqlDbType.Bigint);
-                await importer.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
-                await importer.WriteAsync(campaign, NpgsqlDbType.Uuid);
-                await importer.WriteAsync(customer, NpgsqlDbType.Text);
-                await importer.WriteAsync($"s-{random.Next(1_000_000)}", NpgsqlDbType.Text);
-                await importer.WriteAsync(EventTypes.All[random.Next(5)], NpgsqlDbType.Text);
-                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz);
-                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz);
-                await importer.WriteAsync("social:reddit", NpgsqlDbType.Text);
-                await importer.WriteNullAsync();
-                await importer.WriteNullAsync();
-                await importer.WriteAsync("""{"reward": "early_bird"}""", NpgsqlDbType.Jsonb);
-            }
-            await importer.CompleteAsync();
-        }
-        await tx.CommitAsync();
-        written += n;
-    }
-    var elapsed = sw.Elapsed.TotalSeconds;
-    if (bare)
-    {
-        await using var drop = dataSource.CreateCommand("DROP TABLE bench_event_log_bare");
-        await drop.ExecuteNonQueryAsync();
-        Console.WriteLine($"bare_copy_events={written} bare_copy_seconds={elapsed:F2} bare_copy_events_per_s={written / elapsed:F0}");
-        return;
-    }
-    // Keep the log consistent for the pipeline: counters continue after the copied rows.
-    await SaveNextOffsetsAsync(dataSource, next);
-    Console.WriteLine($"copy_events={written} copy_seconds={elapsed:F2} copy_events_per_s={written / elapsed:F0}");
-}
-
-internal sealed class Factory(DbContextOptions<CrowdstartDbContext> options) : IDbContextFactory<CrowdstartDbContext>
-{
-    public CrowdstartDbContext CreateDbContext() => new(options);
-}
-
-/// <summary>
-/// Request bodies for the ingest load generator, made cheap to produce so the generator does not steal the
-/// server's CPU on a 2-core machine: each worker builds a few templates once (random customers, sessions and
-/// types) and per request only writes fresh eventIds and the current time into fixed-width slots.
-/// </summary>
-internal sealed class IngestBodies
-{
-    private const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-    private readonly List<(byte[] Body, int[] Ids, int[] Times)> _templates = [];
-    private int _next;
-
-    public IngestBodies(Guid campaign, int batch, int seed, int templates = 8)
-    {
-        var random = new Random(seed);
-        for (var t = 0; t < templates; t++)
-        {
-            var stream = new MemoryStream();
-            var ids = new List<int>(batch);
-            var times = new List<int>(batch);
-            using (var writer = new System.Text.Json.Utf8JsonWriter(stream))
-            {
-                writer.WriteStartArray();
-                for (var i = 0; i < batch; i++)
-                {
-                    writer.WriteStartObject();
-                    writer.Flush();
-                    ids.Add((int)stream.Length + "\"eventId\":\"".Length);
-                    writer.WriteString("eventId", Guid.Empty);
-                    writer.WriteString("type", EventTypes.All[random.Next(5)]); // no money events: same row shape as COPY
-                    writer.WriteString("campaignId", campaign);
-                    writer.WriteString("customerId", $"c-{random.Next(200_000)}");
-                    writer.WriteString("sessionId", $"s-{random.Next(1_000_000)}");
-                    writer.Flush();
-                    times.Add((int)stream.Length + ",\"occurredAt\":\"".Length);
-                    writer.WriteString("occurredAt", new string('0', TimeFormat.Length));
-                    writer.WriteString("source", "social:reddit");
-                    writer.WriteStartObject("properties");
-                    writer.WriteString("reward", "early_bird");
-                    writer.WriteEndObject();
-                    writer.WriteEndObject();
-                }
-                writer.WriteEndArray();
-            }
-            _templates.Add((stream.ToArray(), ids.ToArray(), times.ToArray()));
-        }
-    }
-
-    /// <summary>A JSON request body for the ingest API.</summary>
-    public static ByteArrayContent Content(byte[] body) =>
-        new(body) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") } };
-
-    /// <summary>A fresh body: new eventIds, occurredAt = now. The returned array is reused by the next call.</summary>
-    public byte[] Next()
-    {
-        var (body, ids, times) = _templates[_next++ % _templates.Count];
-        var span = body.AsSpan();
-        foreach (var at in ids)
-        {
-            Guid.NewGuid().TryFormat(span[at..], out _, "D");
-        }
-        Span<byte> now = stackalloc byte[TimeFormat.Length];
-        DateTime.UtcNow.TryFormat(now, out _, TimeFormat, System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var at in times)
-        {
-            now.CopyTo(span[at..]);
-        }
-        return body;
-    }
-}
