@@ -2,7 +2,6 @@ using Crowdstart.Dashboard.Components.Controls;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Metrics;
-using Crowdstart.Pipeline.Storage;
 
 namespace Crowdstart.Dashboard.Model;
 
