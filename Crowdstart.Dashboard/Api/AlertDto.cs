@@ -1,4 +1,4 @@
-using Crowdstart.Pipeline.Storage.Entities;
+using Crowdstart.Pipeline.Alerts;
 
 namespace Crowdstart.Dashboard.Api;
 
@@ -10,6 +10,6 @@ public sealed record AlertDto(Guid Id, Guid CampaignId, string Detector, string 
     double Value, double BaselineLow, double BaselineHigh, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy, DateTimeOffset? ResolvedAt, string? ResolvedBy)
 {
-    public static AlertDto From(Alert a) => new(a.Id, a.CampaignId, a.Detector, a.Scope, a.Status, a.Severity, a.Message,
+    public static AlertDto From(AlertInfo a) => new(a.Id, a.CampaignId, a.Detector, a.Scope, a.Status, a.Severity, a.Message,
         a.Value, a.BaselineLow, a.BaselineHigh, a.OpenedAt, a.UpdatedAt, a.AcknowledgedAt, a.AcknowledgedBy, a.ResolvedAt, a.ResolvedBy);
 }

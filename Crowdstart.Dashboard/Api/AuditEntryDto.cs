@@ -1,4 +1,4 @@
-using Crowdstart.Pipeline.Storage.Entities;
+using Crowdstart.Pipeline.Accounts;
 
 namespace Crowdstart.Dashboard.Api;
 
@@ -6,5 +6,5 @@ namespace Crowdstart.Dashboard.Api;
 public sealed record AuditEntryDto(long Id, DateTimeOffset At, Guid? ActorUserId, string ActorName, string Action, Guid? CampaignId,
     string? CustomerId, Guid? GrantId, string? Details)
 {
-    public static AuditEntryDto From(AuditEntry e) => new(e.Id, e.At, e.ActorUserId, e.ActorName, e.Action, e.CampaignId, e.CustomerId, e.GrantId, e.Details);
+    public static AuditEntryDto From(AuditEntryInfo e) => new(e.Id, e.At, e.ActorUserId, e.ActorName, e.Action, e.CampaignId, e.CustomerId, e.GrantId, e.Details);
 }

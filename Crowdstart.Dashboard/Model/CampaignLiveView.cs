@@ -1,6 +1,6 @@
+using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Storage;
-using Crowdstart.Pipeline.Storage.Entities;
 
 namespace Crowdstart.Dashboard.Model;
 
@@ -10,7 +10,7 @@ namespace Crowdstart.Dashboard.Model;
 /// page and hub client watching it, so a hundred open pages cost one read per change, not a hundred.
 /// </summary>
 public sealed record CampaignLiveView(
-    Campaign Campaign,
+    CampaignInfo Campaign,
     LiveRange Range,
     DateTimeOffset At,
     DateTimeOffset From,

@@ -2,8 +2,6 @@ using Crowdstart.Dashboard.Components.Controls;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Metrics;
-using Crowdstart.Pipeline.Storage;
-using Crowdstart.Pipeline.Storage.Entities;
 
 namespace Crowdstart.Dashboard.Model;
 
@@ -12,10 +10,10 @@ namespace Crowdstart.Dashboard.Model;
 /// Options objects are built once per campaign and axis mode (charts are created once); series are rebuilt on
 /// every view so the charts update in place.
 /// </summary>
-public sealed class CampaignLiveViewModel(CampaignStore campaigns, CampaignAccess access, CurrentUser user, TimeProvider time)
+public sealed class CampaignLiveViewModel(CampaignAccess access, CurrentUser user, TimeProvider time)
 {
     public bool Loaded { get; private set; }
-    public Campaign? Campaign { get; private set; }
+    public CampaignInfo? Campaign { get; private set; }
     public CampaignLiveView? View { get; private set; }
     public MetricsSnapshot? Metrics => View?.Metrics;
 
@@ -52,7 +50,7 @@ public sealed class CampaignLiveViewModel(CampaignStore campaigns, CampaignAcces
         EarlyVelocitySpark = ConversionSpark = [];
         // The route is already guarded by policy; checking here too keeps the model safe wherever it is used.
         Campaign = await access.CanReadAsync(await user.RequireAsync(), campaignId, ct)
-            ? await campaigns.FindCampaignAsync(campaignId, ct)
+            ? await access.FindAsync(campaignId, ct)
             : null;
         BuildOptions();
         Loaded = true;

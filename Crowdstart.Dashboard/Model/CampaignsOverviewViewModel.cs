@@ -2,7 +2,6 @@ using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Storage;
-using Crowdstart.Pipeline.Storage.Entities;
 
 namespace Crowdstart.Dashboard.Model;
 
@@ -12,7 +11,7 @@ namespace Crowdstart.Dashboard.Model;
 /// <param name="OpenAlerts">Alerts open or acknowledged now.</param>
 /// <param name="Conversion5m">Visitors and pledgers of the last five minutes.</param>
 /// <param name="ConversionTrend">5-minute conversion over the last hour, one point a minute ([ms, percent]).</param>
-public sealed record CampaignCard(Campaign Campaign, CampaignTotals Totals, int OpenAlerts, WindowConversion Conversion5m,
+public sealed record CampaignCard(CampaignInfo Campaign, CampaignTotals Totals, int OpenAlerts, WindowConversion Conversion5m,
     IReadOnlyList<double[]> ConversionTrend)
 {
     public double GoalProgress => Campaign.GoalAmount > 0 ? (double)(Totals.NetPledged / Campaign.GoalAmount) : 0;

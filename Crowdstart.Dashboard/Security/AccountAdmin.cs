@@ -10,7 +10,7 @@ public sealed class AccountAdmin(UserManager<CrowdstartUser> users, RoleManager<
     AuditLog audit, TimeProvider time)
 {
     /// <summary>Creates a user with a role (and, for creators, an organisation); returns the user or Identity's errors.</summary>
-    public async Task<(CrowdstartUser? User, IReadOnlyList<string> Errors)> CreateAsync(Actor actor, string email, string displayName,
+    public async Task<(UserView? User, IReadOnlyList<string> Errors)> CreateAsync(Actor actor, string email, string displayName,
         string password, string role, Guid? organisationId)
     {
         if (!actor.IsAdmin && actor != Actor.System)
@@ -43,7 +43,7 @@ public sealed class AccountAdmin(UserManager<CrowdstartUser> users, RoleManager<
         {
             await organisations.AddMemberAsync(actor, org, user.Id);
         }
-        return (user, []);
+        return (new UserView(user.Id, user.Email, user.DisplayName, [role], LockedOut: false), []);
     }
 
     /// <summary>Every account with its roles, by e-mail (admins).</summary>

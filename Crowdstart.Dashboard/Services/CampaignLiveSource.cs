@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Crowdstart.Dashboard.Model;
 using Crowdstart.Pipeline;
+using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Storage;
@@ -18,7 +19,7 @@ namespace Crowdstart.Dashboard.Services;
 /// Callers check access before subscribing; the source itself trusts its caller.
 /// </summary>
 public sealed class CampaignLiveSource(
-    CampaignStore campaigns,
+    CampaignAccess campaigns,
     IMetricsQuery metrics,
     EventFeedQueries feed,
     CampaignChangeFeed changes,
@@ -59,7 +60,7 @@ public sealed class CampaignLiveSource(
     public async Task<CampaignLiveView?> ComputeAsync(Guid campaignId, LiveRange range, CancellationToken ct = default)
     {
         var started = Stopwatch.GetTimestamp();
-        var campaign = await campaigns.FindCampaignAsync(campaignId, ct);
+        var campaign = await campaigns.FindAsync(campaignId, ct);
         if (campaign is null)
         {
             return null;

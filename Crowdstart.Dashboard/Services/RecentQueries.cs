@@ -44,9 +44,10 @@ public sealed class RecentQueries(IDbContextFactory<CrowdstartDbContext> context
     }
 
     /// <summary>The user's remembered queries, newest first.</summary>
-    public async Task<List<RecentQuery>> ListAsync(Actor actor, CancellationToken ct = default)
+    public async Task<List<RecentQueryInfo>> ListAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.RecentQueries.AsNoTracking().Where(q => q.UserId == actor.UserId).OrderByDescending(q => q.RanAt).Take(Keep).ToListAsync(ct);
+        return await db.RecentQueries.AsNoTracking().Where(q => q.UserId == actor.UserId).OrderByDescending(q => q.RanAt).Take(Keep)
+            .Select(q => new RecentQueryInfo(q.Id, q.Form, q.Summary, q.RanAt)).ToListAsync(ct);
     }
 }

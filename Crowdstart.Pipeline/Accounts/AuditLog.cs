@@ -69,7 +69,7 @@ public sealed class AuditLog(IDbContextFactory<CrowdstartDbContext> contexts, Ti
     }
 
     /// <summary>Entries matching <paramref name="query"/>, newest first, and the total count of matches.</summary>
-    public async Task<(IReadOnlyList<AuditEntry> Entries, int Total)> QueryAsync(AuditQuery query, CancellationToken ct = default)
+    public async Task<(IReadOnlyList<AuditEntryInfo> Entries, int Total)> QueryAsync(AuditQuery query, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var q = db.AuditLog.AsNoTracking();
@@ -104,7 +104,7 @@ public sealed class AuditLog(IDbContextFactory<CrowdstartDbContext> contexts, Ti
         }
         var total = await q.CountAsync(ct);
         var entries = await q.OrderByDescending(e => e.Id).Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, 500)).ToListAsync(ct);
-        return (entries, total);
+        return (entries.ConvertAll(AuditEntryInfo.From), total);
     }
 
     /// <summary>

@@ -25,18 +25,29 @@ public sealed class CampaignAccess(IDbContextFactory<CrowdstartDbContext> contex
     public Task<bool> CanManageAsync(Actor actor, Guid campaignId, CancellationToken ct = default) => CanReadAsync(actor, campaignId, ct);
 
     /// <summary>The campaigns the actor may see, by launch time.</summary>
-    public async Task<List<Campaign>> ReadableCampaignsAsync(Actor actor, CancellationToken ct = default)
+    public async Task<List<CampaignInfo>> ReadableCampaignsAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var q = actor.IsAdmin ? db.Campaigns.AsNoTracking() : MemberCampaigns(db, actor);
-        return await q.OrderBy(c => c.LaunchAt).ThenBy(c => c.Name).ToListAsync(ct);
+        var campaigns = await q.OrderBy(c => c.LaunchAt).ThenBy(c => c.Name).ToListAsync(ct);
+        return campaigns.ConvertAll(CampaignInfo.From);
+    }
+
+    /// <summary>
+    /// The campaign, or null when unknown. Not filtered by actor: callers behind a campaign route policy (or that
+    /// checked <see cref="CanReadAsync"/>) only need its name and figures.
+    /// </summary>
+    public async Task<CampaignInfo?> FindAsync(Guid campaignId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, ct) is { } campaign ? CampaignInfo.From(campaign) : null;
     }
 
     /// <summary>The actor's live grant for the campaign's customer-level data (latest expiry first), or null.</summary>
-    public async Task<DataAccessGrant?> LiveGrantAsync(Actor actor, Guid campaignId, CancellationToken ct = default)
+    public async Task<GrantInfo?> LiveGrantAsync(Actor actor, Guid campaignId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await LiveGrantAsync(db, actor, campaignId, ct);
+        return await LiveGrantAsync(db, actor, campaignId, ct) is { } grant ? GrantInfo.From(grant) : null;
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed partial class CampaignManagement(IDbContextFactory<CrowdstartDbCon
     public static readonly IReadOnlyList<string> Currencies = ["EUR", "USD", "GBP", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "JPY"];
 
     /// <summary>Creates the campaign; validation problems are reported per field.</summary>
-    public async Task<(Campaign? Campaign, IReadOnlyDictionary<string, string[]> Errors)> CreateAsync(Actor actor, NewCampaign request, CancellationToken ct = default)
+    public async Task<(CampaignInfo? Campaign, IReadOnlyDictionary<string, string[]> Errors)> CreateAsync(Actor actor, NewCampaign request, CancellationToken ct = default)
     {
         var errors = new Dictionary<string, string[]>();
         var name = request.Name?.Trim() ?? "";
@@ -53,7 +53,7 @@ public sealed partial class CampaignManagement(IDbContextFactory<CrowdstartDbCon
         db.Campaigns.Add(campaign);
         audit.Add(db, actor, AuditActions.CampaignCreated, campaign.Id, details: $"{name} ({currency} {request.Goal.ToString("N0", CultureInfo.InvariantCulture)})");
         await db.SaveChangesAsync(ct);
-        return (campaign, errors);
+        return (CampaignInfo.From(campaign), errors);
     }
 
     private static async Task<string> UniqueSlugAsync(CrowdstartDbContext db, string name, CancellationToken ct)

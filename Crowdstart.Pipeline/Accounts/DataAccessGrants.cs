@@ -8,10 +8,10 @@ using Microsoft.Extensions.Options;
 namespace Crowdstart.Pipeline.Accounts;
 
 /// <summary>A grant with the names people need to read it.</summary>
-public sealed record GrantView(DataAccessGrant Grant, string UserName, string CampaignName, string GrantedBy, bool IsLive);
+public sealed record GrantView(GrantInfo Grant, string UserName, string CampaignName, string GrantedBy, bool IsLive);
 
 /// <summary>A request with the names people need to decide it.</summary>
-public sealed record RequestView(DataAccessRequest Request, string UserName, string CampaignName, string? DecidedBy);
+public sealed record RequestView(AccessRequestInfo Request, string UserName, string CampaignName, string? DecidedBy);
 
 /// <summary>
 /// Data-access grants and requests. Only admins grant, deny and revoke; every change is audited in the same
@@ -28,7 +28,7 @@ public sealed class DataAccessGrants(
     public TimeSpan MaxDuration => TimeSpan.FromHours(options.Value.MaxGrantHours);
 
     /// <summary>A creator asks for customer-level access to a campaign they can read.</summary>
-    public async Task<DataAccessRequest> RequestAsync(Actor actor, Guid campaignId, string reason, CancellationToken ct = default)
+    public async Task<AccessRequestInfo> RequestAsync(Actor actor, Guid campaignId, string reason, CancellationToken ct = default)
     {
         reason = RequireReason(reason);
         if (!await access.CanReadAsync(actor, campaignId, ct))
@@ -48,11 +48,11 @@ public sealed class DataAccessGrants(
         audit.Add(db, actor, AuditActions.AccessRequested, campaignId, details: reason);
         await db.SaveChangesAsync(ct);
         changes.Publish(campaignId, actor.UserId);
-        return request;
+        return AccessRequestInfo.From(request);
     }
 
     /// <summary>An admin grants a user access to a campaign's customer-level data for a reason and a duration.</summary>
-    public async Task<DataAccessGrant> GrantAsync(Actor admin, Guid userId, Guid campaignId, string reason, TimeSpan? duration = null,
+    public async Task<GrantInfo> GrantAsync(Actor admin, Guid userId, Guid campaignId, string reason, TimeSpan? duration = null,
         CancellationToken ct = default)
     {
         RequireAdmin(admin);
@@ -60,11 +60,11 @@ public sealed class DataAccessGrants(
         var grant = await AddGrantAsync(db, admin, userId, campaignId, reason, duration, null, ct);
         await db.SaveChangesAsync(ct);
         changes.Publish(campaignId, userId);
-        return grant;
+        return GrantInfo.From(grant);
     }
 
     /// <summary>An admin approves a pending request: the grant carries the request's reason.</summary>
-    public async Task<DataAccessGrant> ApproveAsync(Actor admin, Guid requestId, TimeSpan? duration = null, CancellationToken ct = default)
+    public async Task<GrantInfo> ApproveAsync(Actor admin, Guid requestId, TimeSpan? duration = null, CancellationToken ct = default)
     {
         RequireAdmin(admin);
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -74,7 +74,7 @@ public sealed class DataAccessGrants(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         changes.Publish(request.CampaignId, request.UserId);
-        return grant;
+        return GrantInfo.From(grant);
     }
 
     /// <summary>An admin denies a pending request, optionally saying why.</summary>
@@ -177,7 +177,7 @@ public sealed class DataAccessGrants(
                           orderby g.GrantedAt descending
                           select new { g, User = u.UserName, Campaign = c.Name, By = a != null ? a.UserName : null })
             .Take(500).ToListAsync(ct);
-        return [.. rows.Select(r => new GrantView(r.g, r.User ?? "?", r.Campaign, r.By ?? "?", r.g.RevokedAt == null && r.g.ExpiresAt > now))];
+        return [.. rows.Select(r => new GrantView(GrantInfo.From(r.g), r.User ?? "?", r.Campaign, r.By ?? "?", r.g.RevokedAt == null && r.g.ExpiresAt > now))];
     }
 
     private async Task<List<RequestView>> RequestsAsync(System.Linq.Expressions.Expression<Func<DataAccessRequest, bool>> filter, CancellationToken ct)
@@ -191,7 +191,7 @@ public sealed class DataAccessGrants(
                           orderby r.RequestedAt descending
                           select new { r, User = u.UserName, Campaign = c.Name, By = a != null ? a.UserName : null })
             .Take(500).ToListAsync(ct);
-        return [.. rows.Select(x => new RequestView(x.r, x.User ?? "?", x.Campaign, x.By))];
+        return [.. rows.Select(x => new RequestView(AccessRequestInfo.From(x.r), x.User ?? "?", x.Campaign, x.By))];
     }
 
     private async Task<DataAccessRequest> DecideAsync(CrowdstartDbContext db, Actor admin, Guid requestId, string status, string? note,

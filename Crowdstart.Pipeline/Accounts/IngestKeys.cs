@@ -15,17 +15,16 @@ public sealed class IngestKeys(
     IngestKeyAuthenticator authenticator, TimeProvider time)
 {
     /// <summary>The campaign's keys, newest first (hashes are never returned).</summary>
-    public async Task<List<IngestKey>> ListAsync(Actor actor, Guid campaignId, CancellationToken ct = default)
+    public async Task<List<IngestKeyInfo>> ListAsync(Actor actor, Guid campaignId, CancellationToken ct = default)
     {
         await RequireManageAsync(actor, campaignId, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var keys = await db.IngestKeys.AsNoTracking().Where(k => k.CampaignId == campaignId).OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
-        keys.ForEach(k => k.KeyHash = []);
-        return keys;
+        return keys.ConvertAll(IngestKeyInfo.From);
     }
 
     /// <summary>Creates a named key; returns it in plain text, the only time it is ever shown.</summary>
-    public async Task<(IngestKey Key, string Plaintext)> CreateAsync(Actor actor, Guid campaignId, string name, CancellationToken ct = default)
+    public async Task<(IngestKeyInfo Key, string Plaintext)> CreateAsync(Actor actor, Guid campaignId, string name, CancellationToken ct = default)
     {
         await RequireManageAsync(actor, campaignId, ct);
         var trimmed = name?.Trim() ?? "";
@@ -39,8 +38,7 @@ public sealed class IngestKeys(
         db.IngestKeys.Add(row);
         audit.Add(db, actor, AuditActions.IngestKeyCreated, campaignId, details: $"{trimmed} ({row.Prefix}…)");
         await db.SaveChangesAsync(ct);
-        row.KeyHash = [];
-        return (row, plaintext);
+        return (IngestKeyInfo.From(row), plaintext);
     }
 
     /// <summary>Revokes a key of the campaign now.</summary>

@@ -12,13 +12,13 @@ public sealed record EffectiveRetention(int RawEventDays, int CustomerDataDays, 
     bool AggregateIsDefault);
 
 /// <summary>An organisation with its members and campaign count, for the admin pages.</summary>
-public sealed record OrganisationView(Organisation Organisation, IReadOnlyList<string> Members, int Campaigns, EffectiveRetention Retention);
+public sealed record OrganisationView(OrganisationInfo Organisation, IReadOnlyList<string> Members, int Campaigns, EffectiveRetention Retention);
 
 /// <summary>Organisations, their members and their retention settings.</summary>
 public sealed class Organisations(IDbContextFactory<CrowdstartDbContext> contexts, AuditLog audit, IOptions<RetentionOptions> defaults, TimeProvider time)
 {
     /// <summary>Creates an organisation (admins).</summary>
-    public async Task<Organisation> CreateAsync(Actor actor, string slug, string name, Guid? id = null, CancellationToken ct = default)
+    public async Task<OrganisationInfo> CreateAsync(Actor actor, string slug, string name, Guid? id = null, CancellationToken ct = default)
     {
         RequireAdminOrSystem(actor);
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -26,7 +26,7 @@ public sealed class Organisations(IDbContextFactory<CrowdstartDbContext> context
         db.Organisations.Add(org);
         audit.Add(db, actor, AuditActions.OrganisationCreated, details: $"{org.Name} ({org.Slug})");
         await db.SaveChangesAsync(ct);
-        return org;
+        return OrganisationInfo.From(org);
     }
 
     /// <summary>Makes a user a member of an organisation (admins); adding twice is a no-op.</summary>
@@ -46,12 +46,13 @@ public sealed class Organisations(IDbContextFactory<CrowdstartDbContext> context
     }
 
     /// <summary>The organisations a user belongs to.</summary>
-    public async Task<List<Organisation>> OfUserAsync(Guid userId, CancellationToken ct = default)
+    public async Task<List<OrganisationInfo>> OfUserAsync(Guid userId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Organisations.AsNoTracking()
+        var orgs = await db.Organisations.AsNoTracking()
             .Where(o => db.OrganisationMembers.Any(m => m.OrganisationId == o.Id && m.UserId == userId))
             .OrderBy(o => o.Name).ToListAsync(ct);
+        return orgs.ConvertAll(OrganisationInfo.From);
     }
 
     /// <summary>Every organisation with members, campaign count and retention (admins).</summary>
@@ -63,7 +64,7 @@ public sealed class Organisations(IDbContextFactory<CrowdstartDbContext> context
         var members = await (from m in db.OrganisationMembers join u in db.Users on m.UserId equals u.Id select new { m.OrganisationId, u.UserName })
             .ToListAsync(ct);
         var campaigns = await db.Campaigns.GroupBy(c => c.OrganisationId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-        return [.. orgs.Select(o => new OrganisationView(o,
+        return [.. orgs.Select(o => new OrganisationView(OrganisationInfo.From(o),
             [.. members.Where(m => m.OrganisationId == o.Id).Select(m => m.UserName ?? "?").Order()],
             campaigns.FirstOrDefault(c => c.Key == o.Id)?.Count ?? 0,
             Effective(o)))];

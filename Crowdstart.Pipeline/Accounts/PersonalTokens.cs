@@ -27,21 +27,16 @@ public sealed class PersonalTokens(IDbContextFactory<CrowdstartDbContext> contex
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     /// <summary>The actor's own tokens, newest first (hashes never leave this class).</summary>
-    public async Task<List<PersonalToken>> ListAsync(Actor actor, CancellationToken ct = default)
+    public async Task<List<PersonalTokenInfo>> ListAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var tokens = await db.PersonalTokens.AsNoTracking().Where(t => t.UserId == actor.UserId).OrderByDescending(t => t.CreatedAt).ToListAsync(ct);
         var stamp = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.SecurityStamp).SingleOrDefaultAsync(ct);
-        foreach (var token in tokens)
-        {
-            token.TokenHash = [];
-            token.Superseded = token.SecurityStamp != stamp;
-        }
-        return tokens;
+        return tokens.ConvertAll(t => PersonalTokenInfo.From(t, superseded: t.SecurityStamp != stamp));
     }
 
     /// <summary>Creates a named token valid for <paramref name="days"/>; returns it in plain text, the only time it is shown.</summary>
-    public async Task<(PersonalToken Token, string Plaintext)> CreateAsync(Actor actor, string name, int days, CancellationToken ct = default)
+    public async Task<(PersonalTokenInfo Token, string Plaintext)> CreateAsync(Actor actor, string name, int days, CancellationToken ct = default)
     {
         if (actor.AuditUserId is null)
         {
@@ -79,8 +74,7 @@ public sealed class PersonalTokens(IDbContextFactory<CrowdstartDbContext> contex
         db.PersonalTokens.Add(row);
         audit.Add(db, actor, AuditActions.PersonalTokenCreated, details: $"{trimmed} ({row.Prefix}…), expires {row.ExpiresAt:yyyy-MM-dd}");
         await db.SaveChangesAsync(ct);
-        row.TokenHash = [];
-        return (row, plaintext);
+        return (PersonalTokenInfo.From(row, superseded: false), plaintext);
     }
 
     /// <summary>Revokes one of the actor's own tokens now (revoking twice is harmless).</summary>

@@ -18,11 +18,11 @@ public sealed record AlertQuery(string? Status = null, string? Detector = null, 
 public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AlertFeed feed, TimeProvider time)
 {
     /// <summary>Open and acknowledged alerts of a campaign, most severe and newest first.</summary>
-    public async Task<List<Alert>> LiveAsync(Guid campaignId, CancellationToken ct = default)
+    public async Task<List<AlertInfo>> LiveAsync(Guid campaignId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var alerts = await db.Alerts.AsNoTracking().Where(a => a.CampaignId == campaignId && a.Status != AlertStatus.Resolved).ToListAsync(ct);
-        return [.. alerts.OrderByDescending(a => a.Severity == nameof(AlertSeverity.Critical)).ThenByDescending(a => a.OpenedAt)];
+        return [.. alerts.OrderByDescending(a => a.Severity == nameof(AlertSeverity.Critical)).ThenByDescending(a => a.OpenedAt).Select(AlertInfo.From)];
     }
 
     /// <summary>The detector and scope of every live alert, per campaign (one query for the monitor's whole tick).</summary>
@@ -43,7 +43,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
     }
 
     /// <summary>A campaign's alert history, newest first.</summary>
-    public async Task<List<Alert>> HistoryAsync(Guid campaignId, AlertQuery query, CancellationToken ct = default)
+    public async Task<List<AlertInfo>> HistoryAsync(Guid campaignId, AlertQuery query, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var q = db.Alerts.AsNoTracking().Where(a => a.CampaignId == campaignId);
@@ -59,7 +59,8 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         {
             q = q.Where(a => a.OpenedAt >= from);
         }
-        return await q.OrderByDescending(a => a.OpenedAt).Take(Math.Clamp(query.Take, 1, 1000)).ToListAsync(ct);
+        var alerts = await q.OrderByDescending(a => a.OpenedAt).Take(Math.Clamp(query.Take, 1, 1000)).ToListAsync(ct);
+        return alerts.ConvertAll(AlertInfo.From);
     }
 
     /// <summary>Stores the monitor's transitions for one campaign.</summary>
@@ -172,7 +173,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
     }
 
     /// <summary>A creator acknowledges an alert: someone is on it. It still resolves by itself when the metric recovers.</summary>
-    public Task<Alert> AcknowledgeAsync(Actor actor, Guid campaignId, Guid alertId, CancellationToken ct = default) =>
+    public Task<AlertInfo> AcknowledgeAsync(Actor actor, Guid campaignId, Guid alertId, CancellationToken ct = default) =>
         ChangeAsync(actor, campaignId, alertId, "alert.acknowledged", alert =>
         {
             if (alert.Status != AlertStatus.Open)
@@ -186,7 +187,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         }, ct);
 
     /// <summary>A creator resolves an alert by hand (e.g. the cause is known and fixed).</summary>
-    public Task<Alert> ResolveAsync(Actor actor, Guid campaignId, Guid alertId, CancellationToken ct = default) =>
+    public Task<AlertInfo> ResolveAsync(Actor actor, Guid campaignId, Guid alertId, CancellationToken ct = default) =>
         ChangeAsync(actor, campaignId, alertId, "alert.resolved", alert =>
         {
             if (alert.Status == AlertStatus.Resolved)
@@ -198,7 +199,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
             alert.ResolvedBy = actor.Name;
         }, ct);
 
-    private async Task<Alert> ChangeAsync(Actor actor, Guid campaignId, Guid alertId, string webhookEvent, Action<Alert> change, CancellationToken ct)
+    private async Task<AlertInfo> ChangeAsync(Actor actor, Guid campaignId, Guid alertId, string webhookEvent, Action<Alert> change, CancellationToken ct)
     {
         if (!await access.CanManageAsync(actor, campaignId, ct))
         {
@@ -214,7 +215,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         feed.Publish(campaignId);
-        return alert;
+        return AlertInfo.From(alert);
     }
 
     private async Task QueueWebhooksAsync(CrowdstartDbContext db, Alert alert, string webhookEvent, CancellationToken ct)

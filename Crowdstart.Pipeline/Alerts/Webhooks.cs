@@ -20,17 +20,16 @@ namespace Crowdstart.Pipeline.Alerts;
 public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AuditLog audit, IOptions<AlertOptions> options,
     TimeProvider time)
 {
-    public async Task<List<AlertWebhook>> ListAsync(Actor actor, Guid campaignId, CancellationToken ct = default)
+    public async Task<List<WebhookInfo>> ListAsync(Actor actor, Guid campaignId, CancellationToken ct = default)
     {
         await RequireAsync(actor, campaignId, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var hooks = await db.AlertWebhooks.AsNoTracking().Where(w => w.CampaignId == campaignId && w.DeletedAt == null).OrderBy(w => w.CreatedAt).ToListAsync(ct);
-        hooks.ForEach(h => h.Secret = "");
-        return hooks;
+        return hooks.ConvertAll(h => WebhookInfo.From(h, withSecret: false));
     }
 
     /// <summary>Adds a webhook; returns it with its secret, the only time the secret is shown.</summary>
-    public async Task<AlertWebhook> CreateAsync(Actor actor, Guid campaignId, string url, CancellationToken ct = default)
+    public async Task<WebhookInfo> CreateAsync(Actor actor, Guid campaignId, string url, CancellationToken ct = default)
     {
         await RequireAsync(actor, campaignId, ct);
         var target = await ValidateUrlAsync(url, options.Value.AllowPrivateWebhookTargets, ct);
@@ -43,7 +42,7 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
         db.AlertWebhooks.Add(hook);
         audit.Add(db, actor, AuditActions.WebhookCreated, campaignId, details: Redact(hook.Url));
         await db.SaveChangesAsync(ct);
-        return hook;
+        return WebhookInfo.From(hook, withSecret: true);
     }
 
     public async Task DeleteAsync(Actor actor, Guid campaignId, Guid webhookId, CancellationToken ct = default)
@@ -58,11 +57,13 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
     }
 
     /// <summary>The campaign's most recent deliveries (the delivery log).</summary>
-    public async Task<List<WebhookDelivery>> DeliveriesAsync(Actor actor, Guid campaignId, int take = 100, CancellationToken ct = default)
+    public async Task<List<WebhookDeliveryInfo>> DeliveriesAsync(Actor actor, Guid campaignId, int take = 100, CancellationToken ct = default)
     {
         await RequireAsync(actor, campaignId, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.WebhookDeliveries.AsNoTracking().Where(d => d.CampaignId == campaignId).OrderByDescending(d => d.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+        var deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.CampaignId == campaignId).OrderByDescending(d => d.Id).Take(Math.Clamp(take, 1, 500))
+            .ToListAsync(ct);
+        return deliveries.ConvertAll(WebhookDeliveryInfo.From);
     }
 
     /// <summary>

@@ -113,7 +113,7 @@ public class ExploreServiceTests(TestDatabase db) : IClassFixture<TestDatabase>
     }
 
     /// <summary>A live grant for the creator, and the query's one audit entry after running it.</summary>
-    private async Task<Crowdstart.Pipeline.Storage.Entities.AuditEntry> RunAuditedAsync(AccountServices svc, ExploreService explore, Actor creator, Guid campaign,
+    private async Task<AuditEntryInfo> RunAuditedAsync(AccountServices svc, ExploreService explore, Actor creator, Guid campaign,
         ExploreQuery query)
     {
         var admin = AccountServices.Admin(await db.CreateUserAsync($"qa-{Guid.NewGuid():N}@test.example"));

@@ -8,6 +8,7 @@ using Crowdstart.Dashboard.Hubs;
 using Crowdstart.Dashboard.Model;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline;
+using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Processing;
@@ -56,7 +57,7 @@ static class DashboardBench
         Console.WriteLine($"seed: processed after {sw.Elapsed.TotalSeconds:F0} s");
 
         // 1. Initial load.
-        var source = new CampaignLiveSource(store, new MetricsQuery(dataSource), new EventFeedQueries(new Factory(options)),
+        var source = new CampaignLiveSource(new CampaignAccess(new Factory(options), TimeProvider.System), new MetricsQuery(dataSource), new EventFeedQueries(new Factory(options)),
             new CampaignChangeFeed(Options.Create(new ProcessingOptions()), TimeProvider.System, NullLogger<CampaignChangeFeed>.Instance),
             Options.Create(new ProcessingOptions()), TimeProvider.System, NullLogger<CampaignLiveSource>.Instance);
         foreach (var range in new[] { LiveRange.Live, LiveRange.Hour, LiveRange.Day, LiveRange.SinceLaunch })

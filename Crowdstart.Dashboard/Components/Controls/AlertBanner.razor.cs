@@ -3,7 +3,6 @@ using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Alerts;
 using Crowdstart.Pipeline.Errors;
-using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -16,7 +15,7 @@ namespace Crowdstart.Dashboard.Components.Controls;
 public partial class AlertBanner
 {
     private IDisposable? _subscription;
-    private IReadOnlyList<Alert> _alerts = [];
+    private IReadOnlyList<AlertInfo> _alerts = [];
     private string? _error;
 
     [Parameter, EditorRequired] public Guid CampaignId { get; set; }
@@ -67,7 +66,7 @@ public partial class AlertBanner
         await LoadAsync();
     }
 
-    private static Severity SeverityOf(Alert alert) => alert.Severity switch
+    private static Severity SeverityOf(AlertInfo alert) => alert.Severity switch
     {
         nameof(AlertSeverity.Critical) => Severity.Error,
         nameof(AlertSeverity.Warning) => Severity.Warning,
@@ -75,7 +74,7 @@ public partial class AlertBanner
     };
 
     /// <summary>A short name of the detector, for people.</summary>
-    public static string Title(Alert alert) => alert.Detector switch
+    public static string Title(AlertInfo alert) => alert.Detector switch
     {
         DetectorKinds.CheckoutConversionDrop => "Checkout conversion drop",
         DetectorKinds.VisitConversionDrop => "Conversion drop",

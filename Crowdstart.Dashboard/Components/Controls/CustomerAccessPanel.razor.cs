@@ -1,8 +1,7 @@
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
-using Crowdstart.Pipeline.Errors;
-using Crowdstart.Pipeline.Storage.Entities;
+using Crowdstart.Dashboard.Model;
 using Microsoft.AspNetCore.Components;
 
 namespace Crowdstart.Dashboard.Components.Controls;
@@ -16,12 +15,11 @@ public partial class CustomerAccessPanel
     private IDisposable? _subscription;
     private ITimer? _expiry;
     private bool _loaded;
-    private bool _busy;
-    private DataAccessGrant? _grant;
-    private DataAccessRequest? _pending;
-    private DataAccessRequest? _lastDecision;
+    private readonly FormAction _request = new();
+    private GrantInfo? _grant;
+    private AccessRequestInfo? _pending;
+    private AccessRequestInfo? _lastDecision;
     private string? _reason;
-    private string? _error;
 
     [Parameter, EditorRequired] public Guid CampaignId { get; set; }
 
@@ -51,8 +49,8 @@ public partial class CustomerAccessPanel
         _userId = actor.UserId;
         _grant = await Access.LiveGrantAsync(actor, CampaignId);
         var requests = await Grants.MyRequestsAsync(actor, CampaignId);
-        _pending = requests.Select(r => r.Request).FirstOrDefault(r => r.Status == AccessRequestStatus.Pending);
-        _lastDecision = requests.Select(r => r.Request).FirstOrDefault(r => r.Status != AccessRequestStatus.Pending);
+        _pending = requests.Select(r => r.Request).FirstOrDefault(r => r.IsPending);
+        _lastDecision = requests.Select(r => r.Request).FirstOrDefault(r => !r.IsPending);
         _loaded = true;
         // The panel changes by itself when the grant runs out.
         _expiry?.Dispose();
@@ -68,25 +66,12 @@ public partial class CustomerAccessPanel
         }
     }
 
-    private async Task RequestAsync()
+    private Task RequestAsync() => _request.SubmitAsync(async () =>
     {
-        _busy = true;
-        _error = null;
-        try
-        {
-            await Grants.RequestAsync(await User.RequireAsync(), CampaignId, _reason ?? "");
-            _reason = null;
-            await LoadAsync();
-        }
-        catch (DomainException ex)
-        {
-            _error = ex.Message;
-        }
-        finally
-        {
-            _busy = false;
-        }
-    }
+        await Grants.RequestAsync(await User.RequireAsync(), CampaignId, _reason ?? "");
+        _reason = null;
+        await LoadAsync();
+    });
 
     protected override void OnDispose()
     {

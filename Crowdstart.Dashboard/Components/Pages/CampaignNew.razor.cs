@@ -2,7 +2,6 @@ using Crowdstart.Dashboard.Utils;
 using System.Globalization;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
-using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
@@ -11,7 +10,7 @@ namespace Crowdstart.Dashboard.Components.Pages;
 /// <summary>A creator starts a campaign in one of their organisations, then goes on to its ingest keys.</summary>
 public partial class CampaignNew
 {
-    private List<Organisation>? _organisations;
+    private List<OrganisationInfo>? _organisations;
     private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
     private string? _name;
     private Guid _organisationId;

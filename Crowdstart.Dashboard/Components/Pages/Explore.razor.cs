@@ -7,7 +7,6 @@ using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Query;
-using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
@@ -23,9 +22,9 @@ namespace Crowdstart.Dashboard.Components.Pages;
 /// </summary>
 public partial class Explore : IAsyncDisposable
 {
-    private List<Campaign>? _campaigns;
+    private List<CampaignInfo>? _campaigns;
     private ExplorerForm _form = new();
-    private List<RecentQuery>? _recent;
+    private List<RecentQueryInfo>? _recent;
     private ExplorerResultView? _result;
     private ExplorerChart? _chart;
     private int _chartKey;

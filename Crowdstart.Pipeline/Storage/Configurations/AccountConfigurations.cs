@@ -118,7 +118,6 @@ internal sealed class PersonalTokenConfiguration : IEntityTypeConfiguration<Pers
         b.Property(x => x.LastUsedAt).HasColumnName("last_used_at");
         b.Property(x => x.RevokedAt).HasColumnName("revoked_at");
         b.Property(x => x.SecurityStamp).HasColumnName("security_stamp").HasMaxLength(256);
-        b.Ignore(x => x.Superseded);
         // Deleting an account takes its tokens with it.
         b.HasOne<CrowdstartUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -114,8 +114,6 @@ public sealed class PersonalToken
     /// stamp and so ends every token made before it (a stolen session cannot leave a token behind).
     /// </summary>
     public string? SecurityStamp { get; set; }
-    /// <summary>Not stored: set by listings when the account's stamp has changed since (the token no longer works).</summary>
-    public bool Superseded { get; set; }
 }
 
 /// <summary>A query a user ran in the explorer, so they can run it again (the last few per user are kept).</summary>

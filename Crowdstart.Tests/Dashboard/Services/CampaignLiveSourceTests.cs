@@ -1,6 +1,7 @@
 using Crowdstart.Dashboard.Model;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline;
+using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Metrics;
@@ -27,7 +28,7 @@ public class CampaignLiveSourceTests(TestDatabase db) : IClassFixture<TestDataba
     {
         var options = Options.Create(new ProcessingOptions { NotifyThrottleMilliseconds = (int)Throttle.TotalMilliseconds });
         var feed = new CampaignChangeFeed(options, _time, NullLogger<CampaignChangeFeed>.Instance);
-        var source = new CampaignLiveSource(db.Campaigns, metrics ?? new MetricsQuery(db.DataSource), new EventFeedQueries(db.Contexts),
+        var source = new CampaignLiveSource(new CampaignAccess(db.Contexts, _time), metrics ?? new MetricsQuery(db.DataSource), new EventFeedQueries(db.Contexts),
             feed, options, _time, NullLogger<CampaignLiveSource>.Instance);
         return (source, feed);
     }

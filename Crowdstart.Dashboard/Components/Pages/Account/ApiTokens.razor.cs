@@ -1,8 +1,6 @@
+using Crowdstart.Dashboard.Model;
 using Crowdstart.Dashboard.Security;
-using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
-using Crowdstart.Pipeline.Errors;
-using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
 
 namespace Crowdstart.Dashboard.Components.Pages.Account;
@@ -10,53 +8,20 @@ namespace Crowdstart.Dashboard.Components.Pages.Account;
 /// <summary>The signed-in user's personal API tokens: create (shown once, with an expiry), list, revoke.</summary>
 public partial class ApiTokens
 {
-    private List<PersonalToken>? _tokens;
-    private string? _name;
+    private OneTimeSecrets<PersonalTokenInfo> _tokens = null!;
     private int _days = 30;
-    private string? _error;
-    private bool _busy;
-    private (string Name, string Plaintext)? _created;
 
     [Inject] public required PersonalTokens Tokens { get; init; }
     [Inject] public required CurrentUser User { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
 
-    protected override Task OnInitializedAsync() => LoadAsync();
-
-    private async Task LoadAsync() => _tokens = await Tokens.ListAsync(await User.RequireAsync());
-
-    private async Task CreateAsync()
+    protected override Task OnInitializedAsync()
     {
-        _busy = true;
-        _error = null;
-        try
+        _tokens = new(User, actor => Tokens.ListAsync(actor), async (actor, name) =>
         {
-            var (token, plaintext) = await Tokens.CreateAsync(await User.RequireAsync(), _name ?? "", _days);
-            _created = (token.Name, plaintext);
-            _name = null;
-            await LoadAsync();
-        }
-        catch (DomainException ex)
-        {
-            _error = ex.Message;
-        }
-        finally
-        {
-            _busy = false;
-        }
-    }
-
-    private async Task RevokeAsync(Guid tokenId)
-    {
-        try
-        {
-            await Tokens.RevokeAsync(await User.RequireAsync(), tokenId);
-            _error = null;
-        }
-        catch (DomainException ex)
-        {
-            _error = ex.Message;
-        }
-        await LoadAsync();
+            var (token, plaintext) = await Tokens.CreateAsync(actor, name, _days);
+            return (token.Name, plaintext);
+        }, (actor, id) => Tokens.RevokeAsync(actor, id));
+        return _tokens.LoadAsync();
     }
 }

@@ -1,7 +1,6 @@
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
-using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
 
 namespace Crowdstart.Dashboard.Components.Pages.Admin;
@@ -13,8 +12,8 @@ public partial class Audit
 
     private static readonly string[] Actions = [.. typeof(AuditActions).GetFields().Select(f => (string)f.GetValue(null)!).Order()];
 
-    private IReadOnlyList<AuditEntry>? _entries;
-    private List<Campaign> _campaigns = [];
+    private IReadOnlyList<AuditEntryInfo>? _entries;
+    private List<CampaignInfo> _campaigns = [];
     private int _total;
     private int _page = 1;
     private string? _action;

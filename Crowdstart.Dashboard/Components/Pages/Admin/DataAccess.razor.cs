@@ -2,7 +2,6 @@ using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Errors;
-using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -15,7 +14,7 @@ public partial class DataAccess
     private List<RequestView>? _pending;
     private List<GrantView>? _grants;
     private List<UserView> _users = [];
-    private List<Campaign> _campaigns = [];
+    private List<CampaignInfo> _campaigns = [];
     private Guid _me;
     private Guid? _userId;
     private Guid? _campaignId;

@@ -1,0 +1,23 @@
+using Crowdstart.Pipeline.Storage.Entities;
+
+namespace Crowdstart.Pipeline.Accounts;
+
+/// <summary>A campaign as callers outside the pipeline read it: a snapshot, detached from the database.</summary>
+public sealed record CampaignInfo(
+    Guid Id,
+    Guid OrganisationId,
+    string Slug,
+    string Name,
+    string Currency,
+    decimal GoalAmount,
+    DateTimeOffset LaunchAt,
+    DateTimeOffset? EndAt,
+    string FunnelJson,
+    int CartWindowSeconds,
+    int AllowedLatenessSeconds,
+    DateTimeOffset CreatedAt,
+    string? AlertSettingsJson)
+{
+    internal static CampaignInfo From(Campaign c) => new(c.Id, c.OrganisationId, c.Slug, c.Name, c.Currency, c.GoalAmount, c.LaunchAt, c.EndAt,
+        c.FunnelJson, c.CartWindowSeconds, c.AllowedLatenessSeconds, c.CreatedAt, c.AlertSettingsJson);
+}

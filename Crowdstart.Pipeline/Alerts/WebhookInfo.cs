@@ -1,0 +1,20 @@
+using Crowdstart.Pipeline.Storage.Entities;
+
+namespace Crowdstart.Pipeline.Alerts;
+
+/// <summary>
+/// An outbound webhook of a campaign. Its <c>Secret</c> (the signing key) is only in the answer to its creation, shown
+/// once; listings leave it empty.
+/// </summary>
+public sealed record WebhookInfo(
+    Guid Id,
+    Guid CampaignId,
+    string Url,
+    string Secret,
+    DateTimeOffset CreatedAt,
+    Guid? CreatedByUserId,
+    DateTimeOffset? DeletedAt)
+{
+    internal static WebhookInfo From(AlertWebhook w, bool withSecret) =>
+        new(w.Id, w.CampaignId, w.Url, withSecret ? w.Secret : "", w.CreatedAt, w.CreatedByUserId, w.DeletedAt);
+}
