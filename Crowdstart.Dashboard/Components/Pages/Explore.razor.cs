@@ -1,6 +1,5 @@
 using Crowdstart.Dashboard.Utils;
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Crowdstart.Dashboard.Model;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
@@ -168,7 +167,7 @@ public partial class Explore : IAsyncDisposable
         }
         catch (QueryValidationException ex)
         {
-            _errors = [.. ex.Errors.Select(e => $"{FieldName(e.Field)}: {e.Reason}")];
+            _errors = [.. ex.Errors.Select(e => $"{ExplorerLabels.FieldName(e.Field)}: {e.Reason}")];
         }
         catch (DomainException ex)
         {
@@ -290,52 +289,6 @@ public partial class Explore : IAsyncDisposable
     }
 
     private string CampaignName(Guid id) => _campaigns?.FirstOrDefault(c => c.Id == id)?.Name ?? "";
-
-    private static string FieldLabel(string? name) => name switch
-    {
-        null or "" => "",
-        "amount" => "Amount",
-        _ when name.StartsWith(QueryFields.PropertyPrefix, StringComparison.Ordinal) => name[QueryFields.PropertyPrefix.Length..] + " (property)",
-        _ => ExplorerResultView.Header(name, null),
-    };
-
-    private static IEnumerable<string> OperatorsFor(string field) => field == "amount"
-        ? ["eq", "in", "not", "gt", "gte", "lt", "lte", "between", "exists", "missing"]
-        : ["eq", "in", "not", "contains", "exists", "missing"];
-
-    private static string OperatorLabel(string? op) => op switch
-    {
-        "eq" => "equals",
-        "in" => "one of",
-        "not" => "none of",
-        "contains" => "contains",
-        "gt" => ">",
-        "gte" => "≥",
-        "lt" => "<",
-        "lte" => "≤",
-        "between" => "between",
-        "exists" => "is set",
-        "missing" => "is not set",
-        _ => op ?? "",
-    };
-
-    /// <summary>A validation error's JSON path as the builder's labels say it ("filters[1].values" → "Filter 2 values").</summary>
-    private static string FieldName(string path)
-    {
-        var text = Regex.Replace(path, @"^filters\[(\d+)\]\.?", m => $"Filter {int.Parse(m.Groups[1].Value) + 1} ");
-        text = Regex.Replace(text, @"\[(\d+)\]", "");
-        return text.Trim() switch
-        {
-            "campaigns" => "Campaigns",
-            "types" => "Events",
-            "groupBy" => "Group by",
-            "measures" => "Measures",
-            "limit" => "Most rows",
-            "sort.by" => "Sort by",
-            var t when t.StartsWith("time", StringComparison.Ordinal) => "Time",
-            var t => t.Replace("values", "value", StringComparison.Ordinal).Replace("op", "operator", StringComparison.Ordinal),
-        };
-    }
 
     public async ValueTask DisposeAsync()
     {
