@@ -1,5 +1,4 @@
 using Crowdstart.Pipeline.Retention;
-using Crowdstart.Pipeline.Configuration;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Alerts;
 using Crowdstart.Pipeline.Demo;

@@ -1,4 +1,3 @@
-using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Alerts;

@@ -1,13 +1,8 @@
 using System.Buffers;
-using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Log;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.OpenApi;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Crowdstart.Dashboard.Api;

@@ -3,7 +3,6 @@ using Crowdstart.Dashboard.Components;
 using Crowdstart.Dashboard.Hubs;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Services;
-using Crowdstart.Pipeline;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;

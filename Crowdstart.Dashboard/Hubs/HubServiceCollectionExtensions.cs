@@ -1,5 +1,4 @@
 using Crowdstart.Pipeline.Configuration;
-using Crowdstart.Pipeline;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 

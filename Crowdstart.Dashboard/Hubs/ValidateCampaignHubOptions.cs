@@ -1,5 +1,4 @@
 using Crowdstart.Pipeline.Configuration;
-using Crowdstart.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace Crowdstart.Dashboard.Hubs;

@@ -20,14 +20,6 @@ public enum ExplorerTimeMode
     Between,
 }
 
-/// <summary>One filter row as typed: values comma-separated.</summary>
-public sealed class ExplorerFilter
-{
-    public string Field { get; set; } = "source";
-    public string Op { get; set; } = "eq";
-    public string Values { get; set; } = "";
-}
-
 /// <summary>
 /// The explorer's query as the person builds it, and as it travels in the page's URL (<c>?q=</c>, JSON in base64url):
 /// relative ranges stay relative in a shared link. <see cref="ToQuery"/> turns it into the typed

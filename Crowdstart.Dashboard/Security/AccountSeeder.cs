@@ -1,4 +1,3 @@
-using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Demo;
 using Crowdstart.Pipeline.Storage.Entities;

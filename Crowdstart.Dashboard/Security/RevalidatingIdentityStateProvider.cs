@@ -1,4 +1,3 @@
-using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;

@@ -1,5 +1,4 @@
 using Crowdstart.Pipeline.Configuration;
-using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Pipeline.Storage.Entities;

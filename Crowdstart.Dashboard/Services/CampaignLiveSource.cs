@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Crowdstart.Dashboard.Model;
-using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Processing;

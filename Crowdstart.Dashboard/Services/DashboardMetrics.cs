@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.AspNetCore.Components.Server.Circuits;
 
 namespace Crowdstart.Dashboard.Services;
 
@@ -27,18 +26,3 @@ public sealed class DashboardMetrics
     public void HubClientDisconnected() => _hubClients.Add(-1);
 }
 
-/// <summary>Counts circuits as they open and close (a reconnecting circuit stays counted).</summary>
-public sealed class CircuitMetricsHandler(DashboardMetrics metrics) : CircuitHandler
-{
-    public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
-    {
-        metrics.CircuitOpened();
-        return Task.CompletedTask;
-    }
-
-    public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
-    {
-        metrics.CircuitClosed();
-        return Task.CompletedTask;
-    }
-}

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Crowdstart.Pipeline.Storage;
-using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crowdstart.Pipeline.Accounts;

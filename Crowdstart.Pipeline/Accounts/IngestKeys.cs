@@ -1,7 +1,6 @@
 using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Storage;
-using Crowdstart.Pipeline.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crowdstart.Pipeline.Accounts;

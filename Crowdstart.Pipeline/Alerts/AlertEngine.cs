@@ -1,13 +1,5 @@
 namespace Crowdstart.Pipeline.Alerts;
 
-/// <summary>States of an alert.</summary>
-public static class AlertStatus
-{
-    public const string Open = "open";
-    public const string Acknowledged = "acknowledged";
-    public const string Resolved = "resolved";
-}
-
 /// <summary>What the engine decided at one evaluation.</summary>
 /// <param name="Kind">opened, updated or resolved.</param>
 /// <param name="Detector">The detector (<see cref="DetectorKinds"/>).</param>

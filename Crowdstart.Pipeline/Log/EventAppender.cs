@@ -7,16 +7,6 @@ using Npgsql;
 
 namespace Crowdstart.Pipeline.Log;
 
-/// <summary>The log cannot take more events right now; the client should retry later.</summary>
-public sealed class LogUnavailableException(string message, Exception? inner = null) : Exception(message, inner)
-{
-    /// <summary>Suggested wait before retrying.</summary>
-    public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(2);
-}
-
-/// <summary>The database refused a request's events as data (validation should have caught it); retrying cannot help.</summary>
-public sealed class LogRejectedException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Group commit: concurrent requests queue their events here and one writer loop appends whatever has
 /// accumulated in a single transaction, so the cost of a durable commit is shared by all waiting requests.

@@ -1,5 +1,4 @@
 using Crowdstart.Pipeline.Events;
-using Crowdstart.Pipeline.Processing;
 using Npgsql;
 
 namespace Crowdstart.Pipeline.Metrics;

@@ -1,5 +1,4 @@
 using Crowdstart.Pipeline.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Crowdstart.Pipeline.Privacy;

@@ -2,22 +2,6 @@ using Crowdstart.Pipeline.Events;
 
 namespace Crowdstart.Pipeline.Processing;
 
-/// <summary>Additive per-minute figures of one campaign (from one batch of one partition).</summary>
-public sealed class MinuteDelta
-{
-    public long PageViews;
-    public long RewardViews;
-    public long CartsCreated;
-    public long CheckoutsStarted;
-    public long CheckoutsFailed;
-    public long PledgesCompleted;
-    public long PledgesRefunded;
-    public decimal PledgedAmount;
-    public decimal RefundedAmount;
-
-    public long Events => PageViews + RewardViews + CartsCreated + CheckoutsStarted + CheckoutsFailed + PledgesCompleted + PledgesRefunded;
-}
-
 /// <summary>Folds events into per-(campaign, event-time minute) deltas. Pure, so it is tested on its own.</summary>
 public static class MinuteAggregator
 {

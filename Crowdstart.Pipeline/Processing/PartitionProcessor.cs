@@ -6,10 +6,6 @@ using Npgsql;
 
 namespace Crowdstart.Pipeline.Processing;
 
-/// <summary>Thrown when a partition's checkpoint moved under us (another consumer); the batch is rolled back.</summary>
-public sealed class CheckpointConflictException(int partition, long expected)
-    : Exception($"Checkpoint of partition {partition} is no longer at offset {expected}; another consumer owns it.");
-
 /// <summary>
 /// Folds one batch of a partition into every metric table, in one transaction with the checkpoint move.
 /// <para>
@@ -152,7 +148,7 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         Dictionary<(Guid Campaign, DateTimeOffset Minute), MinuteDelta> minutes, MetricDeltas metrics, CancellationToken ct)
     {
         var keys = minutes.Keys.Union(metrics.UniqueCustomers.Keys).ToArray();
-        MinuteDelta D(( Guid, DateTimeOffset) k) => minutes.TryGetValue(k, out var d) ? d : Empty;
+        MinuteDelta D((Guid, DateTimeOffset) k) => minutes.TryGetValue(k, out var d) ? d : Empty;
         await MetricWriter.ExecuteAsync(connection, tx, partition,
             """
             INSERT INTO campaign_minute_rollups AS r (campaign_id, minute, partition, page_views, reward_views, carts_created,

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Crowdstart.Pipeline.Query;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Crowdstart.Pipeline.Errors;
-using Crowdstart.Pipeline.Events;
 using NpgsqlTypes;
 
 namespace Crowdstart.Pipeline.Query;

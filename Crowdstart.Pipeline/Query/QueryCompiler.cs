@@ -8,10 +8,6 @@ using NpgsqlTypes;
 
 namespace Crowdstart.Pipeline.Query;
 
-/// <summary>A query that cannot run as written; every problem is listed, its field a JSON path into the query.</summary>
-public sealed class QueryValidationException(IReadOnlyList<FieldError> errors)
-    : DomainValidationException("The query is not valid: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.Reason}")), errors);
-
 /// <summary>A result column: its name in the query (a dimension or measure) and whether it is a measure.</summary>
 public sealed record ResultColumn(string Name, bool IsMeasure, bool IsTime);
 
@@ -264,7 +260,8 @@ public sealed partial class QueryCompiler(PrivacyOptions privacy)
         sql.Append(" ORDER BY ").Append(orderBy).Append(tieBreak).Append(" LIMIT ").Append(Param(query.Limit + 1, NpgsqlDbType.Integer));
         return new CompiledQuery(sql.ToString(), parameters, columns, query.Limit)
         {
-            ReadsCustomers = QueryFields.ReadsCustomers(query), MatchedCustomersSql = matchedCustomers,
+            ReadsCustomers = QueryFields.ReadsCustomers(query),
+            MatchedCustomersSql = matchedCustomers,
         };
     }
 

@@ -1,10 +1,6 @@
-using Crowdstart.Pipeline.Accounts;
-using Crowdstart.Pipeline.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Crowdstart.Pipeline.Privacy;
 
 namespace Crowdstart.Pipeline.Retention;

@@ -1,6 +1,5 @@
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Security;
-using Crowdstart.Pipeline.Accounts;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
