@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test from nothing: installs Chromium (for the browser tests) when missing, starts a private
-# PostgreSQL 15 cluster, builds, runs all tests, stops what it started, and exits non-zero on any failure.
+# Runs every test from nothing: installs Chromium (for the browser tests) and nats-server when missing, starts a
+# private PostgreSQL 15 cluster and a JetStream server (the log tests run on both engines), builds, runs all tests,
+# stops what it started, and exits non-zero on any failure.
 #   scripts/test.sh          every test (what CI runs)
 #   scripts/test.sh --fast   only the Unit and Component (bUnit) layers: no PostgreSQL, no Chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
+source scripts/nats.sh
 
 FAST=
 case "${1:-}" in
@@ -24,13 +26,17 @@ if [ -n "$FAST" ]; then
     # Neither started nor pointed at: a test of these layers that reached for a database fails with the fixture's
     # "not set" message instead of passing on a server this shell happens to export (LayerRulesTests, itself in
     # this run, fails a Unit or Component class that takes a database, app or browser fixture).
-    unset CROWDSTART_TEST_PG CROWDSTART_CHROMIUM
+    unset CROWDSTART_TEST_PG CROWDSTART_CHROMIUM CROWDSTART_TEST_NATS
     FILTER=(--filter "Layer=Unit|Layer=Component")
 else
     TEST_PG_PORT=${TEST_PG_PORT:-55433}
     TEST_PG_DATA=$(mktemp -d /var/tmp/crowdstart-test-pg.XXXXXX)
+    TEST_NATS_PORT=${TEST_NATS_PORT:-55422}
+    TEST_NATS_DATA=$(mktemp -d /var/tmp/crowdstart-test-nats.XXXXXX)
 
     cleanup() {
+        nats_stop "$TEST_NATS_DATA"
+        rm -rf "$TEST_NATS_DATA"
         pg_stop "$TEST_PG_DATA"
         rm -rf "$TEST_PG_DATA"
     }
@@ -43,6 +49,9 @@ else
     pg_start "$TEST_PG_DATA" "$TEST_PG_PORT" fsync=off synchronous_commit=off full_page_writes=off
     export CROWDSTART_TEST_PG="Host=127.0.0.1;Port=$TEST_PG_PORT;Username=postgres;Maximum Pool Size=50"
     export CROWDSTART_CHROMIUM=${CROWDSTART_CHROMIUM:-$(command -v chromium)}
+
+    echo "==> Starting a JetStream server on 127.0.0.1:$TEST_NATS_PORT"
+    export CROWDSTART_TEST_NATS=$(nats_start "$TEST_NATS_DATA" 1 "$TEST_NATS_PORT")
 fi
 export CROWDSTART_ARTIFACTS="$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"

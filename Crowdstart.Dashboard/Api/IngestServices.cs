@@ -9,7 +9,7 @@ namespace Crowdstart.Dashboard.Api;
 /// <param name="Authenticator">Resolves an ingest key to its campaign.</param>
 /// <param name="Throttle">Counts wrong keys per client address.</param>
 /// <param name="Validator">Checks each event on its own.</param>
-/// <param name="Appender">Group-commits accepted events to the log.</param>
+/// <param name="Appender">Appends accepted events to the log (group commit into PostgreSQL, or JetStream).</param>
 /// <param name="Admission">Bounds requests being parsed and waiting.</param>
 /// <param name="Options">Request and event limits.</param>
 /// <param name="Metrics">Accepted, rejected and refused counts.</param>
@@ -17,7 +17,7 @@ public sealed record IngestServices(
     IngestKeyAuthenticator Authenticator,
     IngestKeyThrottle Throttle,
     EventValidator Validator,
-    EventAppender Appender,
+    IEventLog Appender,
     IngestAdmission Admission,
     IOptions<IngestionOptions> Options,
     PipelineMetrics Metrics);

@@ -12,7 +12,7 @@ namespace Crowdstart.Pipeline.Log;
 /// accumulated in a single transaction, so the cost of a durable commit is shared by all waiting requests.
 /// A request's task completes only after the transaction holding its events committed.
 /// </summary>
-public sealed class EventAppender : BackgroundService
+public sealed class EventAppender : BackgroundService, IEventLog
 {
     private sealed record Pending(IReadOnlyList<EventRecord> Events, TaskCompletionSource<AppendResult> Done);
 

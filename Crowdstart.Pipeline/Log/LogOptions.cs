@@ -1,10 +1,30 @@
 namespace Crowdstart.Pipeline.Log;
 
-/// <summary>Shape of the durable event log (section <c>Log</c>).</summary>
+/// <summary>Which durable log holds the events, and its shape (section <c>Log</c>).</summary>
 public sealed class LogOptions
 {
     public const string SectionName = "Log";
 
     /// <summary>Number of customer-hash partitions. Fixed once the log exists.</summary>
     public int PartitionCount { get; set; } = 8;
+
+    /// <summary>
+    /// <see cref="LogEngine.Postgres"/> (the <c>event_log</c> table; nothing else to run) or
+    /// <see cref="LogEngine.JetStream"/> (a NATS JetStream stream; see <see cref="JetStream"/>). Fixed once the log
+    /// holds events: the app refuses to start on a database whose log was written by the other engine.
+    /// </summary>
+    public LogEngine Engine { get; set; } = LogEngine.Postgres;
+
+    /// <summary>The JetStream stream, used when <see cref="Engine"/> is <see cref="LogEngine.JetStream"/>.</summary>
+    public JetStreamLogOptions JetStream { get; set; } = new();
+}
+
+/// <summary>The two implementations of the durable log.</summary>
+public enum LogEngine
+{
+    /// <summary>The <c>event_log</c> table of the app's PostgreSQL database.</summary>
+    Postgres,
+
+    /// <summary>A replicated NATS JetStream stream, one subject per partition; raw events reach PostgreSQL as they are processed.</summary>
+    JetStream,
 }

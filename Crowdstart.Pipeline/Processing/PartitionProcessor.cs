@@ -18,8 +18,10 @@ namespace Crowdstart.Pipeline.Processing;
 /// batch was read after, so a crash anywhere neither loses nor double-counts.
 /// </para>
 /// </summary>
-public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSize)
+public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSize, ILogReader? log = null)
 {
+    private readonly ILogReader _log = log ?? new PostgresLogReader();
+
     // Campaign settings are fixed at creation, so caching them cannot make two batches disagree.
     private readonly ConcurrentDictionary<Guid, MetricSettings> _settings = new();
 
@@ -29,18 +31,35 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
     /// <summary>Processes the next batch of <paramref name="partition"/>; returns the batch, empty when caught up.</summary>
     public async Task<BatchResult> ProcessNextBatchAsync(int partition, CancellationToken ct)
     {
+        try
+        {
+            return await ProcessAsync(partition, ct);
+        }
+        catch
+        {
+            // Nothing of a failed batch was committed: what the reader read ahead is read again from the checkpoint.
+            _log.Reset(partition);
+            throw;
+        }
+    }
+
+    private async Task<BatchResult> ProcessAsync(int partition, CancellationToken ct)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var checkpoint = await ReadCheckpointAsync(connection, partition, ct);
-        var events = await EventLogReader.ReadAsync(connection, partition, checkpoint, batchSize, ct);
-        if (events.Count == 0)
+        var batch = await _log.ReadAsync(connection, partition, new LogPosition(checkpoint), batchSize, ct);
+        if (batch.Events.Count == 0)
         {
             return BatchResult.Empty;
         }
         await Fault("after-read", partition);
-        var newCheckpoint = events[^1].Offset;
-        var minutes = MinuteAggregator.Aggregate(events.Select(e => e.Event));
+        var newCheckpoint = batch.End.Value;
 
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // Only events new to event_log count: on JetStream a resent event reaches the stream again, but its row
+        // exists (same campaign and eventId), so it is not counted twice however late it comes.
+        var events = await _log.StoreAsync(connection, tx, batch, ct);
+        var minutes = MinuteAggregator.Aggregate(events.Select(e => e.Event));
         var settings = new Dictionary<Guid, MetricSettings>();
         foreach (var campaign in events.Select(e => e.Event.CampaignId).Distinct())
         {
@@ -74,11 +93,11 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         await tx.CommitAsync(ct);
         await Fault("after-commit", partition);
 
-        return new BatchResult(events.Count, newCheckpoint, minutes.Keys.Select(k => k.Campaign).Distinct().ToArray());
+        return new BatchResult(batch.Events.Count, newCheckpoint, minutes.Keys.Select(k => k.Campaign).Distinct().ToArray());
     }
 
     private async Task<MetricDeltas> ComputeCustomerDeltasAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition,
-        long oldCheckpoint, long newCheckpoint, List<LoggedEvent> batch, Dictionary<Guid, MetricSettings> settings, CancellationToken ct)
+        long oldCheckpoint, long newCheckpoint, IReadOnlyList<LoggedEvent> batch, Dictionary<Guid, MetricSettings> settings, CancellationToken ct)
     {
         var touched = batch.Select(e => (e.Event.CampaignId, e.Event.CustomerId)).Distinct().ToArray();
         var histories = new Dictionary<(Guid, string), List<HistoryEvent>>(touched.Length);
@@ -184,7 +203,7 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
 
     private static readonly MinuteDelta Empty = new();
 
-    private static async Task WriteTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, List<LoggedEvent> events,
+    private static async Task WriteTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, IReadOnlyList<LoggedEvent> events,
         MetricDeltas metrics, Func<LoggedEvent, bool> isLate, CancellationToken ct)
     {
         var carts = metrics.Carts.GroupBy(x => x.Key.Campaign)

@@ -8,7 +8,7 @@ namespace Crowdstart.Pipeline.Processing;
 /// <summary>Runs one consumer loop per log partition, in parallel, until the host stops.</summary>
 public sealed class PipelineWorker(
     PartitionProcessor processor,
-    LogSignal signal,
+    ILogReader log,
     CampaignChangeFeed changes,
     Observability.PipelineMetrics metrics,
     IOptions<LogOptions> logOptions,
@@ -51,7 +51,7 @@ public sealed class PipelineWorker(
                     }
                     continue;
                 }
-                await signal.WaitAsync(partition, poll, ct);
+                await log.WaitAsync(partition, poll, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -14,7 +14,8 @@ public static class ProcessingServiceCollectionExtensions
         var services = builder.Services;
         services.AddValidatedOptions<ProcessingOptions, ValidateProcessingOptions>(ProcessingOptions.SectionName);
         services.AddSingleton(sp => new PartitionProcessor(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.BatchSize));
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.BatchSize,
+            sp.GetRequiredService<Log.ILogReader>()));
         services.AddSingleton<CampaignChangeFeed>();
         services.AddHostedService<LogNotificationListener>();
         services.AddHostedService<PipelineWorker>();

@@ -12,6 +12,14 @@ public class TestDatabase : IAsyncLifetime
 {
     public virtual int PartitionCount => 4;
 
+    /// <summary>The log engine this database's <see cref="Log"/> runs on.</summary>
+    public virtual Crowdstart.Pipeline.Log.LogEngine Engine => Crowdstart.Pipeline.Log.LogEngine.Postgres;
+
+    private TestLog? _log;
+
+    /// <summary>The log over this database, on <see cref="Engine"/>.</summary>
+    public TestLog Log => _log ??= new TestLog(this);
+
     public string Name { get; } = "cs_test_" + Guid.NewGuid().ToString("N")[..12];
     public string ConnectionString => PostgresServer.For(Name);
     public NpgsqlDataSource DataSource { get; private set; } = null!;
@@ -45,6 +53,10 @@ public class TestDatabase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_log is not null)
+        {
+            await _log.DisposeAsync();
+        }
         await DataSource.DisposeAsync();
         await using var admin = new NpgsqlConnection(PostgresServer.For("postgres") + ";Pooling=false");
         await admin.OpenAsync();

@@ -15,7 +15,13 @@ namespace Crowdstart.Tests.Metrics;
 /// restarted, and every metric must equal the SQL recomputation from the raw log.
 /// </summary>
 [Layer(TestLayer.Database)]
-public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
+public sealed class MetricsOracleTests(TestDatabase db) : MetricsOracleTests<TestDatabase>(db);
+
+[Layer(TestLayer.Database)]
+public sealed class MetricsOracleTestsOnJetStream(JetStreamTestDatabase db) : MetricsOracleTests<JetStreamTestDatabase>(db);
+
+/// <summary>The oracle proof on each log engine (the engine is the fixture's).</summary>
+public abstract class MetricsOracleTests<TDatabase>(TDatabase db) : IClassFixture<TDatabase> where TDatabase : TestDatabase
 {
     private static readonly TimeSpan Lateness = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan LatenessB = TimeSpan.FromMinutes(5);
@@ -82,7 +88,6 @@ public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
             allowedLatenessSeconds: (int)LatenessB.TotalSeconds);
         var plan = PlanJourneys(random, a.Id, 250).Concat(PlanJourneys(random, b.Id, 250)).OrderBy(p => p.ArrivesAt).ToList();
         var time = new FakeTimeProvider(Start);
-        var writer = new EventLogWriter(db.DataSource, db.PartitionCount, time);
         var sent = new List<EventRecord>();
         var crashes = 0;
 
@@ -92,10 +97,8 @@ public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
             {
                 while (true)
                 {
-                    var processor = new PartitionProcessor(db.DataSource, batchSize: 61)
-                    {
-                        FaultInjector = (point, _) => random.NextDouble() < crashProbability ? throw new SimulatedCrashException(point) : Task.CompletedTask,
-                    };
+                    var processor = db.Log.Processor(batchSize: 61);
+                    processor.FaultInjector = (point, _) => random.NextDouble() < crashProbability ? throw new SimulatedCrashException(point) : Task.CompletedTask;
                     try
                     {
                         if ((await processor.ProcessNextBatchAsync(partition, default)).EventCount == 0)
@@ -126,7 +129,7 @@ public class MetricsOracleTests(TestDatabase db) : IClassFixture<TestDatabase>
             arrived.AddRange(sent.Where(_ => random.NextDouble() < 0.01));
             if (arrived.Count > 0)
             {
-                await writer.AppendAsync(arrived);
+                await db.Log.AppendAsync(arrived, time);
                 sent.AddRange(arrived);
             }
             if (random.NextDouble() < 0.3)

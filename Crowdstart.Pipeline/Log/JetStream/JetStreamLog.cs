@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace Crowdstart.Pipeline.Log.JetStream;
+
+/// <summary>
+/// The connection to the NATS servers and the stream that is the log: one stream, one subject per partition
+/// (<c>&lt;Subject&gt;.&lt;partition&gt;</c>), file storage, <c>Replicas</c> copies, messages kept <c>MaxAgeHours</c>.
+/// One stream rather than one per partition: JetStream orders messages per subject, which is all a partition needs,
+/// and one stream is one Raft group to place, watch and configure instead of <c>PartitionCount</c> of them.
+/// </summary>
+public sealed class JetStreamLog : IAsyncDisposable
+{
+    private readonly NatsConnection _connection;
+    private readonly SemaphoreSlim _ready = new(1, 1);
+    private bool _streamReady;
+
+    public JetStreamLog(IOptions<LogOptions> options, ILoggerFactory loggers)
+    {
+        Options = options.Value.JetStream;
+        PartitionCount = options.Value.PartitionCount;
+        _connection = new NatsConnection(new NatsOpts
+        {
+            Url = Options.Url,
+            Name = "crowdstart-" + Environment.ProcessId,
+            LoggerFactory = loggers,
+            RequestTimeout = TimeSpan.FromSeconds(Options.PublishTimeoutSeconds),
+            // A node that is down while we start must not stop the app: connect to whichever answers, retry the rest.
+            RetryOnInitialConnect = true,
+            MaxReconnectRetry = -1,
+        });
+        Context = new NatsJSContext(_connection);
+    }
+
+    /// <summary>The stream's settings.</summary>
+    public JetStreamLogOptions Options { get; }
+
+    /// <summary>Number of partitions (subjects).</summary>
+    public int PartitionCount { get; }
+
+    /// <summary>JetStream API of the connection.</summary>
+    public NatsJSContext Context { get; }
+
+    /// <summary>The subject of <paramref name="partition"/>.</summary>
+    public string SubjectOf(int partition) => $"{Options.Subject}.{partition}";
+
+    /// <summary>Creates the stream, or brings an existing one to the configured settings (replicas, age, window).</summary>
+    public async Task EnsureStreamAsync(CancellationToken ct)
+    {
+        if (_streamReady)
+        {
+            return;
+        }
+        await _ready.WaitAsync(ct);
+        try
+        {
+            if (_streamReady)
+            {
+                return;
+            }
+            await Context.CreateOrUpdateStreamAsync(new StreamConfig
+            {
+                Name = Options.Stream,
+                Subjects = [Options.Subject + ".*"],
+                Storage = StreamConfigStorage.File,
+                Retention = StreamConfigRetention.Limits,
+                Discard = StreamConfigDiscard.Old,
+                NumReplicas = Options.Replicas,
+                MaxAge = TimeSpan.FromHours(Options.MaxAgeHours),
+                DuplicateWindow = TimeSpan.FromSeconds(Options.DuplicateWindowSeconds),
+                AllowDirect = true,
+            }, ct);
+            _streamReady = true;
+        }
+        finally
+        {
+            _ready.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        _ready.Dispose();
+    }
+}

@@ -1,0 +1,171 @@
+using Crowdstart.Pipeline.Events;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Crowdstart.Pipeline.Log.JetStream;
+
+/// <summary>
+/// Reads each partition's subject with an ordered consumer from the message after the checkpoint, and stores a
+/// batch's events in <c>event_log</c> in the processor's transaction (the raw-event sink is the processor itself, so
+/// a customer's history is in PostgreSQL whenever their metrics are recomputed, and the sink's lag is the pipeline's).
+/// Messages read ahead of a batch stay buffered for the next one; a failed batch resets the partition to its checkpoint.
+/// </summary>
+public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDisposable
+{
+    private const int FetchMessages = 64;
+    private readonly PartitionState[] _partitions = Enumerable.Range(0, log.PartitionCount).Select(_ => new PartitionState()).ToArray();
+
+    private sealed class PartitionState
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public INatsJSConsumer? Consumer;
+
+        /// <summary>Sequence of the last message handed out in a batch (the checkpoint the next read should come from).</summary>
+        public ulong LastHandedOut;
+        public readonly Queue<INatsJSMsg<byte[]>> Buffer = new();
+    }
+
+    public async Task<LogBatch> ReadAsync(NpgsqlConnection connection, int partition, LogPosition after, int limit, CancellationToken ct)
+    {
+        var state = _partitions[partition];
+        await state.Gate.WaitAsync(ct);
+        try
+        {
+            var next = JetStreamPositions.NextSequence(after);
+            if (state.Consumer is null || state.LastHandedOut + 1 != next)
+            {
+                await OpenAsync(state, partition, next, ct);
+            }
+            if (state.Buffer.Count == 0)
+            {
+                await foreach (var msg in state.Consumer!.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = FetchMessages }, cancellationToken: ct))
+                {
+                    state.Buffer.Enqueue(msg);
+                }
+            }
+            var events = new List<LoggedEvent>();
+            ulong last = 0;
+            while (state.Buffer.TryPeek(out var msg) && (events.Count == 0 || events.Count < limit))
+            {
+                state.Buffer.Dequeue();
+                var sequence = msg.Metadata!.Value.Sequence.Stream;
+                var (receivedAt, records) = LogMessage.Read(msg.Data);
+                for (var k = 0; k < records.Count; k++)
+                {
+                    events.Add(new LoggedEvent(partition, JetStreamPositions.Of(sequence, k).Value, receivedAt, records[k]));
+                }
+                last = sequence;
+            }
+            if (last == 0)
+            {
+                return LogBatch.Empty(partition, after);
+            }
+            state.LastHandedOut = last;
+            return new LogBatch(partition, events, JetStreamPositions.AfterMessage(last));
+        }
+        catch
+        {
+            state.Consumer = null;
+            throw;
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    private async Task OpenAsync(PartitionState state, int partition, ulong fromSequence, CancellationToken ct)
+    {
+        await log.EnsureStreamAsync(ct);
+        state.Buffer.Clear();
+        state.Consumer = await log.Context.CreateOrderedConsumerAsync(log.Options.Stream, new NatsJSOrderedConsumerOpts
+        {
+            FilterSubjects = [log.SubjectOf(partition)],
+            DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
+            OptStartSeq = fromSequence,
+        }, ct);
+        // The checkpoint says everything before fromSequence is done; the next message handed out follows it.
+        state.LastHandedOut = fromSequence - 1;
+    }
+
+    public async Task<IReadOnlyList<LoggedEvent>> StoreAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LogBatch batch, CancellationToken ct)
+    {
+        if (batch.Events.Count == 0)
+        {
+            return [];
+        }
+        var events = batch.Events;
+        await using var cmd = new NpgsqlCommand(
+            """
+            INSERT INTO event_log (partition, "offset", event_id, campaign_id, customer_id, session_id, type, occurred_at, received_at,
+                source, amount, currency, properties)
+            SELECT @p, v.o, v.i, v.c, v.u, v.s, v.t, v.oc, v.r, v.src, v.a, v.cur, v.pr::jsonb
+            FROM unnest(@o, @i, @c, @u, @s, @t, @oc, @r, @src, @a, @cur, @pr) AS v(o, i, c, u, s, t, oc, r, src, a, cur, pr)
+            ORDER BY v.o
+            ON CONFLICT (event_id, campaign_id) DO NOTHING
+            RETURNING "offset"
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("p", batch.Partition);
+        cmd.Parameters.AddWithValue("o", events.Select(e => e.Offset).ToArray());
+        cmd.Parameters.AddWithValue("i", events.Select(e => e.Event.EventId).ToArray());
+        cmd.Parameters.AddWithValue("c", events.Select(e => e.Event.CampaignId).ToArray());
+        cmd.Parameters.AddWithValue("u", events.Select(e => e.Event.CustomerId).ToArray());
+        cmd.Parameters.AddWithValue("s", events.Select(e => e.Event.SessionId).ToArray());
+        cmd.Parameters.AddWithValue("t", events.Select(e => e.Event.Type).ToArray());
+        cmd.Parameters.AddWithValue("oc", events.Select(e => e.Event.OccurredAt.ToUniversalTime()).ToArray());
+        cmd.Parameters.AddWithValue("r", events.Select(e => e.ReceivedAt.ToUniversalTime()).ToArray());
+        cmd.Parameters.AddWithValue("src", events.Select(e => e.Event.Source).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = events.Select(e => e.Event.Amount).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("cur", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => e.Event.Currency).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("pr", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => e.Event.PropertiesJson).ToArray() });
+        var stored = new HashSet<long>(events.Count);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                stored.Add(reader.GetInt64(0));
+            }
+        }
+        return stored.Count == events.Count ? events : events.Where(e => stored.Contains(e.Offset)).ToList();
+    }
+
+    public async Task WaitAsync(int partition, TimeSpan timeout, CancellationToken ct)
+    {
+        var state = _partitions[partition];
+        await state.Gate.WaitAsync(ct);
+        try
+        {
+            if (state.Buffer.Count > 0 || state.Consumer is null)
+            {
+                return;
+            }
+            // Returns as soon as one message arrives, so a quiet partition reacts to its first event at once.
+            var msg = await state.Consumer.NextAsync<byte[]>(opts: new NatsJSNextOpts { Expires = timeout < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : timeout }, cancellationToken: ct);
+            if (msg is { } m)
+            {
+                state.Buffer.Enqueue(m);
+            }
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            state.Consumer = null;
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    public void Reset(int partition) => _partitions[partition].Consumer = null;
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var state in _partitions)
+        {
+            state.Gate.Dispose();
+        }
+        return ValueTask.CompletedTask;
+    }
+}
