@@ -53,6 +53,10 @@ public static class PipelineExtensions
         // every other bad one, rather than after a migration when the host starts.
         app.Services.GetService<IStartupValidator>()?.Validate();
         await StorageInitializer.InitializeAsync(app.Services, ct);
+        if (app.Services.GetRequiredService<IOptions<LogOptions>>().Value.Engine == LogEngine.JetStream)
+        {
+            await EnsureStreamAsync(app.Services.GetRequiredService<Log.JetStream.JetStreamLog>(), ct);
+        }
         var store = app.Services.GetRequiredService<CampaignStore>();
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
         {
@@ -63,6 +67,23 @@ public static class PipelineExtensions
         else
         {
             await DemoCampaigns.RevokeKeysAsync(store, ct);
+        }
+    }
+
+    /// <summary>The stream must exist before ingest answers: a start without a reachable JetStream fails here, naming it.</summary>
+    private static async Task EnsureStreamAsync(Log.JetStream.JetStreamLog log, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await log.EnsureStreamAsync(timeout.Token);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            throw new InvalidOperationException(
+                $"Log:Engine is JetStream but the stream {log.Options.Stream} could not be created or updated on {log.Options.Url} " +
+                $"within 30 s (with Log:JetStream:Replicas = {log.Options.Replicas}, as many servers must be up): {ex.Message}", ex);
         }
     }
 }

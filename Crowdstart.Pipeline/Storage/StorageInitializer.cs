@@ -25,9 +25,9 @@ public static class StorageInitializer
             db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
             await db.Database.MigrateAsync(ct);
         }
-        var partitions = services.GetRequiredService<IOptions<LogOptions>>().Value.PartitionCount;
+        var log = services.GetRequiredService<IOptions<LogOptions>>().Value;
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-        await EnsurePartitionsAsync(dataSource, partitions, ct);
+        await EnsurePartitionsAsync(dataSource, log.PartitionCount, log.Engine, ct);
         await TimeSeriesPartitions.EnsureAsync(dataSource, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct: ct);
     }
 
@@ -55,8 +55,12 @@ public static class StorageInitializer
         }
     }
 
-    /// <summary>Creates partition rows 0..n-1; refuses to run against a log created with another count.</summary>
-    public static async Task EnsurePartitionsAsync(NpgsqlDataSource dataSource, int partitionCount, CancellationToken ct = default)
+    /// <summary>
+    /// Creates partition rows 0..n-1; refuses to run against a log created with another count, or against a log whose
+    /// checkpoints were moved by the other engine (its positions mean nothing to this one).
+    /// </summary>
+    public static async Task EnsurePartitionsAsync(NpgsqlDataSource dataSource, int partitionCount, LogEngine engine = LogEngine.Postgres,
+        CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -75,13 +79,30 @@ public static class StorageInitializer
                     $"a customer's partition must not change, so set it back to {existing}.");
             }
         }
+        var name = engine.ToString().ToLowerInvariant();
+        await using (var other = new NpgsqlCommand(
+            """
+            SELECT p.engine FROM log_partitions p JOIN partition_checkpoints c USING (partition)
+            WHERE p.engine <> @e AND (c."offset" > 0 OR p.next_offset > 1) LIMIT 1
+            """, connection, tx))
+        {
+            other.Parameters.AddWithValue("e", name);
+            if (await other.ExecuteScalarAsync(ct) is string used)
+            {
+                throw new InvalidOperationException(
+                    $"Log:Engine is {engine} but this database's log was written and processed by the {used} engine; checkpoints of one " +
+                    $"engine mean nothing to the other, so keep Log:Engine at {used} for this database (or start from an empty one).");
+            }
+        }
         await using (var create = new NpgsqlCommand(
             """
-            INSERT INTO log_partitions (partition, next_offset) SELECT g, 1 FROM generate_series(0, @n - 1) g ON CONFLICT DO NOTHING;
+            UPDATE log_partitions SET engine = @e WHERE engine <> @e;
+            INSERT INTO log_partitions (partition, next_offset, engine) SELECT g, 1, @e FROM generate_series(0, @n - 1) g ON CONFLICT DO NOTHING;
             INSERT INTO partition_checkpoints (partition, "offset", updated_at) SELECT g, 0, now() FROM generate_series(0, @n - 1) g ON CONFLICT DO NOTHING;
             """, connection, tx))
         {
             create.Parameters.AddWithValue("n", partitionCount);
+            create.Parameters.AddWithValue("e", name);
             await create.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);

@@ -17,11 +17,14 @@ public sealed partial class ConfigurationDocsTests
             .Where(x => x.Field is { IsLiteral: true } && x.Type.Name.EndsWith("Options", StringComparison.Ordinal))
             .Select(x => ((string)x.Field!.GetRawConstantValue()!, x.Type));
 
-    private static HashSet<string> SettingKeys() =>
-    [
-        .. OptionsClasses().SelectMany(o => o.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite).Select(p => $"{o.Section}:{p.Name}")),
-    ];
+    private static HashSet<string> SettingKeys() => [.. OptionsClasses().SelectMany(o => Keys(o.Section, o.Type))];
+
+    /// <summary>A class's settings; a nested options class (<c>Log:JetStream</c>) contributes its own keys under its name.</summary>
+    private static IEnumerable<string> Keys(string prefix, Type type) => type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.CanWrite)
+        .SelectMany(p => p.PropertyType.IsClass && p.PropertyType.Name.EndsWith("Options", StringComparison.Ordinal)
+            ? Keys($"{prefix}:{p.Name}", p.PropertyType)
+            : [$"{prefix}:{p.Name}"]);
 
     /// <summary>Keys of README's configuration table; "<c>`A:B` / `C`</c>" rows name A:B and A:C.</summary>
     private static HashSet<string> DocumentedKeys()
@@ -30,7 +33,7 @@ public sealed partial class ConfigurationDocsTests
         foreach (Match row in TableRow().Matches(RepositoryFiles.Read("README.md")))
         {
             var names = row.Groups["keys"].Value.Split(" / ").Select(k => k.Trim('`')).ToArray();
-            var section = names[0].Split(':')[0];
+            var section = names[0].Contains(':') ? names[0][..names[0].LastIndexOf(':')] : names[0];
             keys.Add(names[0]);
             keys.UnionWith(names.Skip(1).Select(n => n.Contains(':') ? n : $"{section}:{n}"));
         }

@@ -38,7 +38,7 @@ public class TestDatabase : IAsyncLifetime
         {
             await db.Database.MigrateAsync();
         }
-        await StorageInitializer.EnsurePartitionsAsync(DataSource, PartitionCount);
+        await StorageInitializer.EnsurePartitionsAsync(DataSource, PartitionCount, Engine);
         await TimeSeriesPartitions.EnsureAsync(DataSource, DateTimeOffset.UtcNow);
         Campaigns = new CampaignStore(Contexts, TimeProvider.System);
         await using (var db = await Contexts.CreateDbContextAsync())

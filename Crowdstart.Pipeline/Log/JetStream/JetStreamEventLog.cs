@@ -53,7 +53,9 @@ public sealed class JetStreamEventLog(JetStreamLog log, IOptions<AppendOptions> 
 
     private async Task<AppendResult> PublishAsync(IReadOnlyList<EventRecord> events, CancellationToken ct)
     {
-        await EnsureStreamAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(log.Options.PublishTimeoutSeconds));
+        await EnsureStreamAsync(timeout.Token, ct);
         var partitions = new int[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
@@ -65,8 +67,6 @@ public sealed class JetStreamEventLog(JetStreamLog log, IOptions<AppendOptions> 
         var receivedAt = time.GetUtcNow();
         var maxPerMessage = log.Options.MaxEventsPerMessage;
         var messages = new List<(int Start, int Count, Task<PubAckResponse> Ack)>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(log.Options.PublishTimeoutSeconds));
         for (var start = 0; start < sorted.Length;)
         {
             var partition = partitions[order[start]];
@@ -112,13 +112,13 @@ public sealed class JetStreamEventLog(JetStreamLog log, IOptions<AppendOptions> 
         return new AppendResult(inserted, offsets, [.. partitions.Distinct().Order()]);
     }
 
-    private async Task EnsureStreamAsync(CancellationToken ct)
+    private async Task EnsureStreamAsync(CancellationToken timeout, CancellationToken ct)
     {
         try
         {
-            await log.EnsureStreamAsync(ct);
+            await log.EnsureStreamAsync(timeout);
         }
-        catch (Exception ex) when (ex is NatsException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             throw new LogUnavailableException("The event log is unavailable; retry shortly.", ex);
         }

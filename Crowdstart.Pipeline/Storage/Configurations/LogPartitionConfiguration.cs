@@ -12,5 +12,6 @@ internal sealed class LogPartitionConfiguration : IEntityTypeConfiguration<LogPa
         b.HasKey(x => x.Partition);
         b.Property(x => x.Partition).HasColumnName("partition").ValueGeneratedNever();
         b.Property(x => x.NextOffset).HasColumnName("next_offset");
+        b.Property(x => x.Engine).HasColumnName("engine").HasDefaultValue("postgres");
     }
 }

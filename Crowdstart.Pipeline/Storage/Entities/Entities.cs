@@ -48,6 +48,9 @@ public sealed class LogPartition
 {
     public int Partition { get; set; }
     public long NextOffset { get; set; }
+
+    /// <summary>The log engine whose positions the partition's checkpoint holds (<c>postgres</c> or <c>jetstream</c>).</summary>
+    public string Engine { get; set; } = "postgres";
 }
 
 /// <summary>One event in the durable log. Written by binary COPY; mapped here for the schema and for reads.</summary>

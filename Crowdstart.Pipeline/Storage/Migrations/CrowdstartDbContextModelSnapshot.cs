@@ -841,6 +841,13 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("partition");
 
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("postgres")
+                        .HasColumnName("engine");
+
                     b.Property<long>("NextOffset")
                         .HasColumnType("bigint")
                         .HasColumnName("next_offset");
