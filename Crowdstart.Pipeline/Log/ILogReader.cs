@@ -23,6 +23,9 @@ public interface ILogReader
     /// <summary>Waits until <paramref name="partition"/> may have new events, or <paramref name="timeout"/> passes.</summary>
     Task WaitAsync(int partition, TimeSpan timeout, CancellationToken ct);
 
+    /// <summary>What <paramref name="partition"/> holds after <paramref name="checkpoint"/>, for the lag gauges and readiness.</summary>
+    Task<LogBacklog> BacklogAsync(NpgsqlConnection connection, int partition, LogPosition checkpoint, CancellationToken ct);
+
     /// <summary>Forgets what was read ahead of the checkpoint (after a failed batch), so the next read starts from it.</summary>
     void Reset(int partition);
 }

@@ -21,6 +21,22 @@ public sealed class PostgresLogReader(LogSignal? signal = null) : ILogReader
     public Task WaitAsync(int partition, TimeSpan timeout, CancellationToken ct) =>
         signal?.WaitAsync(partition, timeout, ct) ?? Task.Delay(timeout, ct);
 
+    public async Task<LogBacklog> BacklogAsync(NpgsqlConnection connection, int partition, LogPosition checkpoint, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT greatest(0, p.next_offset - 1 - @c), e.received_at
+            FROM log_partitions p LEFT JOIN event_log e ON e.partition = p.partition AND e."offset" = @c + 1
+            WHERE p.partition = @p
+            """, connection);
+        cmd.Parameters.AddWithValue("p", partition);
+        cmd.Parameters.AddWithValue("c", checkpoint.Value);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new LogBacklog(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1))
+            : new LogBacklog(0, null);
+    }
+
     public void Reset(int partition)
     {
     }

@@ -1,3 +1,4 @@
+using Crowdstart.Pipeline.Log;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,29 +8,32 @@ namespace Crowdstart.Pipeline.Observability;
 
 /// <summary>
 /// Reads every partition's backlog (appended minus processed, and the oldest unprocessed event's age) on an
-/// interval, for the lag gauges and the readiness check. Two primary-key lookups per partition.
+/// interval, for the lag gauges and the readiness check, from whichever log holds the events: two primary-key
+/// lookups per partition on PostgreSQL, a counting consumer and one message look-up on JetStream.
 /// </summary>
-public sealed class PipelineLagMonitor(NpgsqlDataSource dataSource, PipelineMetrics metrics, TimeProvider time, IOptions<ObservabilityOptions> options,
+public sealed class PipelineLagMonitor(NpgsqlDataSource dataSource, ILogReader log, PipelineMetrics metrics, TimeProvider time, IOptions<ObservabilityOptions> options,
     ILogger<PipelineLagMonitor> logger) : BackgroundService
 {
     /// <summary>Reads the lag now.</summary>
     public async Task<IReadOnlyList<PartitionLag>> ReadAsync(CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(
-            """
-            SELECT p.partition, greatest(0, p.next_offset - 1 - c."offset"), e.received_at
-            FROM log_partitions p
-            JOIN partition_checkpoints c ON c.partition = p.partition
-            LEFT JOIN event_log e ON e.partition = p.partition AND e."offset" = c."offset" + 1
-            ORDER BY p.partition
-            """);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var checkpoints = new List<(int Partition, long Offset)>();
+        await using (var cmd = new NpgsqlCommand("SELECT partition, \"offset\" FROM partition_checkpoints ORDER BY partition", connection))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                checkpoints.Add((reader.GetInt32(0), reader.GetInt64(1)));
+            }
+        }
         var now = time.GetUtcNow();
         var lag = new List<PartitionLag>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        foreach (var (partition, offset) in checkpoints)
         {
-            var age = reader.IsDBNull(2) ? TimeSpan.Zero : now - new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc));
-            lag.Add(new PartitionLag(reader.GetInt32(0), reader.GetInt64(1), age < TimeSpan.Zero ? TimeSpan.Zero : age));
+            var backlog = await log.BacklogAsync(connection, partition, new LogPosition(offset), ct);
+            var age = backlog.OldestReceivedAt is { } oldest ? now - oldest : TimeSpan.Zero;
+            lag.Add(new PartitionLag(partition, backlog.Pending, age < TimeSpan.Zero ? TimeSpan.Zero : age));
         }
         metrics.SetLag(lag, now);
         return lag;

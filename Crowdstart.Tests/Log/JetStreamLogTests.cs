@@ -108,4 +108,29 @@ public sealed class JetStreamLogTests(JetStreamTestDatabase db) : IClassFixture<
         Assert.Contains("unavailable", error.Message);
         Assert.True(appender.HasRoomFor(1), "a failed append gives its room back");
     }
+
+    [Fact]
+    public async Task BacklogAsync_UnprocessedMessages_CountedWithTheirAgeUntilProcessed()
+    {
+        // Arrange: two requests over one customer's partition, not processed yet
+        var campaign = await NewCampaignAsync();
+        await ProcessEverythingAsync();
+        var partition = Partitioner.PartitionFor("c-backlog", db.PartitionCount);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await db.Log.AppendAsync([EventFactory.Event(campaign, "c-backlog", EventTypes.PageView, DateTimeOffset.UtcNow)]);
+        await db.Log.AppendAsync([EventFactory.Event(campaign, "c-backlog", EventTypes.RewardView, DateTimeOffset.UtcNow)]);
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        var checkpoint = new LogPosition(await db.ScalarAsync<long>($"SELECT \"offset\" FROM partition_checkpoints WHERE partition = {partition}"));
+
+        // Act
+        var waiting = await db.Log.Reader.BacklogAsync(connection, partition, checkpoint, default);
+        await ProcessEverythingAsync();
+        var done = new LogPosition(await db.ScalarAsync<long>($"SELECT \"offset\" FROM partition_checkpoints WHERE partition = {partition}"));
+        var after = await db.Log.Reader.BacklogAsync(connection, partition, done, default);
+
+        // Assert
+        Assert.Equal(2, waiting.Pending);
+        Assert.InRange(waiting.OldestReceivedAt!.Value, before, DateTimeOffset.UtcNow);
+        Assert.Equal(new LogBacklog(0, null), after);
+    }
 }

@@ -29,7 +29,7 @@ public class ReadinessCheckTests(TestDatabase db) : IClassFixture<TestDatabase>
     {
         var metrics = new PipelineMetrics(new Meters());
         var options = Options.Create(new ObservabilityOptions { ReadyMaxLagSeconds = 60 });
-        var monitor = new PipelineLagMonitor(dataSource, metrics, time, options, NullLogger<PipelineLagMonitor>.Instance);
+        var monitor = new PipelineLagMonitor(dataSource, new Crowdstart.Pipeline.Log.PostgresLogReader(), metrics, time, options, NullLogger<PipelineLagMonitor>.Instance);
         return (new ReadinessCheck(dataSource, monitor, options), metrics);
     }
 

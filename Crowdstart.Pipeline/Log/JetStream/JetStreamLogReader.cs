@@ -160,6 +160,35 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
 
     public void Reset(int partition) => _partitions[partition].Consumer = null;
 
+    public async Task<LogBacklog> BacklogAsync(NpgsqlConnection connection, int partition, LogPosition checkpoint, CancellationToken ct)
+    {
+        await log.EnsureStreamAsync(ct);
+        var next = JetStreamPositions.NextSequence(checkpoint);
+        var subject = log.SubjectOf(partition);
+        // A throw-away consumer from the checkpoint counts what matches the partition's subject after it; the
+        // server keeps that count per consumer, so nothing is read to know it.
+        var probe = await log.Context.CreateConsumerAsync(log.Options.Stream, new ConsumerConfig
+        {
+            Name = $"backlog-{partition}-{Guid.NewGuid():N}",
+            FilterSubject = subject,
+            DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
+            OptStartSeq = next,
+            AckPolicy = ConsumerConfigAckPolicy.None,
+            MemStorage = true,
+            NumReplicas = 1,
+            InactiveThreshold = TimeSpan.FromSeconds(30),
+        }, ct);
+        var pending = (long)probe.Info.NumPending;
+        await log.Context.DeleteConsumerAsync(log.Options.Stream, probe.Info.Name, ct);
+        if (pending == 0)
+        {
+            return new LogBacklog(0, null);
+        }
+        var stream = await log.Context.GetStreamAsync(log.Options.Stream, cancellationToken: ct);
+        var oldest = await stream.GetAsync(new StreamMsgGetRequest { Seq = next, NextBySubj = subject }, ct);
+        return new LogBacklog(pending, oldest.Message.Time);
+    }
+
     public ValueTask DisposeAsync()
     {
         foreach (var state in _partitions)
