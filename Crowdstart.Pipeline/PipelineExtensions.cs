@@ -1,6 +1,7 @@
 using Crowdstart.Pipeline.Retention;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Alerts;
+using Crowdstart.Pipeline.Cluster;
 using Crowdstart.Pipeline.Demo;
 using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Log;
@@ -25,12 +26,13 @@ public static class PipelineExtensions
 
     /// <summary>
     /// One registration per feature folder. Hosted services start in registration order, so the calls keep it:
-    /// the appender (log), consumers (processing), lag monitor (observability), day-partition upkeep (storage),
+    /// the bus between instances (cluster), the appender (log), consumers (processing), lag monitor (observability), day-partition upkeep (storage),
     /// demo traffic, the alert monitor and webhook dispatcher, then the retention job.
     /// </summary>
     public static IHostApplicationBuilder AddPipeline(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddCluster();
         builder.AddEventLog();
         builder.AddIngestion();
         builder.AddProcessing();

@@ -40,7 +40,7 @@ public abstract class GrantedPageBase : LiveComponentBase
         if (RendererInfo.IsInteractive)
         {
             _subscription = AccessChanges.Subscribe((campaign, user) =>
-                campaign == CampaignId && user == _userId ? RefreshFromCircuitAsync(RecheckAsync) : Task.CompletedTask);
+                AccessChangeFeed.Concerns(campaign, user, CampaignId, _userId) ? RefreshFromCircuitAsync(RecheckAsync) : Task.CompletedTask);
         }
     }
 

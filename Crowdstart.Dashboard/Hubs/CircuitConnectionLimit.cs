@@ -10,7 +10,8 @@ namespace Crowdstart.Dashboard.Hubs;
 /// address. Each circuit keeps a component tree and render state on the server (about 5 MiB for a campaign page),
 /// so a script or a runaway tab loop opening circuits would otherwise grow the server's memory without bound.
 /// The connection past the limit is refused with 429 before it reaches SignalR; the others are untouched. Circuits
-/// run over WebSockets only: the fallback transports are refused, so the cap cannot be slipped past.
+/// run over WebSockets only: the fallback transports are refused, so the cap cannot be slipped past. The count is
+/// this instance's: it bounds the memory this server holds, which is what the cap protects (README, "Many instances").
 /// </summary>
 public sealed class CircuitConnectionLimit(RequestDelegate next, IOptions<CampaignHubOptions> options, ILogger<CircuitConnectionLimit> logger)
 {

@@ -15,7 +15,8 @@ public sealed record RequestView(AccessRequestInfo Request, string UserName, str
 
 /// <summary>
 /// Data-access grants and requests. Only admins grant, deny and revoke; every change is audited in the same
-/// transaction and announced on <see cref="AccessChangeFeed"/> so open pages follow at once.
+/// transaction and announced on <see cref="AccessChangeFeed"/> so open pages follow at once (on other instances
+/// through a NOTIFY sent in that transaction, so only committed changes are announced).
 /// </summary>
 public sealed class DataAccessGrants(
     IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AuditLog audit, AccessChangeFeed changes,
@@ -46,8 +47,11 @@ public sealed class DataAccessGrants(
         };
         db.DataAccessRequests.Add(request);
         audit.Add(db, actor, AuditActions.AccessRequested, campaignId, details: reason);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        changes.Publish(campaignId, actor.UserId);
+        await changes.EnlistAsync(db.Database, campaignId, actor.UserId, ct);
+        await tx.CommitAsync(ct);
+        changes.PublishHere(campaignId, actor.UserId);
         return AccessRequestInfo.From(request);
     }
 
@@ -57,9 +61,12 @@ public sealed class DataAccessGrants(
     {
         RequireAdmin(admin);
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var grant = await AddGrantAsync(db, admin, userId, campaignId, reason, duration, null, ct);
         await db.SaveChangesAsync(ct);
-        changes.Publish(campaignId, userId);
+        await changes.EnlistAsync(db.Database, campaignId, userId, ct);
+        await tx.CommitAsync(ct);
+        changes.PublishHere(campaignId, userId);
         return GrantInfo.From(grant);
     }
 
@@ -72,8 +79,9 @@ public sealed class DataAccessGrants(
         var request = await DecideAsync(db, admin, requestId, AccessRequestStatus.Approved, null, ct);
         var grant = await AddGrantAsync(db, admin, request.UserId, request.CampaignId, request.Reason, duration, requestId, ct);
         await db.SaveChangesAsync(ct);
+        await changes.EnlistAsync(db.Database, request.CampaignId, request.UserId, ct);
         await tx.CommitAsync(ct);
-        changes.Publish(request.CampaignId, request.UserId);
+        changes.PublishHere(request.CampaignId, request.UserId);
         return GrantInfo.From(grant);
     }
 
@@ -88,8 +96,9 @@ public sealed class DataAccessGrants(
         audit.Add(db, admin, AuditActions.AccessDenied, request.CampaignId,
             details: $"request of {requester ?? request.UserId.ToString()}" + (request.DecisionNote is { } decision ? $": {decision}" : ""));
         await db.SaveChangesAsync(ct);
+        await changes.EnlistAsync(db.Database, request.CampaignId, request.UserId, ct);
         await tx.CommitAsync(ct);
-        changes.Publish(request.CampaignId, request.UserId);
+        changes.PublishHere(request.CampaignId, request.UserId);
     }
 
     private async Task<DataAccessGrant> AddGrantAsync(CrowdstartDbContext db, Actor admin, Guid userId, Guid campaignId, string reason,
@@ -143,8 +152,11 @@ public sealed class DataAccessGrants(
         grant.RevokedByUserId = admin.UserId;
         var holder = await db.Users.Where(u => u.Id == grant.UserId).Select(u => u.UserName).FirstOrDefaultAsync(ct);
         audit.Add(db, admin, AuditActions.AccessRevoked, grant.CampaignId, grantId: grant.Id, details: $"grant of {holder ?? grant.UserId.ToString()}");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        changes.Publish(grant.CampaignId, grant.UserId);
+        await changes.EnlistAsync(db.Database, grant.CampaignId, grant.UserId, ct);
+        await tx.CommitAsync(ct);
+        changes.PublishHere(grant.CampaignId, grant.UserId);
     }
 
     /// <summary>Requests waiting for a decision, oldest first (admins).</summary>

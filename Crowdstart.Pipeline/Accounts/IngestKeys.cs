@@ -7,7 +7,7 @@ namespace Crowdstart.Pipeline.Accounts;
 
 /// <summary>
 /// Creators' management of their campaigns' ingest keys: create (the plaintext is returned once and never
-/// stored), name, revoke. A revoked key stops working at once: the authenticator's cache is dropped.
+/// stored), name, revoke. A revoked key stops working at once: the authenticator's cache is dropped, on every instance.
 /// </summary>
 public sealed class IngestKeys(
     IDbContextFactory<CrowdstartDbContext> contexts, CampaignStore store, CampaignAccess access, AuditLog audit,
@@ -49,10 +49,14 @@ public sealed class IngestKeys(
             ?? throw new NotFoundException("Unknown key.");
         if (key.RevokedAt is null)
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             key.RevokedAt = time.GetUtcNow();
             key.RevokedByUserId = actor.AuditUserId;
             audit.Add(db, actor, AuditActions.IngestKeyRevoked, campaignId, details: $"{key.Name} ({key.Prefix}…)");
             await db.SaveChangesAsync(ct);
+            // The other instances drop their cached keys when (and only if) the revocation commits.
+            await authenticator.AnnounceRevocationAsync(db.Database, campaignId, ct);
+            await tx.CommitAsync(ct);
         }
         authenticator.Invalidate();
     }

@@ -113,11 +113,15 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
             }
             await db.SaveChangesAsync(ct);
         }
-        await tx.CommitAsync(ct);
         // Pages re-read only when something they show changed, not at every evaluation of an open alert.
         if (visible)
         {
-            feed.Publish(campaignId);
+            await feed.EnlistAsync(db.Database, campaignId, ct);
+        }
+        await tx.CommitAsync(ct);
+        if (visible)
+        {
+            feed.PublishHere(campaignId);
         }
     }
 
@@ -154,6 +158,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
     public async Task ResolveAllAsync(Guid campaignId, string reason, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var live = await db.Alerts.Where(a => a.CampaignId == campaignId && a.Status != AlertStatus.Resolved).ToListAsync(ct);
         if (live.Count == 0)
         {
@@ -169,7 +174,9 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
             await QueueWebhooksAsync(db, alert, "alert.resolved", ct);
         }
         await db.SaveChangesAsync(ct);
-        feed.Publish(campaignId);
+        await feed.EnlistAsync(db.Database, campaignId, ct);
+        await tx.CommitAsync(ct);
+        feed.PublishHere(campaignId);
     }
 
     /// <summary>A creator acknowledges an alert: someone is on it. It still resolves by itself when the metric recovers.</summary>
@@ -213,8 +220,9 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         alert.UpdatedAt = time.GetUtcNow();
         await QueueWebhooksAsync(db, alert, webhookEvent, ct);
         await db.SaveChangesAsync(ct);
+        await feed.EnlistAsync(db.Database, campaignId, ct);
         await tx.CommitAsync(ct);
-        feed.Publish(campaignId);
+        feed.PublishHere(campaignId);
         return AlertInfo.From(alert);
     }
 

@@ -66,10 +66,11 @@ public sealed class StartupValidationTests
             .Select(type => type.Name)
             .ToList();
 
-        // Hosted services start in this order; the appender must take events before the consumers look for them,
-        // and the retention job must come last, after everything that writes.
+        // Hosted services start in this order; the bus between instances listens before anything publishes on it,
+        // the appender must take events before the consumers look for them, and the retention job must come last,
+        // after everything that writes.
         Assert.Equal(
-            ["EventAppender", "LogNotificationListener", "PipelineWorker", "PipelineLagMonitor", "TimeSeriesMaintenance",
+            ["ClusterBus", "EventAppender", "LogNotificationListener", "PipelineWorker", "PipelineLagMonitor", "TimeSeriesMaintenance",
                 "DemoTrafficGenerator", "AlertMonitor", "WebhookDispatcher", "RetentionService"],
             ours);
     }

@@ -1,4 +1,5 @@
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Cluster;
 using Crowdstart.Pipeline.Privacy;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -8,12 +9,14 @@ namespace Crowdstart.Tests.Infrastructure;
 /// <summary>The real account services over a test database, on a clock the test moves.</summary>
 public sealed class AccountServices
 {
-    public AccountServices(TestDatabase db, FakeTimeProvider? time = null, PrivacyOptions? privacy = null, RetentionOptions? retention = null)
+    /// <param name="bus">When given, access changes also go to and come from the other instances on it.</param>
+    public AccountServices(TestDatabase db, FakeTimeProvider? time = null, PrivacyOptions? privacy = null, RetentionOptions? retention = null,
+        ClusterBus? bus = null)
     {
         Time = time ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
         Audit = new AuditLog(db.Contexts, Time);
         Access = new CampaignAccess(db.Contexts, Time);
-        Changes = new AccessChangeFeed();
+        Changes = new AccessChangeFeed(bus);
         Grants = new DataAccessGrants(db.Contexts, Access, Audit, Changes, Options.Create(privacy ?? new PrivacyOptions()), Time);
         CustomerData = new CustomerData(db.Contexts, Access, Audit);
         Organisations = new Organisations(db.Contexts, Audit, Options.Create(retention ?? new RetentionOptions()), Time);

@@ -38,7 +38,7 @@ public partial class CustomerAccessPanel
         if (RendererInfo.IsInteractive)
         {
             _subscription = Changes.Subscribe((campaign, user) =>
-                campaign == CampaignId && user == _userId ? RefreshFromCircuitAsync(LoadAsync) : Task.CompletedTask);
+                AccessChangeFeed.Concerns(campaign, user, CampaignId, _userId) ? RefreshFromCircuitAsync(LoadAsync) : Task.CompletedTask);
         }
         await LoadAsync();
     }

@@ -53,7 +53,7 @@ public partial class CampaignLive : LiveComponentBase
         {
             // A grant given or taken while the page is open shows or hides the customer-id switch (and drops the ids).
             _accessSubscription = AccessChanges.Subscribe((campaign, user) =>
-                campaign == CampaignId && user == _userId ? RefreshFromCircuitAsync(RecheckGrantAsync) : Task.CompletedTask);
+                AccessChangeFeed.Concerns(campaign, user, CampaignId, _userId) ? RefreshFromCircuitAsync(RecheckGrantAsync) : Task.CompletedTask);
         }
     }
 

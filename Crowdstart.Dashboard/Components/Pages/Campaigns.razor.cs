@@ -26,7 +26,7 @@ public partial class Campaigns : LiveComponentBase
             _subscription = Changes.Subscribe(null, RefreshFromCircuitAsync);
             // Badges change the moment an alert opens or is acknowledged, not at the next pipeline commit.
             _alertSubscription = AlertChanges.Subscribe(null, campaign =>
-                Model.Cards.Any(c => c.Campaign.Id == campaign) ? RefreshFromCircuitAsync() : Task.CompletedTask);
+                campaign == Pipeline.Alerts.AlertFeed.AnyCampaign || Model.Cards.Any(c => c.Campaign.Id == campaign) ? RefreshFromCircuitAsync() : Task.CompletedTask);
         }
         await Model.RefreshAsync();
     }
