@@ -16,11 +16,12 @@ public sealed class JetStreamLogOptions
     public int Replicas { get; set; } = 1;
 
     /// <summary>
-    /// How long the stream keeps a message, in hours. Processing copies each event into PostgreSQL within seconds;
-    /// the stream only needs to outlive an outage of the processors, and must stay well inside the shortest raw-event
-    /// retention (personal ids live in the broker for this long).
+    /// How long the stream keeps a message, in hours (1–24). Processing copies each event into PostgreSQL within
+    /// seconds; the stream only needs to outlive an outage of the processors. At most a day: the shortest retention an
+    /// organisation may choose for customer-level data is one day, and pseudonymous customer ids live in the broker
+    /// for this long, out of reach of erasure.
     /// </summary>
-    public int MaxAgeHours { get; set; } = 72;
+    public int MaxAgeHours { get; set; } = 24;
 
     /// <summary>JetStream's duplicate window, in seconds: a message id seen within it is stored once.</summary>
     public int DuplicateWindowSeconds { get; set; } = 120;

@@ -21,7 +21,7 @@ public sealed class ValidateLogOptions : IValidateOptions<LogOptions>
                 .Require(IsToken(js.Stream), $"Log:JetStream:Stream must be letters, digits, '-' or '_' (was '{js.Stream}')")
                 .Require(js.Subject.Split('.').All(IsToken), $"Log:JetStream:Subject must be dot-separated tokens of letters, digits, '-' or '_' (was '{js.Subject}')")
                 .Range("JetStream:Replicas", js.Replicas, 1, 5)
-                .Range("JetStream:MaxAgeHours", js.MaxAgeHours, 1, 24 * 30)
+                .Range("JetStream:MaxAgeHours", js.MaxAgeHours, 1, 24)
                 .Range("JetStream:DuplicateWindowSeconds", js.DuplicateWindowSeconds, 1, 24 * 3600)
                 .Range("JetStream:MaxEventsPerMessage", js.MaxEventsPerMessage, 1, 10_000)
                 .Range("JetStream:PublishTimeoutSeconds", js.PublishTimeoutSeconds, 1, 300)
