@@ -8,6 +8,7 @@ namespace Crowdstart.Pipeline.Processing;
 /// <summary>Runs one consumer loop per log partition, in parallel, until the host stops.</summary>
 public sealed class PipelineWorker(
     PartitionProcessor processor,
+    PartitionOwnership ownership,
     ILogReader log,
     CampaignChangeFeed changes,
     Observability.PipelineMetrics metrics,
@@ -22,9 +23,37 @@ public sealed class PipelineWorker(
             logger.LogInformation("Processing is disabled in this process");
             return Task.CompletedTask;
         }
+        _busy = new bool[logOptions.Value.PartitionCount];
         var loops = Enumerable.Range(0, logOptions.Value.PartitionCount)
             .Select(p => Task.Run(() => ConsumeAsync(p, stoppingToken), stoppingToken));
-        return Task.WhenAll(loops);
+        return Task.WhenAll(loops.Append(Task.Run(() => BalanceAsync(stoppingToken), stoppingToken)));
+    }
+
+    /// <summary>Partitions mid-batch: never released under a running batch.</summary>
+    private bool[] _busy = [];
+
+    /// <summary>How often this process re-checks its share of the partitions: a dead process's partitions move within it.</summary>
+    public static readonly TimeSpan RebalanceInterval = TimeSpan.FromSeconds(3);
+
+    private async Task BalanceAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await ownership.RebalanceAsync(p => Volatile.Read(ref _busy[p]), ct);
+                await Task.Delay(RebalanceInterval, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Partition rebalance failed; retrying");
+                await Task.Delay(RebalanceInterval, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
     }
 
     private async Task ConsumeAsync(int partition, CancellationToken ct)
@@ -34,10 +63,31 @@ public sealed class PipelineWorker(
         var failures = 0;
         while (!ct.IsCancellationRequested)
         {
+            if (!ownership.Owns(partition))
+            {
+                try
+                {
+                    await Task.Delay(poll < TimeSpan.FromMilliseconds(500) ? poll : TimeSpan.FromMilliseconds(500), ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
             try
             {
                 var started = DateTime.UtcNow;
-                var batch = await processor.ProcessNextBatchAsync(partition, ct);
+                BatchResult batch;
+                Volatile.Write(ref _busy[partition], true);
+                try
+                {
+                    batch = await processor.ProcessNextBatchAsync(partition, ct);
+                }
+                finally
+                {
+                    Volatile.Write(ref _busy[partition], false);
+                }
                 failures = 0;
                 if (batch.EventCount > 0)
                 {

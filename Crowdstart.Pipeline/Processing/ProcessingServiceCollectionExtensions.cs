@@ -16,6 +16,8 @@ public static class ProcessingServiceCollectionExtensions
         services.AddSingleton(sp => new PartitionProcessor(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ProcessingOptions>>().Value.BatchSize,
             sp.GetRequiredService<Log.ILogReader>()));
+        services.AddSingleton(sp => new PartitionOwnership(sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<IOptions<Log.LogOptions>>().Value.PartitionCount, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<PartitionOwnership>>()));
         services.AddSingleton<CampaignChangeFeed>();
         services.AddHostedService<LogNotificationListener>();
         services.AddHostedService<PipelineWorker>();
