@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Crowdstart.Pipeline.Configuration;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Storage;
@@ -22,6 +23,9 @@ public static class SecurityExtensions
         var services = builder.Services;
         services.AddValidatedOptions<AccountOptions, ValidateAccountOptions>(AccountOptions.SectionName);
         services.AddValidatedOptions<BrowserProtectionOptions, ValidateBrowserProtectionOptions>(BrowserProtectionOptions.SectionName);
+        // Cookies, antiforgery tokens and circuits are protected with keys every instance must share: in PostgreSQL,
+        // which every instance reaches (a key ring per machine would sign a user out when a request lands elsewhere).
+        services.AddDataProtection().SetApplicationName("Crowdstart").PersistKeysToDbContext<CrowdstartDbContext>();
         services.AddIdentityCore<CrowdstartUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;

@@ -1,4 +1,5 @@
 using Crowdstart.Pipeline.Storage.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -8,11 +9,14 @@ namespace Crowdstart.Pipeline.Storage;
 
 /// <summary>
 /// The relational model: accounts (ASP.NET Core Identity), organisations, campaigns, ingest keys, the event log,
-/// checkpoints, rollups, data-access grants and the audit log.
+/// checkpoints, rollups, data-access grants and the audit log; and the web app's data-protection keys, so every
+/// instance reads the cookies and antiforgery tokens the others issued.
 /// </summary>
 public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> options)
-    : IdentityDbContext<CrowdstartUser, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<CrowdstartUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<OrganisationMember> OrganisationMembers => Set<OrganisationMember>();
     public DbSet<DataAccessGrant> DataAccessGrants => Set<DataAccessGrant>();
@@ -50,6 +54,13 @@ public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> op
         modelBuilder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
         modelBuilder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
         modelBuilder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
+        modelBuilder.Entity<DataProtectionKey>(b =>
+        {
+            b.ToTable("data_protection_keys");
+            b.Property(x => x.Id).HasColumnName("id");
+            b.Property(x => x.FriendlyName).HasColumnName("friendly_name");
+            b.Property(x => x.Xml).HasColumnName("xml");
+        });
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrowdstartDbContext).Assembly);
     }
 }
