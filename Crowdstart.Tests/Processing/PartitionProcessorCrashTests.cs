@@ -83,7 +83,16 @@ public abstract class PartitionProcessorCrashTests<TDatabase>(TDatabase db) : IC
         Assert.Equal(expected, stored);
         var (expectedTotals, storedTotals) = await RollupOracle.TotalsAsync(db.DataSource);
         Assert.Equal(expectedTotals, storedTotals);
-        // Every logged event is behind its partition's checkpoint: processed, none skipped.
+        // Every event sits in its customer's partition (a partition's reader saw only its own), and is behind that
+        // partition's checkpoint: processed, none skipped.
+        await using (var cmd = db.DataSource.CreateCommand("SELECT DISTINCT partition, customer_id FROM event_log"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                Assert.Equal(Partitioner.PartitionFor(reader.GetString(1), db.PartitionCount), reader.GetInt32(0));
+            }
+        }
         Assert.Equal(0, await db.ScalarAsync<long>(
             "SELECT count(*) FROM event_log e JOIN partition_checkpoints c USING (partition) WHERE e.\"offset\" > c.\"offset\""));
     }

@@ -24,6 +24,9 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
 
         /// <summary>Sequence of the last message handed out in a batch (the checkpoint the next read should come from).</summary>
         public ulong LastHandedOut;
+
+        /// <summary>The consumer sequence the next delivered message must carry: a gap means a delivery was lost.</summary>
+        public ulong NextDelivery;
         public readonly Queue<INatsJSMsg<byte[]>> Buffer = new();
     }
 
@@ -50,7 +53,19 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
             while (state.Buffer.TryPeek(out var msg) && (events.Count == 0 || events.Count < limit))
             {
                 state.Buffer.Dequeue();
-                var sequence = msg.Metadata!.Value.Sequence.Stream;
+                var metadata = msg.Metadata ?? throw new InvalidOperationException("A log message arrived without JetStream metadata.");
+                if (metadata.Sequence.Consumer != state.NextDelivery)
+                {
+                    // A delivery went missing (e.g. the connection dropped mid-fetch): read again from the checkpoint.
+                    throw new InvalidOperationException(
+                        $"Partition {partition}: delivery {metadata.Sequence.Consumer} arrived where {state.NextDelivery} was due; reading again from the checkpoint.");
+                }
+                state.NextDelivery++;
+                var sequence = metadata.Sequence.Stream;
+                if (!msg.Subject.EndsWith("." + partition.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"Partition {partition} was handed a message of {msg.Subject}.");
+                }
                 var (receivedAt, records) = LogMessage.Read(msg.Data);
                 for (var k = 0; k < records.Count; k++)
                 {
@@ -67,7 +82,7 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
         }
         catch
         {
-            state.Consumer = null;
+            Drop(state);
             throw;
         }
         finally
@@ -80,12 +95,26 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
     {
         await log.EnsureStreamAsync(ct);
         state.Buffer.Clear();
-        state.Consumer = await log.Context.CreateOrderedConsumerAsync(log.Options.Stream, new NatsJSOrderedConsumerOpts
+        if (state.Consumer is { } old)
         {
-            FilterSubjects = [log.SubjectOf(partition)],
+            state.Consumer = null;
+            await DeleteQuietlyAsync(old.Info.Name);
+        }
+        // An ephemeral pull consumer with one filter subject (JetStream 2.9 knows only the single-subject filter; the
+        // client's ordered consumer sends the multi-subject form, which 2.9 ignores). No acknowledgements: the
+        // checkpoint in PostgreSQL is the only progress that counts, and a reopened consumer starts from it.
+        state.Consumer = await log.Context.CreateConsumerAsync(log.Options.Stream, new ConsumerConfig
+        {
+            Name = $"p{partition}-{Guid.NewGuid():N}",
+            FilterSubject = log.SubjectOf(partition),
             DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
             OptStartSeq = fromSequence,
+            AckPolicy = ConsumerConfigAckPolicy.None,
+            MemStorage = true,
+            NumReplicas = 1,
+            InactiveThreshold = TimeSpan.FromMinutes(2),
         }, ct);
+        state.NextDelivery = 1;
         // The checkpoint says everything before fromSequence is done; the next message handed out follows it.
         state.LastHandedOut = fromSequence - 1;
     }
@@ -150,7 +179,7 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
-            state.Consumer = null;
+            Drop(state);
         }
         finally
         {
@@ -158,7 +187,28 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
         }
     }
 
-    public void Reset(int partition) => _partitions[partition].Consumer = null;
+    public void Reset(int partition) => Drop(_partitions[partition]);
+
+    private void Drop(PartitionState state)
+    {
+        if (state.Consumer is { } consumer)
+        {
+            state.Consumer = null;
+            _ = DeleteQuietlyAsync(consumer.Info.Name);
+        }
+    }
+
+    private async Task DeleteQuietlyAsync(string consumer)
+    {
+        try
+        {
+            await log.Context.DeleteConsumerAsync(log.Options.Stream, consumer);
+        }
+        catch (Exception)
+        {
+            // It expires by itself after its inactivity threshold.
+        }
+    }
 
     public async Task<LogBacklog> BacklogAsync(NpgsqlConnection connection, int partition, LogPosition checkpoint, CancellationToken ct)
     {
