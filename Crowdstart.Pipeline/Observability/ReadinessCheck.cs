@@ -22,11 +22,19 @@ public sealed class ReadinessCheck(NpgsqlDataSource dataSource, PipelineLagMonit
             {
                 await ping.ExecuteScalarAsync(timeout.Token);
             }
-            partitions = await lag.ReadAsync(timeout.Token);
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("The database does not answer.", ex is OperationCanceledException ? null : ex);
+        }
+        try
+        {
+            partitions = await lag.ReadAsync(timeout.Token);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The database answered, so it is the log (JetStream, when it is the engine) that could not say its backlog.
+            return HealthCheckResult.Unhealthy("The event log's backlog could not be read.", ex is OperationCanceledException ? null : ex);
         }
         var limit = TimeSpan.FromSeconds(Math.Max(1, options.Value.ReadyMaxLagSeconds));
         var data = new Dictionary<string, object>

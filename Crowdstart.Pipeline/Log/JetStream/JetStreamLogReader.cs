@@ -215,8 +215,19 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
         await log.EnsureStreamAsync(ct);
         var next = JetStreamPositions.NextSequence(checkpoint);
         var subject = log.SubjectOf(partition);
-        // A throw-away consumer from the checkpoint counts what matches the partition's subject after it; the
-        // server keeps that count per consumer, so nothing is read to know it.
+        var stream = await log.Context.GetStreamAsync(log.Options.Stream, cancellationToken: ct);
+        // The oldest message after the checkpoint, if any: one direct read, answered by any replica.
+        StreamMsgGetResponse oldest;
+        try
+        {
+            oldest = await stream.GetAsync(new StreamMsgGetRequest { Seq = next, NextBySubj = subject }, ct);
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+        {
+            return new LogBacklog(0, null);
+        }
+        // Behind: a throw-away consumer from the checkpoint counts what is pending on the subject (the server keeps the
+        // count; nothing is read to know it). Only when behind, so a caught-up partition costs one read.
         var probe = await log.Context.CreateConsumerAsync(log.Options.Stream, new ConsumerConfig
         {
             Name = $"backlog-{partition}-{Guid.NewGuid():N}",
@@ -228,14 +239,8 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
             NumReplicas = 1,
             InactiveThreshold = TimeSpan.FromSeconds(30),
         }, ct);
-        var pending = (long)probe.Info.NumPending;
-        await log.Context.DeleteConsumerAsync(log.Options.Stream, probe.Info.Name, ct);
-        if (pending == 0)
-        {
-            return new LogBacklog(0, null);
-        }
-        var stream = await log.Context.GetStreamAsync(log.Options.Stream, cancellationToken: ct);
-        var oldest = await stream.GetAsync(new StreamMsgGetRequest { Seq = next, NextBySubj = subject }, ct);
+        var pending = Math.Max(1L, (long)probe.Info.NumPending);
+        await DeleteQuietlyAsync(probe.Info.Name);
         return new LogBacklog(pending, oldest.Message.Time);
     }
 
