@@ -103,4 +103,5 @@ cat <<MSG
   Ctrl-C stops both instances; stop JetStream with: scripts/nats.sh stop $NATS_DATA; the database with: scripts/pg.sh stop
 
 MSG
-wait -n "${pids[@]}"
+# One instance dying (a crash, kill -9) leaves the other serving and taking its partitions over.
+wait "${pids[@]}" || true

@@ -61,18 +61,7 @@ public sealed class JetStreamLog : IAsyncDisposable
             {
                 return;
             }
-            await Context.CreateOrUpdateStreamAsync(new StreamConfig
-            {
-                Name = Options.Stream,
-                Subjects = [Options.Subject + ".*"],
-                Storage = StreamConfigStorage.File,
-                Retention = StreamConfigRetention.Limits,
-                Discard = StreamConfigDiscard.Old,
-                NumReplicas = Options.Replicas,
-                MaxAge = TimeSpan.FromHours(Options.MaxAgeHours),
-                DuplicateWindow = TimeSpan.FromSeconds(Options.DuplicateWindowSeconds),
-                AllowDirect = true,
-            }, ct);
+            await CreateOrUpdateAsync(ct);
             _streamReady = true;
         }
         finally
@@ -80,6 +69,41 @@ public sealed class JetStreamLog : IAsyncDisposable
             _ready.Release();
         }
     }
+
+    /// <summary>
+    /// Retries until the caller gives up: a cluster that just (re)started answers API requests only once it has elected
+    /// its leaders, which takes a few seconds after the servers accept connections.
+    /// </summary>
+    private async Task CreateOrUpdateAsync(CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await CreateOrUpdateOnceAsync(ct);
+                return;
+            }
+            catch (Exception ex) when (ex is NatsJSApiNoResponseException or NatsNoRespondersException or NatsJSApiException { Error.Code: 503 }
+                && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * attempt)), ct);
+            }
+        }
+    }
+
+    private async Task CreateOrUpdateOnceAsync(CancellationToken ct) =>
+        await Context.CreateOrUpdateStreamAsync(new StreamConfig
+        {
+            Name = Options.Stream,
+            Subjects = [Options.Subject + ".*"],
+            Storage = StreamConfigStorage.File,
+            Retention = StreamConfigRetention.Limits,
+            Discard = StreamConfigDiscard.Old,
+            NumReplicas = Options.Replicas,
+            MaxAge = TimeSpan.FromHours(Options.MaxAgeHours),
+            DuplicateWindow = TimeSpan.FromSeconds(Options.DuplicateWindowSeconds),
+            AllowDirect = true,
+        }, ct);
 
     public async ValueTask DisposeAsync()
     {
