@@ -1,0 +1,342 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Crowdstart.Dashboard.Hubs;
+using Crowdstart.Pipeline.Processing;
+using Crowdstart.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Xunit.Abstractions;
+
+namespace Crowdstart.Tests.Cluster;
+
+/// <summary>
+/// The product as a cluster: three JetStream servers (replicas 3), two app processes on one PostgreSQL. Events posted
+/// to one instance are live on the other; a JetStream server or an app instance killed with SIGKILL while clients post
+/// loses no acknowledged event and counts none twice (rollups equal the recomputation from the raw log); a dead
+/// instance's partitions move to the survivor within 15 s; a key revoked on one instance is refused by the other
+/// within a second. Runs with the fault tests, alone.
+/// </summary>
+[Layer(TestLayer.Fault)]
+[Collection(FaultCollection.Name)]
+public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string AdminEmail = "cluster-admin@test.example";
+    private const string AdminPassword = "cluster-admin-password-1";
+    private readonly JetStreamTestDatabase _database = new();
+    private readonly NatsCluster _nats = new();
+    private readonly string _stream = "CLUSTER_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<Process> _apps = [];
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await _nats.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in _apps.Where(a => !a.HasExited))
+        {
+            app.Kill();
+            await app.WaitForExitAsync();
+        }
+        await _nats.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private sealed record Instance(Process Process, HttpClient Client)
+    {
+        public Uri Address => Client.BaseAddress!;
+    }
+
+    private async Task<Instance> StartInstanceAsync()
+    {
+        var port = FreePort();
+        var dir = AppDirectory();
+        var start = new ProcessStartInfo("dotnet", Path.Combine(dir, "Crowdstart.Dashboard.dll"))
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var env = start.Environment;
+        env["ConnectionStrings__Crowdstart"] = _database.ConnectionString;
+        env["Urls"] = $"http://127.0.0.1:{port}";
+        env["Demo__Enabled"] = "false";
+        env["Alerts__Enabled"] = "false";
+        env["Log__PartitionCount"] = _database.PartitionCount.ToString();
+        env["Log__Engine"] = "JetStream";
+        env["Log__JetStream__Url"] = _nats.Urls;
+        env["Log__JetStream__Replicas"] = "3";
+        env["Log__JetStream__Stream"] = _stream;
+        env["Log__JetStream__Subject"] = _stream.ToLowerInvariant();
+        env["Accounts__BootstrapAdminEmail"] = AdminEmail;
+        env["Accounts__BootstrapAdminPassword"] = AdminPassword;
+        env["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        var log = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) { log.Enqueue(line); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { log.Enqueue(line); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _apps.Add(process);
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(15) };
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.False(process.HasExited, "the instance exited while starting: " + string.Join(Environment.NewLine, log.TakeLast(30)));
+            try
+            {
+                using var response = await client.GetAsync("healthz");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return new Instance(process, client);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(120), "the instance did not start: " + string.Join(Environment.NewLine, log.TakeLast(30)));
+            await Task.Delay(200);
+        }
+    }
+
+    private static string AppDirectory()
+    {
+        var tests = AppContext.BaseDirectory;
+        var configuration = new DirectoryInfo(tests).Parent!.Name;
+        var root = new DirectoryInfo(tests).Parent!.Parent!.Parent!.Parent!.FullName;
+        var dir = Path.Combine(root, "Crowdstart.Dashboard", "bin", configuration, "net10.0");
+        Assert.True(File.Exists(Path.Combine(dir, "Crowdstart.Dashboard.dll")), $"the app is not built at {dir}");
+        return dir;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task<(Guid Campaign, string Key)> NewCampaignAsync()
+    {
+        var campaign = await _database.Campaigns.CreateCampaignAsync(_database.OrganisationId, "cl-" + Guid.NewGuid().ToString("N")[..8], "Cluster lamp", "EUR",
+            1000m, DateTimeOffset.UtcNow.AddHours(-1));
+        return (campaign.Id, await _database.Campaigns.CreateIngestKeyAsync(campaign.Id, "cluster"));
+    }
+
+    private static HttpRequestMessage Events(string key, IEnumerable<object> events) => new(HttpMethod.Post, "api/v1/events")
+    {
+        Content = new StringContent(JsonSerializer.Serialize(events), Encoding.UTF8, "application/json"),
+        Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
+    };
+
+    private static object Event(Guid id, Guid campaign, string customer, bool pledge) => pledge
+        ? new { eventId = id, type = "pledge_completed", campaignId = campaign, customerId = customer, sessionId = "cs", occurredAt = DateTimeOffset.UtcNow.ToString("O"), source = "direct", amount = 15m, currency = "EUR" }
+        : new { eventId = id, type = "page_view", campaignId = campaign, customerId = customer, sessionId = "cs", occurredAt = DateTimeOffset.UtcNow.ToString("O"), source = "social:reddit" };
+
+    /// <summary>Clients posting batches of 20 to every instance in turn until stopped; returns the acknowledged event ids.</summary>
+    private static async Task<ConcurrentBag<Guid>> LoadAsync(IReadOnlyList<Instance> instances, Guid campaign, string key, Func<Task> during)
+    {
+        var acknowledged = new ConcurrentBag<Guid>();
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var ids = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
+                using var request = Events(key, ids.Select((id, i) => Event(id, campaign, $"w{w}-{(n * 20 + i) % 150}", i % 7 == 0)));
+                try
+                {
+                    using var response = await instances[(w + n) % instances.Count].Client.SendAsync(request);
+                    if (response.StatusCode == HttpStatusCode.Accepted)
+                    {
+                        ids.ForEach(acknowledged.Add);
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    // An instance that is being killed: the batch was not acknowledged, the client moves on.
+                }
+            }
+        })).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await during();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+        return acknowledged;
+    }
+
+    /// <summary>Waits until the instance reports its pipeline caught up twice in a row.</summary>
+    private static async Task WaitCaughtUpAsync(Instance instance)
+    {
+        var deadline = Stopwatch.StartNew();
+        var streak = 0;
+        while (streak < 2)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(120), "the pipeline did not catch up");
+            await Task.Delay(500);
+            using var response = await instance.Client.GetAsync("readyz");
+            var body = await response.Content.ReadAsStringAsync();
+            streak = response.StatusCode == HttpStatusCode.OK && body.Contains("\"lag_events\":0", StringComparison.Ordinal) ? streak + 1 : 0;
+        }
+    }
+
+    private async Task AssertExactlyOnceAsync(Guid campaign, ConcurrentBag<Guid> acknowledged)
+    {
+        var stored = new List<Guid>();
+        await using (var cmd = _database.DataSource.CreateCommand($"SELECT event_id FROM event_log WHERE campaign_id = '{campaign}'"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add(reader.GetGuid(0));
+            }
+        }
+        output.WriteLine($"acknowledged {acknowledged.Count:N0}, stored {stored.Count:N0}");
+        Assert.True(acknowledged.Count > 500, $"the load reached the cluster ({acknowledged.Count} acknowledged)");
+        Assert.Equal(stored.Count, stored.Distinct().Count());
+        Assert.Empty(acknowledged.Except(stored));
+        Assert.Equal(await RollupOracle.RecomputeAsync(_database.DataSource), await RollupOracle.StoredAsync(_database.DataSource));
+        var (expected, totals) = await RollupOracle.TotalsAsync(_database.DataSource);
+        Assert.Equal(expected, totals);
+    }
+
+    [Fact]
+    public async Task Cluster_EventsPostedToA_LiveOnBAndAKeyRevokedOnARefusedOnB()
+    {
+        // Arrange: an admin streams the campaign from B's hub
+        var (campaign, key) = await NewCampaignAsync();
+        var a = await StartInstanceAsync();
+        var b = await StartInstanceAsync();
+        var cookies = await SignInAsync(b);
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(b.Address, CampaignHub.Route.TrimStart('/')), HttpTransportType.WebSockets, o => o.Cookies = cookies)
+            .Build();
+        await hub.StartAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var snapshots = hub.StreamAsync<CampaignSnapshotMessage>(nameof(CampaignHub.StreamSnapshots), campaign, timeout.Token).GetAsyncEnumerator(timeout.Token);
+        Assert.True(await snapshots.MoveNextAsync());
+
+        // Act 1: 200 events posted to A only
+        for (var batch = 0; batch < 10; batch++)
+        {
+            using var response = await a.Client.SendAsync(Events(key, Enumerable.Range(0, 20).Select(i => Event(Guid.NewGuid(), campaign, $"live-{batch}-{i}", false))));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+        var live = Stopwatch.StartNew();
+        while (snapshots.Current.Events < 200)
+        {
+            Assert.True(await snapshots.MoveNextAsync(), "B's stream ended before it showed A's events");
+        }
+        output.WriteLine($"B's hub showed A's 200 events {live.ElapsedMilliseconds} ms after the last 202");
+
+        // Act 2: the key is revoked on A (signed-in management API); B must refuse it within a second
+        var keyId = await KeyIdAsync(campaign);
+        using var admin = await SignedInClientAsync(a);
+        using (var revoke = await admin.DeleteAsync($"api/v1/campaigns/{campaign}/keys/{keyId}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        }
+        var refused = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            using var response = await b.Client.SendAsync(Events(key, [Event(Guid.NewGuid(), campaign, "after-revoke", false)]));
+            status = response.StatusCode;
+        }
+        while (status == HttpStatusCode.Accepted && refused.Elapsed < TimeSpan.FromSeconds(5));
+
+        // Assert
+        Assert.Equal(campaign, snapshots.Current.CampaignId);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        output.WriteLine($"B refused the key {refused.ElapsedMilliseconds} ms after A revoked it");
+        Assert.True(refused.Elapsed < TimeSpan.FromSeconds(1), $"B accepted the revoked key for {refused.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Cluster_JetStreamServerKilledWhilePosting_AcknowledgedEventsCountedOnce()
+    {
+        // Arrange
+        var (campaign, key) = await NewCampaignAsync();
+        var a = await StartInstanceAsync();
+        var b = await StartInstanceAsync();
+
+        // Act: SIGKILL one of the three servers under load, and bring it back afterwards
+        var acknowledged = await LoadAsync([a, b], campaign, key, () => _nats.KillNodeAsync(0));
+        await _nats.StartNodeAsync(0);
+        await WaitCaughtUpAsync(a);
+        await WaitCaughtUpAsync(b);
+
+        // Assert
+        await AssertExactlyOnceAsync(campaign, acknowledged);
+    }
+
+    [Fact]
+    public async Task Cluster_InstanceKilledWhilePosting_PartitionsMoveWithin15sAndNothingIsLost()
+    {
+        // Arrange
+        var (campaign, key) = await NewCampaignAsync();
+        var a = await StartInstanceAsync();
+        var b = await StartInstanceAsync();
+        var moved = TimeSpan.Zero;
+
+        // Act: SIGKILL instance A under load; the clients keep posting to both (A's requests fail and are not acknowledged)
+        var acknowledged = await LoadAsync([a, b], campaign, key, async () =>
+        {
+            a.Process.Kill();
+            await a.Process.WaitForExitAsync();
+            var killed = Stopwatch.StartNew();
+            while (await OwnedPartitionsAsync() < _database.PartitionCount && killed.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(100);
+            }
+            moved = killed.Elapsed;
+        });
+        await WaitCaughtUpAsync(b);
+
+        // Assert
+        output.WriteLine($"B owned every partition {moved.TotalMilliseconds:0} ms after A was killed");
+        Assert.Equal(_database.PartitionCount, await OwnedPartitionsAsync());
+        Assert.True(moved < TimeSpan.FromSeconds(15), $"the partitions moved after {moved.TotalSeconds:0.0} s");
+        await AssertExactlyOnceAsync(campaign, acknowledged);
+    }
+
+    /// <summary>Partitions whose ownership lock a live session holds.</summary>
+    private Task<long> OwnedPartitionsAsync() => _database.ScalarAsync<long>(
+        $"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = {PartitionOwnership.LockSpace} AND objsubid = 2 AND objid < 1024 AND granted");
+
+    private async Task<Guid> KeyIdAsync(Guid campaign) =>
+        await _database.ScalarAsync<Guid>($"SELECT id FROM ingest_keys WHERE campaign_id = '{campaign}' AND revoked_at IS NULL LIMIT 1");
+
+    /// <summary>Signs the bootstrap admin in through the real form; the cookie client proves its origin like the app's pages.</summary>
+    private static async Task<HttpClient> SignedInClientAsync(Instance instance)
+    {
+        var cookies = await SignInAsync(instance);
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = instance.Address };
+        client.DefaultRequestHeaders.Add(Crowdstart.Dashboard.Security.BrowserProtectionOptions.RequestHeader, "XMLHttpRequest");
+        return client;
+    }
+
+    private static async Task<CookieContainer> SignInAsync(Instance instance)
+    {
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = instance.Address };
+        var page = await client.GetStringAsync("account/login");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        using var response = await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["Email"] = AdminEmail, ["Password"] = AdminPassword, ["ReturnUrl"] = "/",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.DoesNotContain("error=", response.Headers.Location?.ToString() ?? "");
+        return cookies;
+    }
+}
