@@ -309,6 +309,59 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         await AssertExactlyOnceAsync(campaign, acknowledged);
     }
 
+    private static int Trials => int.TryParse(Environment.GetEnvironmentVariable("CROWDSTART_CLUSTER_TRIALS"), out var n) && n > 0 ? n : 2;
+
+    [Fact]
+    public async Task Cluster_RandomServersAndInstancesKilledUnderLoad_AcknowledgedEventsCountedOnce()
+    {
+        // Arrange: trials from CROWDSTART_CLUSTER_TRIALS (2 in the test command; scripts/fault-kill9.sh --cluster runs 10+)
+        var (campaign, key) = await NewCampaignAsync();
+        var instances = new List<Instance> { await StartInstanceAsync(), await StartInstanceAsync() };
+        var random = new Random(17);
+        var acknowledged = new ConcurrentBag<Guid>();
+        var kills = new List<string>();
+
+        // Act: each trial kills a random JetStream server or app instance at a random moment under load, then brings it back
+        for (var trial = 0; trial < Trials; trial++)
+        {
+            var victim = random.Next(5);
+            var batch = await LoadAsync(instances, campaign, key, async () =>
+            {
+                await Task.Delay(random.Next(0, 2000));
+                if (victim < 3)
+                {
+                    await _nats.KillNodeAsync(victim);
+                    kills.Add($"server n{victim}");
+                }
+                else
+                {
+                    var instance = instances[victim - 3];
+                    instance.Process.Kill();
+                    await instance.Process.WaitForExitAsync();
+                    kills.Add($"instance {(char)('A' + victim - 3)}");
+                }
+            });
+            foreach (var id in batch)
+            {
+                acknowledged.Add(id);
+            }
+            if (victim < 3)
+            {
+                await _nats.StartNodeAsync(victim);
+            }
+            else
+            {
+                instances[victim - 3] = await StartInstanceAsync();
+            }
+        }
+        await WaitCaughtUpAsync(instances[0]);
+        await WaitCaughtUpAsync(instances[1]);
+
+        // Assert
+        output.WriteLine($"{Trials} trials, killed {string.Join(", ", kills)}");
+        await AssertExactlyOnceAsync(campaign, acknowledged);
+    }
+
     /// <summary>Partitions whose ownership lock a live session holds.</summary>
     private Task<long> OwnedPartitionsAsync() => _database.ScalarAsync<long>(
         $"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = {PartitionOwnership.LockSpace} AND objsubid = 2 AND objid < 1024 AND granted");
