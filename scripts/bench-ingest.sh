@@ -4,6 +4,9 @@
 #   - the raw binary COPY rate of the same rows into the same event_log table (the engine's limit),
 #   - the same COPY into a copy of the table with only its primary key (what the secondary indexes cost),
 #   - a naive collector: one INSERT and one durable commit per event.
+#   - then with Log:Engine = JetStream, on one server (replicas 1) and on a 3-server cluster on loopback (replicas 3):
+#     the same HTTP load, and JetStream's own rate for the same payloads through the app's appender (no HTTP), the
+#     JetStream engine's limit as COPY is PostgreSQL's (JETSTREAM=false skips this part).
 # Prints every rate and the ratios. Not a test: the numbers go into docs/benchmarks.md.
 #   scripts/bench-ingest.sh [seconds=20] [concurrency=4]
 # The pipeline is off so the figures are the ingest path's own (PROCESSING=true runs it alongside).
@@ -11,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
 source scripts/bench-common.sh
+source scripts/nats.sh
 SECONDS_RUN=${1:-20}
 CONCURRENCY=${2:-4}
 APP_PORT=5090
@@ -37,4 +41,23 @@ C=$(field copy_events_per_s "$COPY")
 awk -v a="$(field http_events_per_s "$H100")" -v b="$(field http_events_per_s "$H1000")" -v c="$C" \
     -v bare="$(field bare_copy_events_per_s "$BARE")" -v n="$(field naive_events_per_s "$NAIVE")" 'BEGIN {
     printf "ratios: http(100)/copy=%.2f http(1000)/copy=%.2f naive/copy=%.3f copy/bare_copy=%.2f http(1000)/naive=%.0fx\n", a / c, b / c, n / c, c / bare, b / n }'
+if [ "${JETSTREAM:-true}" = true ]; then
+    for REPLICAS in 1 3; do
+        NATS_DIR=$(mktemp -d /var/tmp/crowdstart-bench-nats.XXXXXX)
+        NATS_URLS=$(nats_start "$NATS_DIR" "$REPLICAS" 55470)
+        bench_database crowdstart_bench_js
+        bench_app_start "$APP_PORT" /tmp/crowdstart-bench-app-js.log Processing__Enabled="${PROCESSING:-false}" \
+            Log__Engine=JetStream Log__JetStream__Url="$NATS_URLS" Log__JetStream__Replicas="$REPLICAS"
+        read -r CAMPAIGN KEY < <($BENCH setup --db "$DB")
+        http 5 500 >/dev/null
+        J100=$(http "$SECONDS_RUN" 100); echo "jetstream R$REPLICAS $J100"
+        J1000=$(http "$SECONDS_RUN" 1000); echo "jetstream R$REPLICAS $J1000"
+        echo "app: $(ps -o rss= -p $APP_PID | awk '{printf "%d MiB RSS", $1/1024}')"
+        kill $APP_PID; wait $APP_PID 2>/dev/null || true
+        OWN=$($BENCH jspub --url "$NATS_URLS" --replicas "$REPLICAS" --seconds "$SECONDS_RUN" --concurrency "$CONCURRENCY" --batch 1000); echo "$OWN"
+        nats_stop "$NATS_DIR"; rm -rf "$NATS_DIR"
+        awk -v a="$(field http_events_per_s "$J100")" -v b="$(field http_events_per_s "$J1000")" -v own="$(field jetstream_events_per_s "$OWN")" \
+            -v r="$REPLICAS" 'BEGIN { printf "ratios R%s: http(100)/own=%.2f http(1000)/own=%.2f\n", r, a / own, b / own }'
+    done
+fi
 bench_machine

@@ -4,6 +4,8 @@
 //   copy  --db CS --campaign C --events N [--batch 5000]
 //   spike --url U --key K --campaign C --app-pid PID [--rate 2000] [--multiplier 10] [--before 30] [--burst 60] [--after 300]
 //                                                   steady load, a 10x burst, steady again: memory, refusals, lag, recovery
+//   jspub --url NATS_URLS [--replicas 1] [--seconds 20] [--concurrency 4] [--batch 1000]
+//                                                   JetStream's own rate for ingest's payloads (the appender, no HTTP)
 //   naive --db CS --campaign C [--seconds 10] [--concurrency 4]   one INSERT + commit per event (a simple collector)
 //   explore --db CS [--events 10000000] [--runs 20] [--load true] [--parallel-workers 0]
 //                                                   10 typical ad-hoc queries over N raw events, p50/p95 + EXPLAIN
@@ -44,6 +46,10 @@ switch (mode)
     case "copy":
         await IngestBench.Copy(Arg("db"), Guid.Parse(Arg("campaign")), int.Parse(Arg("events")), int.Parse(Arg("batch", "5000")),
             int.Parse(Arg("partitions", "8")), Arg("bare", "false") == "true");
+        break;
+    case "jspub":
+        await JetStreamBench.RunAsync(Arg("url"), int.Parse(Arg("replicas", "1")), int.Parse(Arg("seconds", "20")), int.Parse(Arg("concurrency", "4")),
+            int.Parse(Arg("batch", "1000")), int.Parse(Arg("partitions", "8")));
         break;
     case "pipeline":
         await PipelineBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("rate", "5000")),
