@@ -179,12 +179,13 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var deadline = Stopwatch.StartNew();
         var streak = 0;
+        var body = "";
         while (streak < 2)
         {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(120), "the pipeline did not catch up");
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(180), "the pipeline did not catch up: " + body);
             await Task.Delay(500);
             using var response = await instance.Client.GetAsync("readyz");
-            var body = await response.Content.ReadAsStringAsync();
+            body = await response.Content.ReadAsStringAsync();
             streak = response.StatusCode == HttpStatusCode.OK && body.Contains("\"lag_events\":0", StringComparison.Ordinal) ? streak + 1 : 0;
         }
     }

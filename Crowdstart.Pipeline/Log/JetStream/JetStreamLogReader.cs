@@ -27,6 +27,9 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
 
         /// <summary>The consumer sequence the next delivered message must carry: a gap means a delivery was lost.</summary>
         public ulong NextDelivery;
+
+        /// <summary>When an empty fetch was last checked against the stream itself.</summary>
+        public long LastProbe;
         public readonly Queue<INatsJSMsg<byte[]>> Buffer = new();
     }
 
@@ -43,9 +46,13 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
             }
             if (state.Buffer.Count == 0)
             {
-                await foreach (var msg in state.Consumer!.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = FetchMessages }, cancellationToken: ct))
+                await FetchAsync(state, ct);
+                if (state.Buffer.Count == 0 && await ConsumerLostAsync(state, partition, ct))
                 {
-                    state.Buffer.Enqueue(msg);
+                    // The consumer lived on a server that went away (consumers are in memory, on one server): the
+                    // stream has messages it will never deliver. A new one, from the same place, will.
+                    await OpenAsync(state, partition, state.LastHandedOut + 1, ct);
+                    await FetchAsync(state, ct);
                 }
             }
             var events = new List<LoggedEvent>();
@@ -88,6 +95,38 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
         finally
         {
             state.Gate.Release();
+        }
+    }
+
+    private static async Task FetchAsync(PartitionState state, CancellationToken ct)
+    {
+        await foreach (var msg in state.Consumer!.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = FetchMessages }, cancellationToken: ct))
+        {
+            state.Buffer.Enqueue(msg);
+        }
+    }
+
+    /// <summary>
+    /// Whether an empty fetch hides messages: at most every two seconds per partition, asks the stream (a direct read
+    /// any replica answers) for the partition's next message after the last one handed out.
+    /// </summary>
+    private async Task<bool> ConsumerLostAsync(PartitionState state, int partition, CancellationToken ct)
+    {
+        var now = Environment.TickCount64;
+        if (now - state.LastProbe < 2000)
+        {
+            return false;
+        }
+        state.LastProbe = now;
+        try
+        {
+            var stream = await log.Context.GetStreamAsync(log.Options.Stream, cancellationToken: ct);
+            await stream.GetAsync(new StreamMsgGetRequest { Seq = state.LastHandedOut + 1, NextBySubj = log.SubjectOf(partition) }, ct);
+            return true;
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+        {
+            return false;
         }
     }
 
