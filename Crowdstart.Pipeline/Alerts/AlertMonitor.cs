@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crowdstart.Pipeline.Events;
+using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -13,16 +14,19 @@ namespace Crowdstart.Pipeline.Alerts;
 /// Watches every active campaign: every <see cref="AlertOptions.EvaluationIntervalSeconds"/> it reads the last
 /// hour and a bit of the pipeline's 10-second event counts (pre-computed, live events only), runs the detectors and
 /// the campaign's <see cref="AlertEngine"/>, and stores the resulting transitions. Detection time is therefore the
-/// pipeline's freshness plus the grace period plus at most one interval, plus what the statistics need.
+/// pipeline's freshness plus the grace period plus at most one interval, plus what the statistics need. The log's
+/// reader tells how far behind the pipeline is, from whichever engine holds the unprocessed events (PostgreSQL's
+/// table when none is given).
 /// </summary>
 public sealed class AlertMonitor(
     NpgsqlDataSource dataSource, IDbContextFactory<CrowdstartDbContext> contexts, AlertStore store, IOptions<AlertOptions> options,
-    TimeProvider time, ILogger<AlertMonitor> logger) : BackgroundService
+    TimeProvider time, ILogger<AlertMonitor> logger, ILogReader? log = null) : BackgroundService
 {
     private static readonly string[] WatchedTypes = [EventTypes.PageView, EventTypes.CheckoutStarted, EventTypes.CheckoutFailed, EventTypes.PledgeCompleted];
     private readonly Dictionary<Guid, (string? SettingsJson, AlertEngine Engine)> _engines = [];
     private readonly Dictionary<Guid, DateTimeOffset> _lastEnd = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ILogReader _log = log ?? new PostgresLogReader();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -163,14 +167,32 @@ public sealed class AlertMonitor(
         }
     }
 
+    /// <summary>
+    /// The receive time of the oldest event still waiting in the log, over every partition. Asked of the log engine:
+    /// on JetStream unprocessed events are not rows of <c>event_log</c> yet, so a query of the table would always
+    /// find the pipeline caught up.
+    /// </summary>
     private async Task<DateTimeOffset?> OldestUnprocessedAsync(CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(
-            """
-            SELECT min(e.received_at) FROM partition_checkpoints c
-            JOIN event_log e ON e.partition = c.partition AND e."offset" = c."offset" + 1
-            """);
-        return await cmd.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var checkpoints = new List<(int Partition, long Offset)>();
+        await using (var cmd = new NpgsqlCommand("SELECT partition, \"offset\" FROM partition_checkpoints", connection))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                checkpoints.Add((reader.GetInt32(0), reader.GetInt64(1)));
+            }
+        }
+        DateTimeOffset? oldest = null;
+        foreach (var (partition, offset) in checkpoints)
+        {
+            if ((await _log.BacklogAsync(connection, partition, new LogPosition(offset), ct)).OldestReceivedAt is { } at && (oldest is null || at < oldest))
+            {
+                oldest = at;
+            }
+        }
+        return oldest;
     }
 
     /// <summary>The campaign's detector settings (its own JSON, else the defaults).</summary>

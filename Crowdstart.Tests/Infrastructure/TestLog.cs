@@ -50,6 +50,25 @@ public sealed class TestLog : IAsyncDisposable
     /// <summary>A processor over this log (a new one stands for a restarted process).</summary>
     public PartitionProcessor Processor(int batchSize, ILogReader? reader = null) => new(_db.DataSource, batchSize, reader ?? Reader);
 
+    /// <summary>
+    /// Processes every partition until it is caught up (one process, the shared reader) and returns the campaigns the
+    /// batches changed. Tests that read <c>event_log</c> process first: on JetStream the raw events become its rows
+    /// only in the processor's transaction.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> ProcessAllAsync(int batchSize = 1000)
+    {
+        var processor = Processor(batchSize);
+        var changed = new HashSet<Guid>();
+        for (var partition = 0; partition < _db.PartitionCount; partition++)
+        {
+            while (await processor.ProcessNextBatchAsync(partition, default) is { EventCount: > 0 } batch)
+            {
+                changed.UnionWith(batch.Campaigns);
+            }
+        }
+        return changed;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_jetStream is not null)

@@ -1,7 +1,5 @@
 using Crowdstart.Pipeline.Events;
-using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Metrics;
-using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Storage;
 using Crowdstart.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
@@ -14,7 +12,13 @@ namespace Crowdstart.Tests.Metrics;
 /// pledgers than visitors, and the pipeline still equals the SQL recomputation.
 /// </summary>
 [Layer(TestLayer.Database)]
-public class ConversionBoundTests(TestDatabase db) : IClassFixture<TestDatabase>
+public sealed class ConversionBoundTests(TestDatabase db) : ConversionBoundTests<TestDatabase>(db);
+
+[Layer(TestLayer.Database)]
+public sealed class ConversionBoundTestsOnJetStream(JetStreamTestDatabase db) : ConversionBoundTests<JetStreamTestDatabase>(db);
+
+/// <summary>The tests of <see cref="ConversionBoundTests"/> on each log engine (the engine is the fixture's).</summary>
+public abstract class ConversionBoundTests<TDatabase>(TDatabase db) : IClassFixture<TDatabase> where TDatabase : TestDatabase
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lateness = TimeSpan.FromSeconds(600); // the campaigns' default
@@ -30,7 +34,6 @@ public class ConversionBoundTests(TestDatabase db) : IClassFixture<TestDatabase>
         var campaign = (await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "backlog-" + Guid.NewGuid().ToString("N")[..6], "Backlog", "EUR",
             1000m, t.AddHours(-2))).Id;
         var time = new FakeTimeProvider(t.AddSeconds(-1));
-        var writer = new EventLogWriter(db.DataSource, db.PartitionCount, time);
         var backlog = new List<EventRecord>();
         var lateVisits = new List<EventRecord>();
         for (var i = 0; i < 20; i++)
@@ -47,9 +50,9 @@ public class ConversionBoundTests(TestDatabase db) : IClassFixture<TestDatabase>
         {
             backlog.Add(EventFactory.Event(campaign, $"browser-{i}", EventTypes.PageView, t.AddMinutes(-3)));
         }
-        await writer.AppendAsync(backlog);
+        await db.Log.AppendAsync(backlog, time);
         time.SetUtcNow(t.AddMinutes(9));
-        await writer.AppendAsync(lateVisits);
+        await db.Log.AppendAsync(lateVisits, time);
         await ProcessAllAsync(new Random(1));
         var query = new MetricsQuery(db.DataSource);
 
@@ -79,7 +82,6 @@ public class ConversionBoundTests(TestDatabase db) : IClassFixture<TestDatabase>
             10_000m, Start)).Id;
         var plan = Plan(random, campaign, customers: 160);
         var time = new FakeTimeProvider(Start);
-        var writer = new EventLogWriter(db.DataSource, db.PartitionCount, time);
         var sent = new List<EventRecord>();
 
         // Act & Assert: time moves in 5-minute steps; whatever has arrived is appended (with resent duplicates) and
@@ -97,7 +99,7 @@ public class ConversionBoundTests(TestDatabase db) : IClassFixture<TestDatabase>
             arrived.AddRange(sent.Where(_ => random.NextDouble() < 0.02));
             if (arrived.Count > 0)
             {
-                await writer.AppendAsync(arrived);
+                await db.Log.AppendAsync(arrived, time);
                 sent.AddRange(arrived);
             }
             await ProcessAllAsync(random);
@@ -177,7 +179,7 @@ public class ConversionBoundTests(TestDatabase db) : IClassFixture<TestDatabase>
     {
         for (var partition = 0; partition < db.PartitionCount; partition++)
         {
-            while ((await new PartitionProcessor(db.DataSource, batchSize: random.Next(1, 40)).ProcessNextBatchAsync(partition, default)).EventCount > 0)
+            while ((await db.Log.Processor(random.Next(1, 40)).ProcessNextBatchAsync(partition, default)).EventCount > 0)
             {
             }
         }

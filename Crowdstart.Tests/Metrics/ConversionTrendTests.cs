@@ -1,13 +1,17 @@
-using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Metrics;
-using Crowdstart.Pipeline.Processing;
 using Crowdstart.Tests.Infrastructure;
 
 namespace Crowdstart.Tests.Metrics;
 
 /// <summary>The overview's batched conversion trends against a recomputation from the raw log, point by point.</summary>
 [Layer(TestLayer.Database)]
-public class ConversionTrendTests(TestDatabase db) : IClassFixture<TestDatabase>
+public sealed class ConversionTrendTests(TestDatabase db) : ConversionTrendTests<TestDatabase>(db);
+
+[Layer(TestLayer.Database)]
+public sealed class ConversionTrendTestsOnJetStream(JetStreamTestDatabase db) : ConversionTrendTests<JetStreamTestDatabase>(db);
+
+/// <summary>The tests of <see cref="ConversionTrendTests"/> on each log engine (the engine is the fixture's).</summary>
+public abstract class ConversionTrendTests<TDatabase>(TDatabase db) : IClassFixture<TDatabase> where TDatabase : TestDatabase
 {
     // Live windows leave out events that arrived later than the campaign's allowed lateness (600 s by default).
     // A visitor of a window viewed the page or pledged in it (docs/metrics.md §1).
@@ -22,14 +26,8 @@ public class ConversionTrendTests(TestDatabase db) : IClassFixture<TestDatabase>
         var b = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "trend-b-" + Guid.NewGuid().ToString("N")[..6], "Trend B", "EUR", 1000m, now.AddHours(-2));
         var quiet = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "trend-q-" + Guid.NewGuid().ToString("N")[..6], "Quiet", "EUR", 1000m, now.AddHours(-2));
         var events = EventFactory.RandomStream(new Random(5), [a.Id, b.Id], 1500, 120, 60, now.AddMinutes(-62));
-        await new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System).AppendAsync(events);
-        var processor = new PartitionProcessor(db.DataSource, 5000);
-        for (var p = 0; p < db.PartitionCount; p++)
-        {
-            while ((await processor.ProcessNextBatchAsync(p, default)).EventCount > 0)
-            {
-            }
-        }
+        await db.Log.AppendAsync(events);
+        await db.Log.ProcessAllAsync(5000);
         var query = new MetricsQuery(db.DataSource);
 
         // Act

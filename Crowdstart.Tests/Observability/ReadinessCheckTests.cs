@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Observability;
-using Crowdstart.Pipeline.Processing;
 using Crowdstart.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,9 +11,15 @@ using Npgsql;
 
 namespace Crowdstart.Tests.Observability;
 
-/// <summary>Readiness and the lag gauges on real PostgreSQL: a backlog older than the limit makes the app not ready.</summary>
+/// <summary>Readiness and the lag gauges on real PostgreSQL, over either log engine: a backlog older than the limit makes the app not ready.</summary>
 [Layer(TestLayer.Database)]
-public class ReadinessCheckTests(TestDatabase db) : IClassFixture<TestDatabase>
+public sealed class ReadinessCheckTests(TestDatabase db) : ReadinessCheckTests<TestDatabase>(db);
+
+[Layer(TestLayer.Database)]
+public sealed class ReadinessCheckTestsOnJetStream(JetStreamTestDatabase db) : ReadinessCheckTests<JetStreamTestDatabase>(db);
+
+/// <summary>The tests of <see cref="ReadinessCheckTests"/> on each log engine (the engine is the fixture's).</summary>
+public abstract class ReadinessCheckTests<TDatabase>(TDatabase db) : IClassFixture<TDatabase> where TDatabase : TestDatabase
 {
     private sealed class Meters : IMeterFactory
     {
@@ -25,11 +30,12 @@ public class ReadinessCheckTests(TestDatabase db) : IClassFixture<TestDatabase>
         }
     }
 
-    private static (ReadinessCheck Check, PipelineMetrics Metrics) Arrange(NpgsqlDataSource dataSource, FakeTimeProvider time)
+    /// <summary>Readiness over <paramref name="dataSource"/>, reading the backlog through the log's shared reader (as the app does).</summary>
+    private (ReadinessCheck Check, PipelineMetrics Metrics) Arrange(NpgsqlDataSource dataSource, FakeTimeProvider time)
     {
         var metrics = new PipelineMetrics(new Meters());
         var options = Options.Create(new ObservabilityOptions { ReadyMaxLagSeconds = 60 });
-        var monitor = new PipelineLagMonitor(dataSource, new Crowdstart.Pipeline.Log.PostgresLogReader(), metrics, time, options, NullLogger<PipelineLagMonitor>.Instance);
+        var monitor = new PipelineLagMonitor(dataSource, db.Log.Reader, metrics, time, options, NullLogger<PipelineLagMonitor>.Instance);
         return (new ReadinessCheck(dataSource, monitor, options), metrics);
     }
 
@@ -40,27 +46,26 @@ public class ReadinessCheckTests(TestDatabase db) : IClassFixture<TestDatabase>
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var (check, metrics) = Arrange(db.DataSource, time);
         var campaign = (await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "ready-" + Guid.NewGuid().ToString("N")[..8], "Ready lamp", "EUR", 1000m, DateTimeOffset.UtcNow.AddHours(-1))).Id;
-        await new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System).AppendAsync(
-            [.. Enumerable.Range(0, 20).Select(i => EventFactory.Event(campaign, $"r-{i}", EventTypes.PageView, DateTimeOffset.UtcNow))]);
+        List<EventRecord> events = [.. Enumerable.Range(0, 20).Select(i => EventFactory.Event(campaign, $"r-{i}", EventTypes.PageView, DateTimeOffset.UtcNow))];
+        await db.Log.AppendAsync(events);
+        // The backlog counts what the engine holds (LogBacklog.Pending): events on PostgreSQL; on JetStream messages,
+        // one per partition the request's customers fall in.
+        var pending = db.Engine == LogEngine.JetStream
+            ? events.Select(e => Partitioner.PartitionFor(e.CustomerId, db.PartitionCount)).Distinct().Count()
+            : events.Count;
         var fresh = await check.CheckHealthAsync(new HealthCheckContext());
         time.Advance(TimeSpan.FromMinutes(2));
 
         // Act
         var behind = await check.CheckHealthAsync(new HealthCheckContext());
-        var processor = new PartitionProcessor(db.DataSource, 1000);
-        for (var p = 0; p < db.PartitionCount; p++)
-        {
-            while ((await processor.ProcessNextBatchAsync(p, default)).EventCount > 0)
-            {
-            }
-        }
+        await db.Log.ProcessAllAsync();
         var caughtUp = await check.CheckHealthAsync(new HealthCheckContext());
 
         // Assert
         Assert.Equal(HealthStatus.Healthy, fresh.Status);
         Assert.Equal(HealthStatus.Unhealthy, behind.Status);
         Assert.Contains("behind", behind.Description);
-        Assert.True((long)behind.Data["lag_events"] >= 20);
+        Assert.True((long)behind.Data["lag_events"] >= pending, $"lag {behind.Data["lag_events"]}, expected at least {pending}");
         Assert.Equal(HealthStatus.Healthy, caughtUp.Status);
         Assert.Equal(0L, (long)caughtUp.Data["lag_events"]);
         // Every partition reported, none behind (an empty report would pass the second line on nothing).

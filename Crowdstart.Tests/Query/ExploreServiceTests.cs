@@ -1,7 +1,6 @@
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Events;
-using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Privacy;
 using Crowdstart.Pipeline.Query;
 using Crowdstart.Tests.Infrastructure;
@@ -11,7 +10,13 @@ namespace Crowdstart.Tests.Query;
 
 /// <summary>Ad-hoc queries on real PostgreSQL against hand-computed answers; access, grants and audit.</summary>
 [Layer(TestLayer.Database)]
-public class ExploreServiceTests(TestDatabase db) : IClassFixture<TestDatabase>
+public sealed class ExploreServiceTests(TestDatabase db) : ExploreServiceTests<TestDatabase>(db);
+
+[Layer(TestLayer.Database)]
+public sealed class ExploreServiceTestsOnJetStream(JetStreamTestDatabase db) : ExploreServiceTests<JetStreamTestDatabase>(db);
+
+/// <summary>The tests of <see cref="ExploreServiceTests"/> on each log engine (the engine is the fixture's).</summary>
+public abstract class ExploreServiceTests<TDatabase>(TDatabase db) : IClassFixture<TDatabase> where TDatabase : TestDatabase
 {
     private static EventRecord Pledge(Guid campaign, string customer, DateTimeOffset at, decimal amount, string source, string reward) =>
         EventFactory.Event(campaign, customer, EventTypes.PledgeCompleted, at, amount, source) with { PropertiesJson = $"{{\"reward\":\"{reward}\"}}" };
@@ -29,7 +34,7 @@ public class ExploreServiceTests(TestDatabase db) : IClassFixture<TestDatabase>
         var campaign = (await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "q-" + Guid.NewGuid().ToString("N")[..8], "Query lamp", "EUR", 1000m, launch)).Id;
         // In the first hour: Reddit 3 early-bird pledges (10, 20, 60) and 1 standard (100); Twitter 1 early-bird (30), 2 standard (40, 50).
         // After the first hour: Reddit 1 early-bird (500). Plus visits that are not pledges.
-        await new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System).AppendAsync(
+        await db.Log.AppendAsync(
         [
             Pledge(campaign, "r1", launch.AddMinutes(5), 10m, "social:reddit", "early_bird"),
             Pledge(campaign, "r2", launch.AddMinutes(15), 20m, "social:reddit", "early_bird"),
@@ -42,6 +47,8 @@ public class ExploreServiceTests(TestDatabase db) : IClassFixture<TestDatabase>
             EventFactory.Event(campaign, "r1", EventTypes.PageView, launch.AddMinutes(4), source: "social:reddit"),
             EventFactory.Event(campaign, "d1", EventTypes.PageView, launch.AddMinutes(6), source: "direct"),
         ]);
+        // Explore reads event_log, whose rows a JetStream log only gets when the processor commits them.
+        await db.Log.ProcessAllAsync();
         return (svc, explore, creator, campaign, launch);
     }
 
@@ -155,8 +162,9 @@ public class ExploreServiceTests(TestDatabase db) : IClassFixture<TestDatabase>
     public async Task RunAsync_GroupedByCustomerOverManyCustomers_AuditNamesTheFirstOnesAndCountsAll()
     {
         var (svc, explore, creator, campaign, launch) = await ArrangeAsync();
-        await new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System).AppendAsync(
+        await db.Log.AppendAsync(
             [.. Enumerable.Range(0, 30).Select(i => EventFactory.Event(campaign, $"many-{i:00}", EventTypes.PageView, launch.AddMinutes(90 + i)))]);
+        await db.Log.ProcessAllAsync();
 
         var entry = await RunAuditedAsync(svc, explore, creator, campaign,
             new ExploreQuery { Campaigns = [campaign], GroupBy = ["customer"], Measures = ["count"], Sort = new QuerySort("customer"), Limit = 1000 });

@@ -280,7 +280,8 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
         }, ct);
         var pending = Math.Max(1L, (long)probe.Info.NumPending);
         await DeleteQuietlyAsync(probe.Info.Name);
-        return new LogBacklog(pending, oldest.Message.Time);
+        // When the app received it (what event_log.received_at will say, as on PostgreSQL), not when the broker stored it.
+        return new LogBacklog(pending, LogMessage.Read(oldest.Message.Data.Span).ReceivedAt);
     }
 
     public ValueTask DisposeAsync()

@@ -3,7 +3,6 @@ using Crowdstart.Dashboard.Components.Controls;
 using Crowdstart.Dashboard.Components.Pages;
 using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Events;
-using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -13,9 +12,15 @@ using Microsoft.Extensions.Options;
 
 namespace Crowdstart.Tests.Dashboard.Pages;
 
-/// <summary>The campaign page rendered by bUnit over real rollups in PostgreSQL.</summary>
+/// <summary>The campaign page rendered by bUnit over real rollups in PostgreSQL (from either log engine).</summary>
 [Layer(TestLayer.Database)]
-public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
+public sealed class CampaignLivePageTests(TestDatabase db) : CampaignLivePageTests<TestDatabase>(db);
+
+[Layer(TestLayer.Database)]
+public sealed class CampaignLivePageTestsOnJetStream(JetStreamTestDatabase db) : CampaignLivePageTests<JetStreamTestDatabase>(db);
+
+/// <summary>The tests of <see cref="CampaignLivePageTests"/> on each log engine (the engine is the fixture's).</summary>
+public abstract class CampaignLivePageTests<TDatabase>(TDatabase db) : IClassFixture<TDatabase>, IAsyncLifetime where TDatabase : TestDatabase
 {
     // Generous: real database round-trips on a 2-core machine that may be running Chromium at the same time.
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
@@ -62,14 +67,8 @@ public class CampaignLivePageTests(TestDatabase db) : IClassFixture<TestDatabase
 
     private async Task AppendAndProcessAsync(IReadOnlyList<EventRecord> events)
     {
-        await new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System).AppendAsync(events);
-        var processor = new PartitionProcessor(db.DataSource, 1000);
-        var changed = new HashSet<Guid>();
-        for (var p = 0; p < db.PartitionCount; p++)
-        {
-            changed.UnionWith((await processor.ProcessNextBatchAsync(p, default)).Campaigns);
-        }
-        _feed.Publish(changed);
+        await db.Log.AppendAsync(events);
+        _feed.Publish([.. await db.Log.ProcessAllAsync()]);
     }
 
     /// <summary>Calls of one chart (the module serves every chart on the page).</summary>

@@ -3,7 +3,6 @@ using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Events;
-using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Storage;
@@ -19,7 +18,13 @@ namespace Crowdstart.Tests.Dashboard.Services;
 /// every subscriber, bursts coalesced by the throttle, slow subscribers skipping to the newest view.
 /// </summary>
 [Layer(TestLayer.Database)]
-public class CampaignLiveSourceTests(TestDatabase db) : IClassFixture<TestDatabase>
+public sealed class CampaignLiveSourceTests(TestDatabase db) : CampaignLiveSourceTests<TestDatabase>(db);
+
+[Layer(TestLayer.Database)]
+public sealed class CampaignLiveSourceTestsOnJetStream(JetStreamTestDatabase db) : CampaignLiveSourceTests<JetStreamTestDatabase>(db);
+
+/// <summary>The tests of <see cref="CampaignLiveSourceTests"/> on each log engine (the engine is the fixture's).</summary>
+public abstract class CampaignLiveSourceTests<TDatabase>(TDatabase db) : IClassFixture<TDatabase> where TDatabase : TestDatabase
 {
     private static readonly TimeSpan Throttle = TimeSpan.FromMilliseconds(250);
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
@@ -36,15 +41,11 @@ public class CampaignLiveSourceTests(TestDatabase db) : IClassFixture<TestDataba
     private async Task<Guid> CampaignWithEventsAsync()
     {
         var campaign = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "src-" + Guid.NewGuid().ToString("N")[..8], "Source lamp", "EUR", 500m, _time.GetUtcNow().AddHours(-1));
-        await new EventLogWriter(db.DataSource, db.PartitionCount, TimeProvider.System).AppendAsync([
+        await db.Log.AppendAsync([
             EventFactory.Event(campaign.Id, "s1", EventTypes.PageView, _time.GetUtcNow().AddMinutes(-2)),
             EventFactory.Event(campaign.Id, "s1", EventTypes.PledgeCompleted, _time.GetUtcNow().AddMinutes(-1), 50m),
         ]);
-        var processor = new PartitionProcessor(db.DataSource, 1000);
-        for (var p = 0; p < db.PartitionCount; p++)
-        {
-            await processor.ProcessNextBatchAsync(p, default);
-        }
+        await db.Log.ProcessAllAsync();
         return campaign.Id;
     }
 
