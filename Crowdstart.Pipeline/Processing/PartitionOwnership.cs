@@ -24,6 +24,8 @@ public sealed class PartitionOwnership(NpgsqlDataSource dataSource, int partitio
     /// <summary>The second key of the member lock (partitions use 0..n-1).</summary>
     public const int MemberKey = -1;
 
+    // Advisory locks belong to a database, and pg_locks lists every database's: members are counted in this one only,
+    // or processes of other databases on the same server would shrink this one's share and leave partitions unowned.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly bool[] _owned = new bool[partitionCount];
     private NpgsqlConnection? _connection;
@@ -46,7 +48,11 @@ public sealed class PartitionOwnership(NpgsqlDataSource dataSource, int partitio
             var connection = await ConnectAsync(ct);
             int members;
             await using (var count = new NpgsqlCommand(
-                "SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND classid = @space::oid AND objid = @member::bigint::oid AND objsubid = 2 AND granted",
+                """
+                SELECT count(*)::int FROM pg_locks
+                WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND classid = @space::oid AND objid = @member::bigint::oid AND objsubid = 2 AND granted
+                """,
                 connection))
             {
                 count.Parameters.AddWithValue("space", LockSpace);

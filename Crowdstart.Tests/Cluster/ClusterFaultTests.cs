@@ -141,7 +141,11 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         ? new { eventId = id, type = "pledge_completed", campaignId = campaign, customerId = customer, sessionId = "cs", occurredAt = DateTimeOffset.UtcNow.ToString("O"), source = "direct", amount = 15m, currency = "EUR" }
         : new { eventId = id, type = "page_view", campaignId = campaign, customerId = customer, sessionId = "cs", occurredAt = DateTimeOffset.UtcNow.ToString("O"), source = "social:reddit" };
 
-    /// <summary>Clients posting batches of 20 to every instance in turn until stopped; returns the acknowledged event ids.</summary>
+    /// <summary>
+    /// Clients posting batches of 20 to every instance in turn until stopped (about 10 requests a second each: the
+    /// point is correctness under faults, and an unbounded load would only measure how long two cores take to catch
+    /// up); returns the acknowledged event ids.
+    /// </summary>
     private static async Task<ConcurrentBag<Guid>> LoadAsync(IReadOnlyList<Instance> instances, Guid campaign, string key, Func<Task> during)
     {
         var acknowledged = new ConcurrentBag<Guid>();
@@ -164,6 +168,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
                 {
                     // An instance that is being killed: the batch was not acknowledged, the client moves on.
                 }
+                await Task.Delay(100);
             }
         })).ToList();
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -202,7 +207,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }
         output.WriteLine($"acknowledged {acknowledged.Count:N0}, stored {stored.Count:N0}");
-        Assert.True(acknowledged.Count > 500, $"the load reached the cluster ({acknowledged.Count} acknowledged)");
+        Assert.True(acknowledged.Count > 300, $"the load reached the cluster ({acknowledged.Count} acknowledged)");
         Assert.Equal(stored.Count, stored.Distinct().Count());
         Assert.Empty(acknowledged.Except(stored));
         Assert.Equal(await RollupOracle.RecomputeAsync(_database.DataSource), await RollupOracle.StoredAsync(_database.DataSource));
@@ -365,7 +370,8 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
 
     /// <summary>Partitions whose ownership lock a live session holds.</summary>
     private Task<long> OwnedPartitionsAsync() => _database.ScalarAsync<long>(
-        $"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = {PartitionOwnership.LockSpace} AND objsubid = 2 AND objid < 1024 AND granted");
+        $"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) " +
+        $"AND classid = {PartitionOwnership.LockSpace} AND objsubid = 2 AND objid < 1024 AND granted");
 
     private async Task<Guid> KeyIdAsync(Guid campaign) =>
         await _database.ScalarAsync<Guid>($"SELECT id FROM ingest_keys WHERE campaign_id = '{campaign}' AND revoked_at IS NULL LIMIT 1");

@@ -35,6 +35,32 @@ public sealed class PartitionOwnershipTests(TestDatabase db) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task RebalanceAsync_ProcessOfAnotherDatabaseOnTheServer_DoesNotShrinkTheShare()
+    {
+        // Arrange: another app's pipeline on another database of the same server
+        var other = new TestDatabase();
+        await other.InitializeAsync();
+        try
+        {
+            await using var elsewhere = new PartitionOwnership(NpgsqlDataSource.Create(other.ConnectionString), other.PartitionCount,
+                NullLogger<PartitionOwnership>.Instance);
+            await Rebalance(elsewhere);
+            await using var here = NewOwner();
+
+            // Act
+            var owned = await Rebalance(here);
+
+            // Assert: advisory locks belong to their database; only this database's processes share its partitions
+            Assert.Equal(db.PartitionCount, owned.Count);
+            Assert.Equal(other.PartitionCount, elsewhere.Owned.Count);
+        }
+        finally
+        {
+            await other.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task RebalanceAsync_BusyPartition_NotReleasedUnderItsBatch()
     {
         // Arrange
@@ -66,11 +92,29 @@ public sealed class PartitionOwnershipTests(TestDatabase db) : IClassFixture<Tes
         await using (var admin = new NpgsqlConnection(db.ConnectionString))
         {
             await admin.OpenAsync();
+            // pg_terminate_backend returns before the session has gone; its locks go with it, so wait for that.
             await using var kill = new NpgsqlCommand(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = @space::oid AND objid < 1000 AND pid <> ALL(@b)", admin);
+                """
+                SELECT pg_terminate_backend(l.pid), l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.classid = @space::oid AND l.pid <> ALL(@b)
+                """, admin);
             kill.Parameters.AddWithValue("space", PartitionOwnership.LockSpace);
             kill.Parameters.AddWithValue("b", await SessionsOfAsync(b.Owned));
-            await kill.ExecuteNonQueryAsync();
+            var killed = new List<int>();
+            await using (var reader = await kill.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    killed.Add(reader.GetInt32(1));
+                }
+            }
+            Assert.NotEmpty(killed);
+            await using var gone = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(@p)", admin);
+            gone.Parameters.AddWithValue("p", killed.Distinct().ToArray());
+            for (var i = 0; i < 100 && (long)(await gone.ExecuteScalarAsync())! > 0; i++)
+            {
+                await Task.Delay(50);
+            }
         }
         var survivor = await Rebalance(b);
 
@@ -83,7 +127,10 @@ public sealed class PartitionOwnershipTests(TestDatabase db) : IClassFixture<Tes
         await using var admin = new NpgsqlConnection(db.ConnectionString);
         await admin.OpenAsync();
         await using var cmd = new NpgsqlCommand(
-            "SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = @space::oid AND objid = ANY(@p::oid[])", admin);
+            """
+            SELECT DISTINCT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+            WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.classid = @space::oid AND l.objid = ANY(@p::oid[])
+            """, admin);
         cmd.Parameters.AddWithValue("space", PartitionOwnership.LockSpace);
         cmd.Parameters.AddWithValue("p", partitions.ToArray());
         var pids = new List<int>();
