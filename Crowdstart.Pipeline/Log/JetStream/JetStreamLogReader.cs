@@ -172,7 +172,7 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
             SELECT @p, v.o, v.i, v.c, v.u, v.s, v.t, v.oc, v.r, v.src, v.a, v.cur, v.pr::jsonb
             FROM unnest(@o, @i, @c, @u, @s, @t, @oc, @r, @src, @a, @cur, @pr) AS v(o, i, c, u, s, t, oc, r, src, a, cur, pr)
             ORDER BY v.o
-            ON CONFLICT (event_id, campaign_id) DO NOTHING
+            ON CONFLICT DO NOTHING
             RETURNING "offset"
             """, connection, tx);
         cmd.Parameters.AddWithValue("p", batch.Partition);
@@ -188,6 +188,9 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
         cmd.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = events.Select(e => e.Event.Amount).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("cur", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => e.Event.Currency).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("pr", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = events.Select(e => e.Event.PropertiesJson).ToArray() });
+        // No conflict target: a row may already exist under the same (eventId, campaign) (a resend) or at the same
+        // position (another consumer of the partition stored this very message; its checkpoint move then makes this
+        // batch roll back with CheckpointConflictException). Either way the row is not new and is not counted.
         var stored = new HashSet<long>(events.Count);
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
