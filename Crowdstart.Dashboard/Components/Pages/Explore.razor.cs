@@ -56,6 +56,8 @@ public partial class Explore : IAsyncDisposable
     [Inject] public required IJSRuntime JS { get; init; }
     [Inject] public required IOptions<ExploreOptions> Options { get; init; }
     [Inject] public required ILogger<Explore> Logger { get; init; }
+    [Inject] public required IOptions<Crowdstart.Pipeline.Log.LogOptions> Log { get; init; }
+    [Inject] public required Crowdstart.Pipeline.Observability.PipelineLagMonitor Lag { get; init; }
 
     private IReadOnlyList<string> Dimensions { get; set; } = QueryFields.Dimensions;
     private IReadOnlyList<string> FilterFields { get; set; } = QueryFields.FilterFields;
@@ -158,6 +160,7 @@ public partial class Explore : IAsyncDisposable
             _result = new ExplorerResultView(result, names, currencies.Count == 1 ? currencies[0] : null, Format);
             _sortColumn = null;
             _chartMeasure = _result.FirstMeasure;
+            _freshness = await FreshnessAsync(cts.Token);
             DrawChart();
             if (!shareable)
             {
@@ -199,6 +202,26 @@ public partial class Explore : IAsyncDisposable
                 await InvokeAsync(StateHasChanged);
             }
         }
+    }
+
+    private string? _freshness;
+
+    /// <summary>How fresh the raw events are (see <see cref="ExplorerFreshness"/>); the backlog is read only on JetStream.</summary>
+    private async Task<string> FreshnessAsync(CancellationToken ct)
+    {
+        IReadOnlyList<Crowdstart.Pipeline.Observability.PartitionLag>? lag = null;
+        if (Log.Value.Engine == Crowdstart.Pipeline.Log.LogEngine.JetStream)
+        {
+            try
+            {
+                lag = await Lag.ReadAsync(ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Logger.LogDebug(ex, "Could not read the pipeline backlog for the explorer");
+            }
+        }
+        return ExplorerFreshness.Describe(Log.Value.Engine, lag, Format);
     }
 
     /// <summary>Adds the query to the user's recent ones; a failure there is logged, never shown as a failed query.</summary>
