@@ -87,7 +87,22 @@ public static class HostingExtensions
         app.MapStaticAssets().AllowAnonymous();
         MapHealth(app);
         app.MapOpenApi().AllowAnonymous();
-        app.MapIngestApi();
+        // A route an instance does not serve is not mapped at all (404): the load balancer routes by path to the
+        // instances whose role serves it, and a misrouted request fails loudly instead of half-working.
+        var instance = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Pipeline.Cluster.InstanceOptions>>().Value;
+        if (instance.Has(Pipeline.Cluster.InstanceRoles.Ingest))
+        {
+            app.MapIngestApi();
+        }
+        if (instance.Has(Pipeline.Cluster.InstanceRoles.Dashboard))
+        {
+            MapDashboard(app);
+        }
+        return app;
+    }
+
+    private static void MapDashboard(WebApplication app)
+    {
         app.MapAccountEndpoints();
         app.MapCampaignApi();
         app.MapQueryApi();
@@ -95,7 +110,6 @@ public static class HostingExtensions
         app.MapHub<Hubs.CampaignHub>(Hubs.CampaignHub.Route, o => o.CloseOnAuthenticationExpiration = true);
         // BrowserProtection sends the whole Content-Security-Policy, frame-ancestors included.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
-        return app;
     }
 
     /// <summary>

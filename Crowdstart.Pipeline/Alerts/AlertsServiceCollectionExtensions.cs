@@ -9,7 +9,7 @@ namespace Crowdstart.Pipeline.Alerts;
 
 public static class AlertsServiceCollectionExtensions
 {
-    /// <summary>The alert monitor, alert store and feed, webhooks and their delivery.</summary>
+    /// <summary>The alert monitor, alert store and feed, webhooks and their delivery (evaluation and delivery run on pipeline instances).</summary>
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -17,7 +17,11 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<AlertFeed>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<AlertMonitor>();
-        services.AddHostedService(sp => sp.GetRequiredService<AlertMonitor>());
+        var pipeline = Cluster.InstanceOptions.From(builder.Configuration).Has(Cluster.InstanceRoles.Pipeline);
+        if (pipeline)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<AlertMonitor>());
+        }
         services.AddSingleton<WebhookStore>();
         services.AddHttpClient(WebhookDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp =>
         {
@@ -48,7 +52,10 @@ public static class AlertsServiceCollectionExtensions
             };
         });
         services.AddSingleton<WebhookDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        if (pipeline)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        }
         return builder;
     }
 }

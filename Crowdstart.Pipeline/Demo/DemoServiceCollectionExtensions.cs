@@ -10,7 +10,11 @@ public static class DemoServiceCollectionExtensions
     public static IHostApplicationBuilder AddDemo(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<DemoOptions, ValidateDemoOptions>(DemoOptions.SectionName);
-        builder.Services.AddHostedService<DemoTrafficGenerator>();
+        // The generator posts to its own process's ingest API, so only an ingest instance drives the demo.
+        if (Cluster.InstanceOptions.From(builder.Configuration).Has(Cluster.InstanceRoles.Ingest))
+        {
+            builder.Services.AddHostedService<DemoTrafficGenerator>();
+        }
         return builder;
     }
 }

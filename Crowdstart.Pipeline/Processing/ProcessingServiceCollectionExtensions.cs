@@ -8,7 +8,7 @@ namespace Crowdstart.Pipeline.Processing;
 
 public static class ProcessingServiceCollectionExtensions
 {
-    /// <summary>The partition consumers, their wake-ups and the change feed pages subscribe to.</summary>
+    /// <summary>The partition consumers and their wake-ups (pipeline role), and the change feed pages subscribe to.</summary>
     public static IHostApplicationBuilder AddProcessing(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -19,8 +19,13 @@ public static class ProcessingServiceCollectionExtensions
         services.AddSingleton(sp => new PartitionOwnership(sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IOptions<Log.LogOptions>>().Value.PartitionCount, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<PartitionOwnership>>()));
         services.AddSingleton<CampaignChangeFeed>();
-        services.AddHostedService<LogNotificationListener>();
-        services.AddHostedService<PipelineWorker>();
+        // Only pipeline instances consume: ownership counts the processes that ask for partitions, so an instance
+        // without the role neither holds partitions nor dilutes the fair share of those that do.
+        if (Cluster.InstanceOptions.From(builder.Configuration).Has(Cluster.InstanceRoles.Pipeline))
+        {
+            services.AddHostedService<LogNotificationListener>();
+            services.AddHostedService<PipelineWorker>();
+        }
         return builder;
     }
 }

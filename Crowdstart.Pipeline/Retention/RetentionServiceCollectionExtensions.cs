@@ -5,11 +5,14 @@ namespace Crowdstart.Pipeline.Retention;
 
 public static class RetentionServiceCollectionExtensions
 {
-    /// <summary>The retention job: enforces the limits of <see cref="Privacy.RetentionOptions"/> and each organisation's own.</summary>
+    /// <summary>The retention job (pipeline instances): enforces the limits of <see cref="Privacy.RetentionOptions"/> and each organisation's own.</summary>
     public static IHostApplicationBuilder AddRetention(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RetentionEnforcer>();
-        builder.Services.AddHostedService<RetentionService>();
+        if (Cluster.InstanceOptions.From(builder.Configuration).Has(Cluster.InstanceRoles.Pipeline))
+        {
+            builder.Services.AddHostedService<RetentionService>();
+        }
         return builder;
     }
 }

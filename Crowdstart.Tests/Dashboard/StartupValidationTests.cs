@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,10 +62,7 @@ public sealed class StartupValidationTests
     {
         using var app = BuildApp();
 
-        var ours = app.Services.GetServices<IHostedService>().Select(s => s.GetType())
-            .Where(type => type.Assembly.GetName().Name!.StartsWith("Crowdstart.", StringComparison.Ordinal))
-            .Select(type => type.Name)
-            .ToList();
+        var ours = OurHostedServices(app);
 
         // Hosted services start in this order; the bus between instances listens before anything publishes on it,
         // the appender must take events before the consumers look for them, and the retention job must come last,
@@ -73,6 +71,62 @@ public sealed class StartupValidationTests
             ["ClusterBus", "EventAppender", "LogNotificationListener", "PipelineWorker", "PipelineLagMonitor", "TimeSeriesMaintenance",
                 "DemoTrafficGenerator", "AlertMonitor", "WebhookDispatcher", "RetentionService"],
             ours);
+    }
+
+    [Theory]
+    [InlineData("Ingest", new[] { "ClusterBus", "EventAppender", "PipelineLagMonitor", "TimeSeriesMaintenance", "DemoTrafficGenerator" })]
+    [InlineData("Dashboard", new[] { "ClusterBus", "EventAppender", "PipelineLagMonitor", "TimeSeriesMaintenance" })]
+    [InlineData("Pipeline, Dashboard", new[] { "ClusterBus", "EventAppender", "LogNotificationListener", "PipelineWorker", "PipelineLagMonitor",
+        "TimeSeriesMaintenance", "AlertMonitor", "WebhookDispatcher", "RetentionService" })]
+    public void Build_InstanceRoles_RunOnlyTheirBackgroundWork(string roles, string[] expected)
+    {
+        // Arrange
+        using var app = BuildApp(("Instance:Roles", roles));
+
+        // Act
+        var ours = OurHostedServices(app);
+
+        // Assert: consumers, alerts, webhooks and retention are the pipeline's; the demo posts to its own ingest API
+        Assert.Equal(expected, ours);
+    }
+
+    [Theory]
+    [InlineData("Ingest", true, false)]
+    [InlineData("Dashboard", false, true)]
+    [InlineData("Ingest,Pipeline,Dashboard", true, true)]
+    public void UseDashboard_InstanceRoles_MapOnlyTheirRoutes(string roles, bool ingest, bool dashboard)
+    {
+        // Arrange
+        using var app = BuildApp(("Instance:Roles", roles));
+
+        // Act
+        app.UseDashboard();
+        var routes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/')).ToHashSet();
+
+        // Assert: probes answer on every instance, whatever it serves
+        Assert.Contains("/healthz", routes);
+        Assert.Contains("/readyz", routes);
+        Assert.Equal(ingest, routes.Contains("/api/v1/events"));
+        Assert.Equal(dashboard, routes.Contains(CampaignHub.Route));
+        Assert.Equal(dashboard, routes.Contains("/account/login"));
+    }
+
+    [Theory]
+    [InlineData("None", "Instance:Roles must name one or more of Ingest, Pipeline, Dashboard, comma-separated (was None)")]
+    [InlineData("8", "Instance:Roles must name one or more of Ingest, Pipeline, Dashboard, comma-separated (was 8)")]
+    [InlineData("Ingest, Reporting", "Instance:Roles")]
+    public void Start_UnknownInstanceRoles_RefusesNamingTheKey(string roles, string expected)
+    {
+        // Arrange
+        using var factory = new BadSettingsFactory(new() { ["Instance:Roles"] = roles });
+
+        // Act
+        var error = Record.Exception(() => factory.Services);
+
+        // Assert
+        Assert.NotNull(error);
+        Assert.Contains(expected, string.Join("\n", Messages(error)));
     }
 
     [Theory]
@@ -102,10 +156,20 @@ public sealed class StartupValidationTests
         Assert.NotEqual(4096, global.MaximumReceiveMessageSize);
     }
 
+    private static List<string> OurHostedServices(WebApplication app) => app.Services.GetServices<IHostedService>().Select(s => s.GetType())
+        .Where(type => type.Assembly.GetName().Name!.StartsWith("Crowdstart.", StringComparison.Ordinal))
+        .Select(type => type.Name)
+        .ToList();
+
     /// <summary>The app's own registration (as <c>Program.cs</c> does it), built but never started.</summary>
     private static WebApplication BuildApp(params (string Key, string Value)[] settings)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Development,
+            // The app's name, as when Program.cs runs: static assets are mapped from its manifest.
+            ApplicationName = typeof(Program).Assembly.GetName().Name,
+        });
         builder.AddCrowdstartConfiguration();
         builder.Configuration.AddInMemoryCollection(
             settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)).Append(KeyValuePair.Create("ConnectionStrings:Crowdstart", (string?)NoDatabase)));
