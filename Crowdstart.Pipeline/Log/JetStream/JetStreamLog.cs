@@ -17,6 +17,7 @@ public sealed class JetStreamLog : IAsyncDisposable
     private readonly NatsConnection _connection;
     private readonly SemaphoreSlim _ready = new(1, 1);
     private bool _streamReady;
+    private INatsJSStream? _stream;
 
     public JetStreamLog(IOptions<LogOptions> options, ILoggerFactory loggers)
     {
@@ -43,6 +44,16 @@ public sealed class JetStreamLog : IAsyncDisposable
 
     /// <summary>JetStream API of the connection.</summary>
     public NatsJSContext Context { get; }
+
+    /// <summary>
+    /// The stream, for direct reads of its messages. Looked up once: the handle only carries the name, and the lookup
+    /// is an API request that lag reads (every few seconds per partition) would otherwise repeat.
+    /// </summary>
+    public async ValueTask<INatsJSStream> StreamAsync(CancellationToken ct)
+    {
+        await EnsureStreamAsync(ct);
+        return _stream ??= await Context.GetStreamAsync(Options.Stream, cancellationToken: ct);
+    }
 
     /// <summary>The subject of <paramref name="partition"/>.</summary>
     public string SubjectOf(int partition) => $"{Options.Subject}.{partition}";

@@ -120,7 +120,7 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
         state.LastProbe = now;
         try
         {
-            var stream = await log.Context.GetStreamAsync(log.Options.Stream, cancellationToken: ct);
+            var stream = await log.StreamAsync(ct);
             await stream.GetAsync(new StreamMsgGetRequest { Seq = state.LastHandedOut + 1, NextBySubj = log.SubjectOf(partition) }, ct);
             return true;
         }
@@ -254,10 +254,9 @@ public sealed class JetStreamLogReader(JetStreamLog log) : ILogReader, IAsyncDis
 
     public async Task<LogBacklog> BacklogAsync(NpgsqlConnection connection, int partition, LogPosition checkpoint, CancellationToken ct)
     {
-        await log.EnsureStreamAsync(ct);
         var next = JetStreamPositions.NextSequence(checkpoint);
         var subject = log.SubjectOf(partition);
-        var stream = await log.Context.GetStreamAsync(log.Options.Stream, cancellationToken: ct);
+        var stream = await log.StreamAsync(ct);
         // The oldest message after the checkpoint, if any: one direct read, answered by any replica.
         StreamMsgGetResponse oldest;
         try
