@@ -17,6 +17,12 @@ public sealed class LogOptions
 
     /// <summary>The JetStream stream, used when <see cref="Engine"/> is <see cref="LogEngine.JetStream"/>.</summary>
     public JetStreamLogOptions JetStream { get; set; } = new();
+
+    /// <summary>
+    /// How long the log keeps an event whether or not it was processed: JetStream's max age; none for the table
+    /// (only retention, which spares what is not processed yet, deletes from it).
+    /// </summary>
+    public TimeSpan? KeepsUnprocessedFor() => Engine == LogEngine.JetStream ? TimeSpan.FromHours(JetStream.MaxAgeHours) : null;
 }
 
 /// <summary>The two implementations of the durable log.</summary>

@@ -12,8 +12,11 @@ namespace Crowdstart.Pipeline.Observability;
 /// lookups per partition on PostgreSQL, a counting consumer and one message look-up on JetStream.
 /// </summary>
 public sealed class PipelineLagMonitor(NpgsqlDataSource dataSource, ILogReader log, PipelineMetrics metrics, TimeProvider time, IOptions<ObservabilityOptions> options,
-    ILogger<PipelineLagMonitor> logger) : BackgroundService
+    ILogger<PipelineLagMonitor> logger, IOptions<LogOptions>? logOptions = null) : BackgroundService
 {
+    private static readonly TimeSpan ExpiryWarningInterval = TimeSpan.FromMinutes(10);
+    private DateTimeOffset _lastExpiryWarning = DateTimeOffset.MinValue;
+
     /// <summary>Reads the lag now.</summary>
     public async Task<IReadOnlyList<PartitionLag>> ReadAsync(CancellationToken ct)
     {
@@ -46,7 +49,15 @@ public sealed class PipelineLagMonitor(NpgsqlDataSource dataSource, ILogReader l
         {
             try
             {
-                await ReadAsync(stoppingToken);
+                var lag = await ReadAsync(stoppingToken);
+                // Said in the log as well as on /readyz, where a probe may only see "not ready": events are about to be
+                // deleted by the broker unprocessed, which no restart brings back.
+                if (logOptions is not null && ReadinessCheck.ExpiryWarning(lag, logOptions.Value) is { } warning
+                    && time.GetUtcNow() - _lastExpiryWarning > ExpiryWarningInterval)
+                {
+                    _lastExpiryWarning = time.GetUtcNow();
+                    logger.LogError("{Warning}", warning);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -7,10 +7,30 @@ namespace Crowdstart.Pipeline.Observability;
 /// <summary>
 /// <c>/readyz</c>: the database answers within two seconds, and no partition's oldest unprocessed event is older
 /// than <see cref="ObservabilityOptions.ReadyMaxLagSeconds"/> (a pipeline that cannot keep up is not ready for more
-/// traffic). The lag is read fresh, so the answer never rests on an old reading.
+/// traffic). The lag is read fresh, so the answer never rests on an old reading. On JetStream, a backlog older than
+/// half the stream's max age is reported as events about to be lost: the broker deletes messages by age whether or
+/// not they were processed, so that is the last moment an operator can still save them.
 /// </summary>
-public sealed class ReadinessCheck(NpgsqlDataSource dataSource, PipelineLagMonitor lag, IOptions<ObservabilityOptions> options) : IHealthCheck
+public sealed class ReadinessCheck(NpgsqlDataSource dataSource, PipelineLagMonitor lag, IOptions<ObservabilityOptions> options,
+    IOptions<Log.LogOptions> log) : IHealthCheck
 {
+    /// <summary>
+    /// The warning when unprocessed events are past half of what the log keeps them for (JetStream's max age), or
+    /// null: they are deleted at the max age, processed or not.
+    /// </summary>
+    public static string? ExpiryWarning(IReadOnlyList<PartitionLag> partitions, Log.LogOptions log)
+    {
+        if (log.KeepsUnprocessedFor() is not { } keeps || partitions.Where(p => p.OldestAge > keeps / 2).ToList() is not { Count: > 0 } expiring)
+        {
+            return null;
+        }
+        var oldest = expiring.Max(p => p.OldestAge);
+        var left = keeps - oldest;
+        return $"Unprocessed events will be lost: JetStream deletes messages {keeps.TotalHours:0} h after they arrive, and partition(s) " +
+            $"{string.Join(", ", expiring.Select(p => p.Partition))} hold events {oldest.TotalHours:0.0} h old. Unless the pipeline processes them " +
+            (left > TimeSpan.Zero ? $"within {left.TotalHours:0.0} h, they are gone." : "now, some may already be gone.");
+    }
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -42,6 +62,10 @@ public sealed class ReadinessCheck(NpgsqlDataSource dataSource, PipelineLagMonit
             ["lag_events"] = partitions.Sum(p => p.Events),
             ["oldest_unprocessed_seconds"] = partitions.Count == 0 ? 0 : Math.Round(partitions.Max(p => p.OldestAge.TotalSeconds), 1),
         };
+        if (ExpiryWarning(partitions, log.Value) is { } expiring)
+        {
+            return HealthCheckResult.Unhealthy(expiring, data: data);
+        }
         var behind = partitions.Where(p => p.OldestAge > limit).ToList();
         return behind.Count > 0
             ? HealthCheckResult.Unhealthy($"The pipeline is behind: partition(s) {string.Join(", ", behind.Select(p => p.Partition))} hold events older than {limit.TotalSeconds:0} s.", data: data)

@@ -35,8 +35,9 @@ public abstract class ReadinessCheckTests<TDatabase>(TDatabase db) : IClassFixtu
     {
         var metrics = new PipelineMetrics(new Meters());
         var options = Options.Create(new ObservabilityOptions { ReadyMaxLagSeconds = 60 });
-        var monitor = new PipelineLagMonitor(dataSource, db.Log.Reader, metrics, time, options, NullLogger<PipelineLagMonitor>.Instance);
-        return (new ReadinessCheck(dataSource, monitor, options), metrics);
+        var log = Options.Create(new LogOptions { Engine = db.Engine, PartitionCount = db.PartitionCount });
+        var monitor = new PipelineLagMonitor(dataSource, db.Log.Reader, metrics, time, options, NullLogger<PipelineLagMonitor>.Instance, log);
+        return (new ReadinessCheck(dataSource, monitor, options, log), metrics);
     }
 
     [Fact]
@@ -71,6 +72,33 @@ public abstract class ReadinessCheckTests<TDatabase>(TDatabase db) : IClassFixtu
         // Every partition reported, none behind (an empty report would pass the second line on nothing).
         Assert.Equal(Enumerable.Range(0, db.PartitionCount), metrics.Lag.Select(l => l.Partition).Order());
         Assert.All(metrics.Lag, l => Assert.Equal(0, l.Events));
+    }
+
+    [Fact]
+    public async Task CheckHealthAsync_BacklogPastHalfTheBrokersMaxAge_SaysEventsWillBeLostOnJetStreamOnly()
+    {
+        // Arrange: unprocessed events 13 h old, with JetStream's default max age of 24 h
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (check, _) = Arrange(db.DataSource, time);
+        var campaign = (await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "expiry-" + Guid.NewGuid().ToString("N")[..8], "Expiry lamp", "EUR", 1000m, DateTimeOffset.UtcNow.AddHours(-1))).Id;
+        await db.Log.AppendAsync([EventFactory.Event(campaign, "x-1", EventTypes.PageView, DateTimeOffset.UtcNow)]);
+        time.Advance(TimeSpan.FromHours(13));
+
+        // Act
+        var result = await check.CheckHealthAsync(new HealthCheckContext());
+        await db.Log.ProcessAllAsync();
+
+        // Assert: the table keeps unprocessed events until they are processed, the broker does not
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        if (db.Engine == LogEngine.JetStream)
+        {
+            Assert.Contains("will be lost", result.Description);
+            Assert.Contains("within 11.0 h", result.Description);
+        }
+        else
+        {
+            Assert.Contains("behind", result.Description);
+        }
     }
 
     [Fact]
