@@ -6,20 +6,30 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Crowdstart.Dashboard.Hubs;
+using Crowdstart.Dashboard.Security;
+using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Privacy;
 using Crowdstart.Pipeline.Processing;
+using Crowdstart.Pipeline.Storage;
+using Crowdstart.Pipeline.Storage.Entities;
 using Crowdstart.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using Xunit.Abstractions;
 
 namespace Crowdstart.Tests.Cluster;
 
 /// <summary>
 /// The product as a cluster: three JetStream servers (replicas 3), two app processes on one PostgreSQL. Events posted
-/// to one instance are live on the other; a JetStream server or an app instance killed with SIGKILL while clients post
-/// loses no acknowledged event and counts none twice (rollups equal the recomputation from the raw log); a dead
-/// instance's partitions move to the survivor within 15 s; a key revoked on one instance is refused by the other
-/// within a second. Runs with the fault tests, alone.
+/// to one instance are live on the other, on its hub and on its campaign page in Chromium; a JetStream server or an app
+/// instance killed with SIGKILL while clients post loses no acknowledged event and counts none twice (rollups equal the
+/// recomputation from the raw log); a dead instance's partitions move to the survivor within 15 s; a key revoked on one
+/// instance is refused by the other within a second, and a data-access grant revoked on one instance's admin page
+/// drops the customer timeline open on the other within seconds. Runs with the fault tests, alone.
 /// </summary>
 [Layer(TestLayer.Fault)]
 [Collection(FaultCollection.Name)]
@@ -31,6 +41,8 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly NatsCluster _nats = new();
     private readonly string _stream = "CLUSTER_" + Guid.NewGuid().ToString("N")[..8];
     private readonly List<Process> _apps = [];
+    // Started only by the test that drives pages, so the other cluster tests do not pay for a browser.
+    private readonly BrowserFixture _browser = new();
 
     public async Task InitializeAsync()
     {
@@ -45,6 +57,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
             app.Kill();
             await app.WaitForExitAsync();
         }
+        await _browser.DisposeAsync();
         await _nats.DisposeAsync();
         await _database.DisposeAsync();
     }
@@ -216,10 +229,12 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cluster_EventsPostedToA_LiveOnBAndAKeyRevokedOnARefusedOnB()
+    public async Task Cluster_EventsPostedToA_LiveOnBAndKeyAndGrantRevokedOnAEnforcedOnB()
     {
-        // Arrange: an admin streams the campaign from B's hub
+        // Arrange: an admin streams the campaign from B's hub and has its live page open on B in Chromium; a creator
+        // of the campaign's organisation exists (created by the system, so the bootstrap admin may grant it access)
         var (campaign, key) = await NewCampaignAsync();
+        var creator = await NewCreatorAsync();
         var a = await StartInstanceAsync();
         var b = await StartInstanceAsync();
         var cookies = await SignInAsync(b);
@@ -230,19 +245,33 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var snapshots = hub.StreamAsync<CampaignSnapshotMessage>(nameof(CampaignHub.StreamSnapshots), campaign, timeout.Token).GetAsyncEnumerator(timeout.Token);
         Assert.True(await snapshots.MoveNextAsync());
+        await _browser.InitializeAsync();
+        var adminOnB = await SignedInPageAsync(b, AdminEmail, AdminPassword);
+        await GoAsync(adminOnB, $"campaigns/{campaign}");
+        await Assertions.Expect(adminOnB.GetByTestId("kpi-pledges")).ToHaveTextAsync("0", new() { Timeout = PageTimeout });
 
-        // Act 1: 200 events posted to A only
+        // Act 1: 220 events posted to A only: 200 visitors, 20 of whom pledge €15
         for (var batch = 0; batch < 10; batch++)
         {
-            using var response = await a.Client.SendAsync(Events(key, Enumerable.Range(0, 20).Select(i => Event(Guid.NewGuid(), campaign, $"live-{batch}-{i}", false))));
+            var events = Enumerable.Range(0, 20).Select(i => Event(Guid.NewGuid(), campaign, $"live-{batch}-{i}", false))
+                .Concat([Event(Guid.NewGuid(), campaign, $"live-{batch}-0", true), Event(Guid.NewGuid(), campaign, $"live-{batch}-10", true)]);
+            using var response = await a.Client.SendAsync(Events(key, events));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
         var live = Stopwatch.StartNew();
-        while (snapshots.Current.Events < 200)
+        while (snapshots.Current.Events < 220)
         {
             Assert.True(await snapshots.MoveNextAsync(), "B's stream ended before it showed A's events");
         }
-        output.WriteLine($"B's hub showed A's 200 events {live.ElapsedMilliseconds} ms after the last 202");
+        output.WriteLine($"B's hub showed A's 220 events {live.ElapsedMilliseconds} ms after the last 202");
+        // The page on B has no reload: the figures come through B's circuit, woken by B's processors or the bus.
+        await Assertions.Expect(adminOnB.GetByTestId("kpi-pledges")).ToHaveTextAsync("20", new() { Timeout = PageTimeout });
+        await Assertions.Expect(adminOnB.GetByTestId("kpi-pledged-total")).ToHaveTextAsync("€300");
+        await Assertions.Expect(adminOnB.GetByTestId("funnel-step-customers").First).ToHaveTextAsync("200");
+        output.WriteLine($"B's campaign page in Chromium showed A's events {live.ElapsedMilliseconds} ms after the last 202");
+        await adminOnB.ScreenshotAsync(new() { Path = Shot("cluster-live-on-b.png"), FullPage = true });
+        // Closed, so its circuit's recomputations do not load the two cores while the key revocation is timed.
+        await adminOnB.Context.CloseAsync();
 
         // Act 2: the key is revoked on A (signed-in management API); B must refuse it within a second
         var keyId = await KeyIdAsync(campaign);
@@ -259,12 +288,41 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
             status = response.StatusCode;
         }
         while (status == HttpStatusCode.Accepted && refused.Elapsed < TimeSpan.FromSeconds(5));
+        refused.Stop();
+
+        // Act 3: the creator asks on B, the admin approves on A, and the creator opens a customer's timeline on B
+        const string Reason = "Backer says the pledge was charged twice";
+        var creatorOnB = await SignedInPageAsync(b, creator.Email, creator.Password);
+        await GoAsync(creatorOnB, $"campaigns/{campaign}");
+        await creatorOnB.GetByTestId("request-reason").FillAsync(Reason);
+        await creatorOnB.GetByTestId("request-access").ClickAsync();
+        await Assertions.Expect(creatorOnB.GetByTestId("request-pending")).ToBeVisibleAsync(new() { Timeout = PageTimeout });
+        var adminOnA = await SignedInPageAsync(a, AdminEmail, AdminPassword);
+        await GoAsync(adminOnA, "admin/access");
+        await adminOnA.GetByTestId("pending-row").Filter(new() { HasText = Reason }).GetByTestId("approve").ClickAsync();
+        var grantRow = adminOnA.GetByTestId("grant-row").Filter(new() { HasText = creator.Email });
+        await Assertions.Expect(grantRow.GetByTestId("revoke-grant")).ToBeVisibleAsync(new() { Timeout = PageTimeout });
+        // The approval on A reaches the creator's open page on B through the bus: no reload.
+        await creatorOnB.GetByTestId("open-customers").ClickAsync(new() { Timeout = PageTimeout });
+        await creatorOnB.GetByTestId("customer-link").Filter(new() { HasText = "live-0-0" }).ClickAsync(new() { Timeout = PageTimeout });
+        await Assertions.Expect(creatorOnB.GetByTestId("timeline-event")).ToHaveCountAsync(2, new() { Timeout = PageTimeout });
+
+        // Act 4: the admin revokes the grant on A's page while the timeline is open on B
+        var dropped = Stopwatch.StartNew();
+        await grantRow.GetByTestId("revoke-grant").ClickAsync();
+        await Assertions.Expect(creatorOnB.GetByTestId("access-ended")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        dropped.Stop();
+        await creatorOnB.ScreenshotAsync(new() { Path = Shot("cluster-drill-down-revoked-on-b.png"), FullPage = true });
 
         // Assert
         Assert.Equal(campaign, snapshots.Current.CampaignId);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         output.WriteLine($"B refused the key {refused.ElapsedMilliseconds} ms after A revoked it");
         Assert.True(refused.Elapsed < TimeSpan.FromSeconds(1), $"B accepted the revoked key for {refused.ElapsedMilliseconds} ms");
+        output.WriteLine($"B's open timeline showed the access ended {dropped.ElapsedMilliseconds} ms after the revoke click on A");
+        await Assertions.Expect(creatorOnB.GetByTestId("timeline")).ToHaveCountAsync(0);
+        await Assertions.Expect(creatorOnB.GetByTestId("timeline-event")).ToHaveCountAsync(0);
+        Assert.True(dropped.Elapsed < TimeSpan.FromSeconds(5), $"B's timeline stayed on screen for {dropped.ElapsedMilliseconds} ms");
     }
 
     [Fact]
@@ -366,6 +424,64 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         // Assert
         output.WriteLine($"{Trials} trials, killed {string.Join(", ", kills)}");
         await AssertExactlyOnceAsync(campaign, acknowledged);
+    }
+
+    /// <summary>Page waits: a first render on two cores shared with two app processes and three JetStream servers can be slow.</summary>
+    private const float PageTimeout = 30_000;
+
+    /// <summary>A page in a browser context of its own (cookies are per host, not per port: A and B share 127.0.0.1), signed in on the instance.</summary>
+    private async Task<IPage> SignedInPageAsync(Instance instance, string email, string password)
+    {
+        var context = await _browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = instance.Address.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        await AppFixture.SignInAsync(page, new TestUser(Guid.Empty, email, password));
+        return page;
+    }
+
+    /// <summary>Opens a page and waits for its circuit: only then do live updates and clicks reach the server.</summary>
+    private static async Task GoAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = PageTimeout });
+    }
+
+    private static string Shot(string name) => Path.Combine(BrowserFixture.ArtifactsDirectory, name);
+
+    /// <summary>
+    /// A creator in the test organisation, made by the app's own account service over the shared database. Made by the
+    /// system rather than through the bootstrap admin's pages: an admin may not grant data access to an account they
+    /// created, and the bootstrap admin is the one who grants here.
+    /// </summary>
+    private async Task<(string Email, string Password)> NewCreatorAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDbContextFactory<CrowdstartDbContext>(o => o.UseNpgsql(_database.ConnectionString));
+        // The app's password rules (length over composition), not Identity's defaults.
+        services.AddIdentityCore<CrowdstartUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = o.Password.RequireDigit = o.Password.RequireUppercase = o.Password.RequireLowercase = false;
+            })
+            .AddRoles<IdentityRole<Guid>>().AddEntityFrameworkStores<CrowdstartDbContext>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<Organisations>();
+        services.AddOptions<RetentionOptions>();
+        services.AddScoped<AccountAdmin>();
+        await using var provider = services.BuildServiceProvider();
+        await using var scope = provider.CreateAsyncScope();
+        var email = $"cluster-creator-{Guid.NewGuid().ToString("N")[..8]}@test.example";
+        var password = "cluster-creator-password-" + Guid.NewGuid().ToString("N")[..6];
+        var (user, errors) = await scope.ServiceProvider.GetRequiredService<AccountAdmin>()
+            .CreateAsync(Actor.System, email, "Cluster creator", password, Roles.Creator, _database.OrganisationId);
+        Assert.True(user is not null, string.Join("; ", errors));
+        return (email, password);
     }
 
     /// <summary>Partitions whose ownership lock a live session holds.</summary>
