@@ -10,6 +10,9 @@ namespace Crowdstart.Dashboard.Api;
 /// <summary>The collection API: <c>POST /api/v1/events</c>.</summary>
 public static class IngestApi
 {
+    /// <summary>The one ingest route.</summary>
+    public const string EventsRoute = "/api/v1/events";
+
     /// <summary>Maps the ingest routes.</summary>
     public static RouteGroupBuilder MapIngestApi(this IEndpointRouteBuilder routes)
     {

@@ -87,19 +87,36 @@ public static class HostingExtensions
         app.MapStaticAssets().AllowAnonymous();
         MapHealth(app);
         app.MapOpenApi().AllowAnonymous();
-        // A route an instance does not serve is not mapped at all (404): the load balancer routes by path to the
-        // instances whose role serves it, and a misrouted request fails loudly instead of half-working.
+        // The load balancer routes by path to the instances whose role serves it; a request that reaches an instance
+        // without the role gets a 404 saying so, for any method (unmapped, a POST would meet the static-asset fallback's
+        // 405), so a misrouted request fails loudly instead of half-working.
         var instance = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Pipeline.Cluster.InstanceOptions>>().Value;
         if (instance.Has(Pipeline.Cluster.InstanceRoles.Ingest))
         {
             app.MapIngestApi();
         }
+        else
+        {
+            app.Map(IngestApi.EventsRoute, NotServed(Pipeline.Cluster.InstanceRoles.Ingest)).AllowAnonymous().ExcludeFromDescription()
+                .WithDisplayName(NotServedName + Pipeline.Cluster.InstanceRoles.Ingest);
+        }
         if (instance.Has(Pipeline.Cluster.InstanceRoles.Dashboard))
         {
             MapDashboard(app);
         }
+        else
+        {
+            app.MapFallback(NotServed(Pipeline.Cluster.InstanceRoles.Dashboard)).AllowAnonymous().WithDisplayName(NotServedName + Pipeline.Cluster.InstanceRoles.Dashboard);
+        }
         return app;
     }
+
+    /// <summary>Display name prefix of the endpoints that answer for a role this instance does not have.</summary>
+    public const string NotServedName = "Not served here: ";
+
+    private static Delegate NotServed(Pipeline.Cluster.InstanceRoles role) => () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+        title: "Not served by this instance",
+        detail: $"This route is served by instances with the {role} role (Instance:Roles); this one does not have it.");
 
     private static void MapDashboard(WebApplication app)
     {

@@ -67,7 +67,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         public Uri Address => Client.BaseAddress!;
     }
 
-    private async Task<Instance> StartInstanceAsync()
+    private async Task<Instance> StartInstanceAsync(string roles = "Ingest, Pipeline, Dashboard")
     {
         var port = FreePort();
         var dir = AppDirectory();
@@ -91,6 +91,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         env["Accounts__BootstrapAdminEmail"] = AdminEmail;
         env["Accounts__BootstrapAdminPassword"] = AdminPassword;
         env["Logging__LogLevel__Default"] = "Warning";
+        env["Instance__Roles"] = roles;
         var process = Process.Start(start)!;
         var log = new ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is { } line) { log.Enqueue(line); } };
@@ -326,20 +327,26 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cluster_JetStreamServerKilledWhilePosting_AcknowledgedEventsCountedOnce()
+    public async Task Cluster_JetStreamServerKilledWhilePostingToAnIngestOnlyInstance_AcknowledgedEventsCountedOnce()
     {
-        // Arrange
+        // Arrange: split roles, as a deployment behind a path-routing balancer has them: A only ingests, B only processes
         var (campaign, key) = await NewCampaignAsync();
-        var a = await StartInstanceAsync();
-        var b = await StartInstanceAsync();
+        var a = await StartInstanceAsync("Ingest");
+        var b = await StartInstanceAsync("Pipeline");
 
         // Act: SIGKILL one of the three servers under load, and bring it back afterwards
-        var acknowledged = await LoadAsync([a, b], campaign, key, () => _nats.KillNodeAsync(0));
+        var acknowledged = await LoadAsync([a], campaign, key, () => _nats.KillNodeAsync(0));
         await _nats.StartNodeAsync(0);
         await WaitCaughtUpAsync(a);
         await WaitCaughtUpAsync(b);
+        using var eventsOnB = await b.Client.SendAsync(Events(key, [Event(Guid.NewGuid(), campaign, "wrong-door", false)]));
+        using var pageOnA = await a.Client.GetAsync("account/login");
 
-        // Assert
+        // Assert: only B asked for partitions, and held them all; each instance serves only its role's routes
+        Assert.Equal(1L, await PipelineMembersAsync());
+        Assert.Equal(_database.PartitionCount, await OwnedPartitionsAsync());
+        Assert.Equal(HttpStatusCode.NotFound, eventsOnB.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, pageOnA.StatusCode);
         await AssertExactlyOnceAsync(campaign, acknowledged);
     }
 
@@ -488,6 +495,11 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
     private Task<long> OwnedPartitionsAsync() => _database.ScalarAsync<long>(
         $"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) " +
         $"AND classid = {PartitionOwnership.LockSpace} AND objsubid = 2 AND objid < 1024 AND granted");
+
+    /// <summary>Processes holding the shared member lock: those that take part in sharing the partitions.</summary>
+    private Task<long> PipelineMembersAsync() => _database.ScalarAsync<long>(
+        $"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) " +
+        $"AND classid = {PartitionOwnership.LockSpace} AND objsubid = 2 AND objid = {unchecked((uint)PartitionOwnership.MemberKey)} AND granted");
 
     private async Task<Guid> KeyIdAsync(Guid campaign) =>
         await _database.ScalarAsync<Guid>($"SELECT id FROM ingest_keys WHERE campaign_id = '{campaign}' AND revoked_at IS NULL LIMIT 1");

@@ -101,15 +101,19 @@ public sealed class StartupValidationTests
 
         // Act
         app.UseDashboard();
-        var routes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+        var endpoints = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().ToList();
+        var routes = endpoints.Where(e => e.DisplayName?.StartsWith(HostingExtensions.NotServedName, StringComparison.Ordinal) != true)
             .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/')).ToHashSet();
+        var refused = endpoints.Select(e => e.DisplayName).Where(n => n?.StartsWith(HostingExtensions.NotServedName, StringComparison.Ordinal) == true).ToList();
 
-        // Assert: probes answer on every instance, whatever it serves
+        // Assert: probes answer on every instance, whatever it serves; a role's absence is said, not left to chance
         Assert.Contains("/healthz", routes);
         Assert.Contains("/readyz", routes);
         Assert.Equal(ingest, routes.Contains("/api/v1/events"));
         Assert.Equal(dashboard, routes.Contains(CampaignHub.Route));
         Assert.Equal(dashboard, routes.Contains("/account/login"));
+        Assert.Equal(ingest ? 0 : 1, refused.Count(n => n!.EndsWith("Ingest", StringComparison.Ordinal)));
+        Assert.Equal(dashboard ? 0 : 1, refused.Count(n => n!.EndsWith("Dashboard", StringComparison.Ordinal)));
     }
 
     [Theory]
