@@ -20,6 +20,8 @@ def waiting(names):
         return "suspended for a GC (Thread.PollGC)"
     if leaf.startswith("?") and any("SocketAsyncEngine.EventLoop" in n for n in names):
         return "socket engine blocked in epoll_wait"
+    if "GC.RunFinalizers" in leaf:
+        return "finalizer thread waiting for work"
     if "LowLevelLifoSemaphore.WaitForSignal" in leaf:
         return "idle thread-pool worker (WaitForSignal)"
     return None
