@@ -7,7 +7,9 @@
 #   - freshness commit → checkpoint covering it committed (p50/p99) at a steady rate of appends;
 #   - freshness as a viewer sees it (HUB=false skips): the app (pipeline on, port 5090) under RATE events/s of HTTP
 #     load on one campaign; a probe pledge every 0.5–1 s on another; its 202 → the first snapshot of the campaign
-#     hub's stream (signed-in SignalR client) that counts it, p50/p99, on each engine.
+#     hub's stream (signed-in SignalR client) that counts it, p50/p99, on each engine; then, same app, HTTP ingest as
+#     fast as 4 clients with batches of 1,000 go for SECONDS, and how many events the pipeline folded in meanwhile
+#     (on JetStream that is also the sink's rate into event_log while ingest shares the cores).
 #   scripts/bench-pipeline.sh [backlog=1000000] [rate=5000] [seconds=30]
 # JetStream: REPLICAS=1 (default, one server) or 3 (a 3-server cluster on loopback), client ports 55470.. .
 set -euo pipefail
@@ -42,11 +44,24 @@ hub_freshness() { # LABEL [NAME=value...]: the app on DB with the pipeline on, t
     trap cleanup EXIT
     $BENCH hubfresh --db "$DB" --url "http://127.0.0.1:$APP_PORT/" --email "$ADMIN" --password "$PASSWORD" --rate "$RATE" \
         --seconds "$SECONDS_RUN" --label "$label"
+    # Sustained: HTTP ingest as fast as 4 clients go (batches of 1,000) with the pipeline on; events folded into
+    # metrics during the run (on JetStream: also inserted into event_log) against events accepted.
+    local campaign key folded http
+    read -r campaign key < <($BENCH setup --db "$DB")
+    folded() { pg_as_postgres psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "${DB_NAME}" -Atc \
+        "SELECT coalesce(sum(events), 0) FROM campaign_partition_totals WHERE campaign_id = '$campaign'"; }
+    local before after
+    before=$(folded)
+    http=$($BENCH http --url "http://127.0.0.1:$APP_PORT/" --key "$key" --campaign "$campaign" --seconds "$SECONDS_RUN" --concurrency 4 --batch 1000)
+    after=$(folded)
+    echo "sustained log=$label $http"
+    awk -v n=$((after - before)) -v s="$SECONDS_RUN" -v l="$label" 'BEGIN { printf "sustained log=%s pipeline_events_during_ingest=%d pipeline_events_per_s=%.0f\n", l, n, n / s }'
     kill "$APP_PID" 2>/dev/null || echo "note: the app had already exited (see its log)"; wait "$APP_PID" 2>/dev/null || true
     APP_PID=""
 }
 if [ "${HUB:-true}" = true ]; then
     bench_database crowdstart_fresh_bench
+    DB_NAME=crowdstart_fresh_bench
     hub_freshness postgres
 fi
 
@@ -57,6 +72,7 @@ if [ "${JETSTREAM:-true}" = true ]; then
     $BENCH pipeline --db "$DB" --events "$BACKLOG" --rate "$RATE" --seconds "$SECONDS_RUN" --engine jetstream --nats "$NATS_URLS" --replicas "$REPLICAS"
     if [ "${HUB:-true}" = true ]; then
         bench_database crowdstart_fresh_bench_js
+        DB_NAME=crowdstart_fresh_bench_js
         hub_freshness "jetstream-r$REPLICAS" Log__Engine=JetStream Log__JetStream__Url="$NATS_URLS" Log__JetStream__Replicas="$REPLICAS"
     fi
 fi
