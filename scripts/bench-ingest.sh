@@ -7,7 +7,8 @@
 #   - then with Log:Engine = JetStream, on one server (replicas 1) and on a 3-server cluster on loopback (replicas 3):
 #     the same HTTP load, and JetStream's own rate for the same payloads through the app's appender (no HTTP), the
 #     JetStream engine's limit as COPY is PostgreSQL's (JETSTREAM=false skips this part).
-# Prints every rate and the ratios. Not a test: the numbers go into docs/benchmarks.md.
+# Prints every rate and the ratios. Not a test: the numbers go into docs/benchmarks.md. The sink's rate into event_log
+# and 202 → hub freshness on both engines are scripts/bench-pipeline.sh's; the profile is scripts/profile-ingest.sh's.
 #   scripts/bench-ingest.sh [seconds=20] [concurrency=4]
 # The pipeline is off so the figures are the ingest path's own (PROCESSING=true runs it alongside).
 set -euo pipefail

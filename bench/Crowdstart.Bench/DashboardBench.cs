@@ -92,61 +92,12 @@ static class DashboardBench
         long loadAccepted = 0;
         var loadWatch = Stopwatch.StartNew();
         var loadTask = BackgroundLoadAsync(app, loadKey, load.Id, rate, c => Interlocked.Add(ref loadAccepted, c), stop.Token);
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(app, CampaignHub.Route.TrimStart('/')), HttpTransportType.WebSockets, o => o.Cookies = cookies)
-            .Build();
-        await hub.StartAsync();
-        var latest = 0L;
-        var arrivals = new List<(long Pledges, long Ticks)>();
-        var streamTask = Task.Run(async () =>
-        {
-            await foreach (var message in hub.StreamAsync<CampaignSnapshotMessage>(nameof(CampaignHub.StreamSnapshots), probe.Id, stop.Token))
-            {
-                lock (arrivals)
-                {
-                    arrivals.Add((message.Pledges, Stopwatch.GetTimestamp()));
-                }
-                Interlocked.Exchange(ref latest, message.Pledges);
-            }
-        });
         await Task.Delay(TimeSpan.FromSeconds(5)); // the load reaches its pace
-        var latencies = new List<double>();
-        using var probeClient = new HttpClient { BaseAddress = app };
-        probeClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", probeKey);
-        var deadline = Stopwatch.StartNew();
-        for (var k = 1; deadline.Elapsed.TotalSeconds < seconds; k++)
-        {
-            var body = JsonSerializer.Serialize(new[]
-            {
-                new { eventId = Guid.NewGuid(), type = "pledge_completed", campaignId = probe.Id, customerId = $"probe-{k}", sessionId = $"ps-{k}",
-                    occurredAt = DateTimeOffset.UtcNow, source = "direct", amount = 1m, currency = "EUR" },
-            }, JsonSerializerOptions.Web);
-            using var response = await probeClient.PostAsync("api/v1/events", new StringContent(body, Encoding.UTF8, "application/json"));
-            if (response.StatusCode != HttpStatusCode.Accepted)
-            {
-                throw new InvalidOperationException($"probe ingest answered {(int)response.StatusCode}");
-            }
-            var committed = Stopwatch.GetTimestamp();
-            while (Interlocked.Read(ref latest) < k)
-            {
-                await Task.Delay(2);
-                if (Stopwatch.GetElapsedTime(committed) > TimeSpan.FromSeconds(30))
-                {
-                    throw new TimeoutException($"probe {k} never reached the hub");
-                }
-            }
-            long arrived;
-            lock (arrivals)
-            {
-                arrived = arrivals.First(a => a.Pledges >= k).Ticks;
-            }
-            latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(committed, arrived).TotalMilliseconds));
-            await Task.Delay(Random.Shared.Next(500, 1000));
-        }
+        var latencies = await ProbeHubAsync(app, cookies, probeKey, probe.Id, seconds, stop.Token);
         var achieved = Interlocked.Read(ref loadAccepted) / loadWatch.Elapsed.TotalSeconds;
         Console.WriteLine($"commit → hub snapshot ({latencies.Count} probes, background load {achieved:F0} ev/s accepted, target {rate}): {Summary(latencies)}");
         await stop.CancelAsync();
-        await Task.WhenAll(loadTask.ContinueWith(_ => { }), streamTask.ContinueWith(_ => { }));
+        await loadTask.ContinueWith(_ => { });
 
         // 3. Memory per open page.
         if (pages <= 0)
@@ -178,6 +129,69 @@ static class DashboardBench
         Console.WriteLine($"server memory: RSS {before / 1048576.0:F0} MiB before, {after / 1048576.0:F0} MiB with {pages} open campaign pages " +
             $"→ {(after - before) / 1024.0 / pages:F0} KiB per circuit");
         await context.CloseAsync();
+    }
+
+    /// <summary>
+    /// Posts a one-pledge probe to <paramref name="probe"/> every 0.5–1 s for <paramref name="seconds"/> and returns, per
+    /// probe, the time from its 202 to the first snapshot of the campaign hub's stream that counts it (ms).
+    /// </summary>
+    internal static async Task<List<double>> ProbeHubAsync(Uri app, CookieContainer cookies, string probeKey, Guid probe, int seconds, CancellationToken ct)
+    {
+        using var streamStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(app, CampaignHub.Route.TrimStart('/')), HttpTransportType.WebSockets, o => o.Cookies = cookies)
+            .Build();
+        await hub.StartAsync();
+        var latest = 0L;
+        var arrivals = new List<(long Pledges, long Ticks)>();
+        var streamTask = Task.Run(async () =>
+        {
+            await foreach (var message in hub.StreamAsync<CampaignSnapshotMessage>(nameof(CampaignHub.StreamSnapshots), probe, streamStop.Token))
+            {
+                lock (arrivals)
+                {
+                    arrivals.Add((message.Pledges, Stopwatch.GetTimestamp()));
+                }
+                Interlocked.Exchange(ref latest, message.Pledges);
+            }
+        });
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the stream delivers its first snapshot
+        var latencies = new List<double>();
+        using var probeClient = new HttpClient { BaseAddress = app };
+        probeClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", probeKey);
+        var deadline = Stopwatch.StartNew();
+        for (var k = 1; deadline.Elapsed.TotalSeconds < seconds; k++)
+        {
+            var body = JsonSerializer.Serialize(new[]
+            {
+                new { eventId = Guid.NewGuid(), type = "pledge_completed", campaignId = probe, customerId = $"probe-{k}", sessionId = $"ps-{k}",
+                    occurredAt = DateTimeOffset.UtcNow, source = "direct", amount = 1m, currency = "EUR" },
+            }, JsonSerializerOptions.Web);
+            using var response = await probeClient.PostAsync("api/v1/events", new StringContent(body, Encoding.UTF8, "application/json"));
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"probe ingest answered {(int)response.StatusCode}");
+            }
+            var committed = Stopwatch.GetTimestamp();
+            while (Interlocked.Read(ref latest) < k)
+            {
+                await Task.Delay(2);
+                if (Stopwatch.GetElapsedTime(committed) > TimeSpan.FromSeconds(30))
+                {
+                    throw new TimeoutException($"probe {k} never reached the hub");
+                }
+            }
+            long arrived;
+            lock (arrivals)
+            {
+                arrived = arrivals.First(a => a.Pledges >= k).Ticks;
+            }
+            latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(committed, arrived).TotalMilliseconds));
+            await Task.Delay(Random.Shared.Next(500, 1000));
+        }
+        await streamStop.CancelAsync();
+        await streamTask.ContinueWith(_ => { });
+        return latencies;
     }
 
     internal static async Task BackgroundLoadAsync(Uri app, string key, Guid campaign, int rate, Action<int> accepted, CancellationToken ct)

@@ -2,23 +2,30 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Log;
+using Crowdstart.Pipeline.Log.JetStream;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 /// <summary>
-/// Pipeline benchmarks on a fresh database: (1) catch-up — a backlog of launch-like events is appended, then
-/// one consumer per partition folds it into every metric table; (2) freshness — events are appended at a
-/// steady rate while consumers run (woken by the in-process signal, as in the app) and each append's delay
-/// until the checkpoint covering it has committed is recorded; (3) dashboard load — snapshot and series read
-/// times for a small campaign and for the one holding the backlog.
+/// Pipeline benchmarks on a fresh database, on either log engine: (1) catch-up — a backlog of launch-like events is
+/// appended (PostgreSQL: <see cref="EventLogWriter"/>; JetStream: the app's appender), then one consumer per partition
+/// folds it into every metric table (on JetStream this is also the sink: each batch's raw events are inserted into
+/// <c>event_log</c> in the same transaction); (2) freshness — events are appended at a steady rate while consumers
+/// run (woken as in the app: the in-process signal, or JetStream's delivery) and each append's delay until the
+/// checkpoint covering it has committed is recorded; (3) dashboard load — snapshot and series read times for a small
+/// campaign and for the one holding the backlog.
 /// </summary>
 static class PipelineBench
 {
-    public static async Task RunAsync(string connectionString, int backlog, int rate, int seconds, int partitions)
+    public static async Task RunAsync(string connectionString, int backlog, int rate, int seconds, int partitions, string engine = "postgres",
+        string natsUrls = "", int replicas = 1)
     {
+        var jetStream = engine.Equals("jetstream", StringComparison.OrdinalIgnoreCase);
         await StorageInitializer.EnsureDatabaseAsync(connectionString);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var options = new DbContextOptionsBuilder<CrowdstartDbContext>().UseNpgsql(dataSource).Options;
@@ -26,35 +33,77 @@ static class PipelineBench
         {
             await db.Database.MigrateAsync();
         }
-        await StorageInitializer.EnsurePartitionsAsync(dataSource, partitions);
+        await StorageInitializer.EnsurePartitionsAsync(dataSource, partitions, jetStream ? LogEngine.JetStream : LogEngine.Postgres);
         await TimeSeriesPartitions.EnsureAsync(dataSource, DateTimeOffset.UtcNow);
         var store = new CampaignStore(new Factory(options), TimeProvider.System);
         var now = DateTimeOffset.UtcNow;
         var big = await store.CreateCampaignAsync(await store.EnsureOrganisationAsync("bench", "Benchmarks"), "bench-big-" + Guid.NewGuid().ToString("N")[..6], "Backlog campaign", "EUR", 1_000_000m, now.AddHours(-3));
         var small = await store.CreateCampaignAsync(await store.EnsureOrganisationAsync("bench", "Benchmarks"), "bench-small-" + Guid.NewGuid().ToString("N")[..6], "Small campaign", "EUR", 10_000m, now.AddHours(-3));
-        var writer = new EventLogWriter(dataSource, partitions, TimeProvider.System);
 
-        // 1. Catch-up.
+        // The engine: how events are appended, how a consumer reads and waits.
+        var signal = new LogSignal(partitions);
+        Func<IReadOnlyList<EventRecord>, Task<AppendResult>> append;
+        ILogReader reader;
+        JetStreamLog? js = null;
+        if (jetStream)
+        {
+            var stream = "BENCH_PIPE_" + Guid.NewGuid().ToString("N")[..8];
+            js = new JetStreamLog(Options.Create(new LogOptions
+            {
+                PartitionCount = partitions,
+                Engine = LogEngine.JetStream,
+                JetStream = new JetStreamLogOptions { Url = natsUrls, Replicas = replicas, Stream = stream, Subject = stream.ToLowerInvariant() },
+            }), NullLoggerFactory.Instance);
+            await js.EnsureStreamAsync(default);
+            var appender = new JetStreamEventLog(js, Options.Create(new AppendOptions { QueueCapacityEvents = 10_000_000 }), TimeProvider.System,
+                NullLogger<JetStreamEventLog>.Instance);
+            append = events => appender.AppendAsync(events);
+            reader = new JetStreamLogReader(js);
+        }
+        else
+        {
+            var writer = new EventLogWriter(dataSource, partitions, TimeProvider.System);
+            append = async events =>
+            {
+                var result = await writer.AppendAsync(events);
+                signal.Signal(result.Partitions!);
+                return result;
+            };
+            reader = new PostgresLogReader(signal);
+        }
+        Console.WriteLine($"engine={(jetStream ? $"jetstream replicas={replicas}" : "postgres")}");
+
+        // 1. Catch-up. Each partition's consumer runs until it has folded in every event appended to it.
+        var expected = new long[partitions];
         var sw = Stopwatch.StartNew();
-        await AppendLaunchAsync(writer, small.Id, 10_000, now.AddHours(-3), TimeSpan.FromHours(3), seed: 1);
-        await AppendLaunchAsync(writer, big.Id, backlog, now.AddHours(-3), TimeSpan.FromHours(3), seed: 2);
+        await AppendLaunchAsync(append, small.Id, 10_000, now.AddHours(-3), TimeSpan.FromHours(3), seed: 1, expected, partitions);
+        await AppendLaunchAsync(append, big.Id, backlog, now.AddHours(-3), TimeSpan.FromHours(3), seed: 2, expected, partitions);
         Console.WriteLine($"backlog_appended={backlog + 10_000} append_seconds={sw.Elapsed.TotalSeconds:F1}");
         sw.Restart();
-        var processor = new PartitionProcessor(dataSource, 2000);
+        var processor = new PartitionProcessor(dataSource, 2000, reader);
         var processed = 0L;
         await Task.WhenAll(Enumerable.Range(0, partitions).Select(p => Task.Run(async () =>
         {
-            while (true)
+            var done = 0L;
+            while (done < expected[p])
             {
                 var batch = await processor.ProcessNextBatchAsync(p, default);
                 if (batch.EventCount == 0)
                 {
-                    return;
+                    await reader.WaitAsync(p, TimeSpan.FromMilliseconds(500), default);
+                    continue;
                 }
+                done += batch.EventCount;
                 Interlocked.Add(ref processed, batch.EventCount);
             }
         })));
-        Console.WriteLine($"catchup_events={processed} catchup_seconds={sw.Elapsed.TotalSeconds:F1} catchup_events_per_s={processed / sw.Elapsed.TotalSeconds:F0}");
+        var catchup = sw.Elapsed.TotalSeconds;
+        long rows;
+        await using (var count = dataSource.CreateCommand("SELECT count(*) FROM event_log"))
+        {
+            rows = (long)(await count.ExecuteScalarAsync())!;
+        }
+        Console.WriteLine($"catchup_events={processed} catchup_seconds={catchup:F1} catchup_events_per_s={processed / catchup:F0} event_log_rows={rows}");
 
         // 3. Dashboard load (before the live phase adds load).
         var query = new MetricsQuery(dataSource);
@@ -75,14 +124,13 @@ static class PipelineBench
         }
 
         // 2. Freshness at a steady rate.
-        var signal = new LogSignal(partitions);
         var committedAt = new ConcurrentDictionary<(int Partition, long Offset), long>();
         var visible = new ConcurrentBag<(int Partition, long Checkpoint, long At)>();
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var consumers = Enumerable.Range(0, partitions).Select(p => Task.Run(async () =>
         {
-            var live = new PartitionProcessor(dataSource, 2000);
+            var live = new PartitionProcessor(dataSource, 2000, reader);
             while (!stop.IsCancellationRequested)
             {
                 var started = clock.Elapsed;
@@ -100,7 +148,7 @@ static class PipelineBench
                 }
                 try
                 {
-                    await signal.WaitAsync(p, TimeSpan.FromMilliseconds(500), stop.Token);
+                    await reader.WaitAsync(p, TimeSpan.FromMilliseconds(500), stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -118,14 +166,13 @@ static class PipelineBench
             while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
             {
                 var events = Enumerable.Range(0, perAppend).Select(_ => RandomEvent(random, big.Id, DateTimeOffset.UtcNow)).ToList();
-                var result = await writer.AppendAsync(events);
+                var result = await append(events);
                 var at = clock.ElapsedTicks;
                 for (var i = 0; i < events.Count; i++)
                 {
                     var p = Crowdstart.Pipeline.Log.Partitioner.PartitionFor(events[i].CustomerId, partitions);
                     committedAt[(p, result.Offsets[i])] = at;
                 }
-                signal.Signal(result.Partitions!);
                 Interlocked.Add(ref appended, events.Count);
                 next += interval;
                 var wait = next - clock.Elapsed;
@@ -151,6 +198,11 @@ static class PipelineBench
         delays.Sort();
         Console.WriteLine($"freshness_rate_target={rate} appended={appended} achieved_rate={appended / (double)seconds:F0} measured={delays.Count} " +
             $"p50_ms={delays[delays.Count / 2]:F0} p99_ms={delays[(int)(delays.Count * 0.99)]:F0} max_ms={delays[^1]:F0}");
+        if (js is not null)
+        {
+            await js.Context.DeleteStreamAsync(js.Options.Stream);
+            await js.DisposeAsync();
+        }
     }
 
     private static readonly string[] Sources = ["direct", "search", "email", "social:reddit", "social:twitter", "social:instagram"];
@@ -168,7 +220,12 @@ static class PipelineBench
     }
 
     /// <summary>Appends <paramref name="count"/> events spread over <paramref name="span"/> (about 10 events per customer).</summary>
-    internal static async Task AppendLaunchAsync(EventLogWriter writer, Guid campaign, int count, DateTimeOffset start, TimeSpan span, int seed)
+    internal static Task AppendLaunchAsync(EventLogWriter writer, Guid campaign, int count, DateTimeOffset start, TimeSpan span, int seed) =>
+        AppendLaunchAsync(events => writer.AppendAsync(events), campaign, count, start, span, seed, null, 0);
+
+    /// <summary>The same through any append; counts the events per partition into <paramref name="perPartition"/> when given.</summary>
+    internal static async Task AppendLaunchAsync(Func<IReadOnlyList<EventRecord>, Task<AppendResult>> append, Guid campaign, int count,
+        DateTimeOffset start, TimeSpan span, int seed, long[]? perPartition, int partitions)
     {
         var random = new Random(seed);
         var customers = Math.Max(100, count / 10);
@@ -180,7 +237,14 @@ static class PipelineBench
                 var customer = $"c-{random.Next(customers)}";
                 return e with { CustomerId = customer, SessionId = $"{customer}-{random.Next(3)}" };
             }).ToList();
-            await writer.AppendAsync(batch);
+            await append(batch);
+            if (perPartition is not null)
+            {
+                foreach (var e in batch)
+                {
+                    perPartition[Crowdstart.Pipeline.Log.Partitioner.PartitionFor(e.CustomerId, partitions)]++;
+                }
+            }
         }
     }
 }

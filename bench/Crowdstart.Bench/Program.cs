@@ -6,6 +6,11 @@
 //                                                   steady load, a 10x burst, steady again: memory, refusals, lag, recovery
 //   jspub --url NATS_URLS [--replicas 1] [--seconds 20] [--concurrency 4] [--batch 1000]
 //                                                   JetStream's own rate for ingest's payloads (the appender, no HTTP)
+//   pipeline --db CS [--events 1000000] [--rate 5000] [--seconds 30] [--engine postgres|jetstream --nats URLS --replicas 1]
+//                                                   catch-up of a backlog through the processors (on JetStream: also the sink
+//                                                   into event_log), commit → checkpoint freshness, dashboard reads
+//   hubfresh --db CS --url U --email E --password P [--rate 5000] [--seconds 60] [--label L]
+//                                                   202 → campaign hub snapshot under steady HTTP load, on the app's engine
 //   naive --db CS --campaign C [--seconds 10] [--concurrency 4]   one INSERT + commit per event (a simple collector)
 //   explore --db CS [--events 10000000] [--runs 20] [--load true] [--parallel-workers 0]
 //                                                   10 typical ad-hoc queries over N raw events, p50/p95 + EXPLAIN
@@ -53,7 +58,11 @@ switch (mode)
         break;
     case "pipeline":
         await PipelineBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("rate", "5000")),
-            int.Parse(Arg("seconds", "30")), int.Parse(Arg("partitions", "8")));
+            int.Parse(Arg("seconds", "30")), int.Parse(Arg("partitions", "8")), Arg("engine", "postgres"), Arg("nats", ""), int.Parse(Arg("replicas", "1")));
+        break;
+    case "hubfresh":
+        await HubFreshnessBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("email"), Arg("password"), int.Parse(Arg("rate", "5000")),
+            int.Parse(Arg("seconds", "60")), Arg("label", "app"));
         break;
     case "alerts":
     {

@@ -61,8 +61,22 @@ public sealed class JetStreamEventLog(JetStreamLog log, IOptions<AppendOptions> 
         {
             partitions[i] = Partitioner.PartitionFor(events[i].CustomerId, log.PartitionCount);
         }
-        // Events of a partition keep their request order; each group becomes one or more messages.
-        var order = Enumerable.Range(0, events.Count).OrderBy(i => partitions[i]).ToArray();
+        // Events of a partition keep their request order (a stable counting sort by partition); each group becomes one
+        // or more messages.
+        var starts = new int[log.PartitionCount + 1];
+        foreach (var p in partitions)
+        {
+            starts[p + 1]++;
+        }
+        for (var p = 1; p < starts.Length; p++)
+        {
+            starts[p] += starts[p - 1];
+        }
+        var order = new int[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            order[starts[partitions[i]]++] = i;
+        }
         var sorted = order.Select(i => events[i]).ToArray();
         var receivedAt = time.GetUtcNow();
         var maxPerMessage = log.Options.MaxEventsPerMessage;

@@ -12,35 +12,49 @@ namespace Crowdstart.Pipeline.Log.JetStream;
 /// </summary>
 public static class LogMessage
 {
+    // Property names encoded once (the bytes written are the same as for the plain strings).
+    private static readonly JsonEncodedText RName = JsonEncodedText.Encode("r");
+    private static readonly JsonEncodedText EName = JsonEncodedText.Encode("e");
+    private static readonly JsonEncodedText IName = JsonEncodedText.Encode("i");
+    private static readonly JsonEncodedText TName = JsonEncodedText.Encode("t");
+    private static readonly JsonEncodedText CName = JsonEncodedText.Encode("c");
+    private static readonly JsonEncodedText UName = JsonEncodedText.Encode("u");
+    private static readonly JsonEncodedText SName = JsonEncodedText.Encode("s");
+    private static readonly JsonEncodedText OName = JsonEncodedText.Encode("o");
+    private static readonly JsonEncodedText SrcName = JsonEncodedText.Encode("src");
+    private static readonly JsonEncodedText AName = JsonEncodedText.Encode("a");
+    private static readonly JsonEncodedText CurName = JsonEncodedText.Encode("cur");
+    private static readonly JsonEncodedText PName = JsonEncodedText.Encode("p");
+
     /// <summary>Writes the message for <paramref name="events"/> received at <paramref name="receivedAt"/>.</summary>
     public static void Write(IBufferWriter<byte> output, DateTimeOffset receivedAt, IReadOnlyList<EventRecord> events, int start, int count)
     {
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
         w.WriteStartObject();
-        w.WriteString("r", receivedAt.UtcDateTime);
-        w.WriteStartArray("e");
+        w.WriteString(RName, receivedAt.UtcDateTime);
+        w.WriteStartArray(EName);
         for (var i = start; i < start + count; i++)
         {
             var e = events[i];
             w.WriteStartObject();
-            w.WriteString("i", e.EventId);
-            w.WriteString("t", e.Type);
-            w.WriteString("c", e.CampaignId);
-            w.WriteString("u", e.CustomerId);
-            w.WriteString("s", e.SessionId);
-            w.WriteString("o", e.OccurredAt);
-            w.WriteString("src", e.Source);
+            w.WriteString(IName, e.EventId);
+            w.WriteString(TName, e.Type);
+            w.WriteString(CName, e.CampaignId);
+            w.WriteString(UName, e.CustomerId);
+            w.WriteString(SName, e.SessionId);
+            w.WriteString(OName, e.OccurredAt);
+            w.WriteString(SrcName, e.Source);
             if (e.Amount is { } amount)
             {
-                w.WriteNumber("a", amount);
+                w.WriteNumber(AName, amount);
             }
             if (e.Currency is { } currency)
             {
-                w.WriteString("cur", currency);
+                w.WriteString(CurName, currency);
             }
             if (e.PropertiesJson is { } properties)
             {
-                w.WritePropertyName("p");
+                w.WritePropertyName(PName);
                 w.WriteRawValue(properties, skipInputValidation: true);
             }
             w.WriteEndObject();
