@@ -3,6 +3,7 @@ using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Alerts;
 using Crowdstart.Pipeline.Cluster;
 using Crowdstart.Pipeline.Demo;
+using Crowdstart.Pipeline.Forecast;
 using Crowdstart.Pipeline.Ingestion;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Metrics;
@@ -27,7 +28,7 @@ public static class PipelineExtensions
     /// <summary>
     /// One registration per feature folder. Hosted services start in registration order, so the calls keep it:
     /// the bus between instances (cluster), the appender (log), consumers (processing), lag monitor (observability), day-partition upkeep (storage),
-    /// demo traffic, the alert monitor and webhook dispatcher, then the retention job.
+    /// demo traffic, the alert monitor and webhook dispatcher, the forecasts, then the retention job.
     /// </summary>
     public static IHostApplicationBuilder AddPipeline(this IHostApplicationBuilder builder)
     {
@@ -43,6 +44,7 @@ public static class PipelineExtensions
         builder.AddDemo();
         builder.AddAccounts();
         builder.AddAlerts();
+        builder.AddForecast();
         builder.AddPrivacy();
         builder.AddRetention();
         return builder;

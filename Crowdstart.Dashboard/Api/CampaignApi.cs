@@ -2,6 +2,7 @@ using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Alerts;
 using Crowdstart.Pipeline.Errors;
+using Crowdstart.Pipeline.Forecast;
 using Crowdstart.Pipeline.Metrics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -37,6 +38,9 @@ public static class CampaignApi
         var one = campaigns.MapGroup("/{campaignId:guid}").ProducesProblem(StatusCodes.Status403Forbidden);
         one.MapGet("/snapshot", SnapshotAsync).RequireAuthorization(Policies.CampaignReader)
             .WithSummary("The campaign's current metrics (pre-computed aggregates).");
+        one.MapGet("/forecast", ForecastAsync).RequireAuthorization(Policies.CampaignReader)
+            .WithSummary("Where the campaign is heading: projected final total with an 80 % interval, chance of reaching the goal, " +
+                "projected day the goal is reached, how the forecast moved, and what drives it (or why there is no forecast).");
         one.MapPost("/access-requests", RequestAccessAsync).RequireAuthorization(Policies.CampaignReader)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Ask an admin for customer-level access to the campaign, with a reason.");
@@ -74,6 +78,9 @@ public static class CampaignApi
     private static async Task<Results<Ok<MetricsSnapshot>, NotFound>> SnapshotAsync(Guid campaignId, IMetricsQuery metrics, TimeProvider time,
         CancellationToken ct) =>
         await metrics.GetSnapshotAsync(campaignId, time.GetUtcNow(), ct) is { } snapshot ? TypedResults.Ok(snapshot) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<ForecastView>, NotFound>> ForecastAsync(Guid campaignId, ForecastQuery forecasts, CancellationToken ct) =>
+        await forecasts.GetAsync(campaignId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
     private static async Task<Created> RequestAccessAsync(Guid campaignId, AccessRequestBody body, HttpContext http, DataAccessGrants grants,
         CancellationToken ct)

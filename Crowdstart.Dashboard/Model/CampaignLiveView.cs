@@ -1,4 +1,5 @@
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Forecast;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Storage;
 
@@ -24,6 +25,9 @@ public sealed record CampaignLiveView(
     IReadOnlyList<FeedEvent> Feed,
     TimeSpan ComputeTime)
 {
+    /// <summary>The campaign's forecast (null when the source has no forecast reader).</summary>
+    public ForecastView? Forecast { get; init; }
+
     /// <summary>Set on the last good view when refreshing it failed (e.g. the database is unreachable): shown as stale.</summary>
     public string? Problem { get; init; }
 }

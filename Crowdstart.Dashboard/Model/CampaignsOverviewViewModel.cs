@@ -1,5 +1,6 @@
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Forecast;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Storage;
 
@@ -11,8 +12,9 @@ namespace Crowdstart.Dashboard.Model;
 /// <param name="OpenAlerts">Alerts open or acknowledged now.</param>
 /// <param name="Conversion5m">Visitors and pledgers of the last five minutes.</param>
 /// <param name="ConversionTrend">5-minute conversion over the last hour, one point a minute ([ms, percent]).</param>
+/// <param name="Forecast">The latest forecast of a running campaign, if it has one.</param>
 public sealed record CampaignCard(CampaignInfo Campaign, CampaignTotals Totals, int OpenAlerts, WindowConversion Conversion5m,
-    IReadOnlyList<double[]> ConversionTrend)
+    IReadOnlyList<double[]> ConversionTrend, CampaignForecast? Forecast = null)
 {
     public double GoalProgress => Campaign.GoalAmount > 0 ? (double)(Totals.NetPledged / Campaign.GoalAmount) : 0;
 
@@ -22,7 +24,7 @@ public sealed record CampaignCard(CampaignInfo Campaign, CampaignTotals Totals, 
 
 /// <summary>State of the campaigns overview: the signed-in user's campaigns only.</summary>
 public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUser user, RollupQueries rollups, IMetricsQuery metrics,
-    Pipeline.Alerts.AlertStore alerts, TimeProvider time)
+    Pipeline.Alerts.AlertStore alerts, ForecastQuery forecasts, TimeProvider time)
 {
     private static readonly TimeSpan TrendSpan = TimeSpan.FromHours(1);
 
@@ -39,6 +41,8 @@ public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUse
         // One query for every card's sparkline: a point a minute over the last hour, ending at the live grid point
         // (the window that ends at the next 10-second boundary), like the campaign page's tile.
         var trends = await metrics.GetConversionTrendsAsync([.. list.Select(c => c.Id)], 300, now - TrendSpan, MetricWindows.LivePoint(now), 60, ct);
+        // Only running campaigns show a chance: an ended campaign's total is final.
+        var latest = await forecasts.LatestAsync([.. list.Where(c => c.LaunchAt <= now && c.EndAt > now).Select(c => c.Id)], ct);
         var cards = new List<CampaignCard>(list.Count);
         foreach (var c in list)
         {
@@ -47,7 +51,7 @@ public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUse
             var trend = series.Where(p => p.Rate is not null).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) }).ToArray();
             var last = series.Count == 0 ? new ConversionPoint(now, 0, 0) : series[^1];
             cards.Add(new CampaignCard(c, totals.GetValueOrDefault(c.Id) ?? new CampaignTotals(c.Id, 0, 0, 0, 0), open.GetValueOrDefault(c.Id),
-                new WindowConversion(300, last.Visitors, last.Pledgers), trend));
+                new WindowConversion(300, last.Visitors, last.Pledgers), trend, latest.GetValueOrDefault(c.Id)));
         }
         Cards = cards;
         Loaded = true;

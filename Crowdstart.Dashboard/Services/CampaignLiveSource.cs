@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Crowdstart.Dashboard.Model;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Forecast;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Storage;
@@ -24,7 +25,8 @@ public sealed class CampaignLiveSource(
     CampaignChangeFeed changes,
     IOptions<ProcessingOptions> processing,
     TimeProvider time,
-    ILogger<CampaignLiveSource> logger)
+    ILogger<CampaignLiveSource> logger,
+    ForecastQuery? forecasts = null)
 {
     /// <summary>Windowed figures slide with time: recomputed at least this often while watched.</summary>
     public static readonly TimeSpan SlideInterval = TimeSpan.FromSeconds(5);
@@ -75,7 +77,8 @@ public sealed class CampaignLiveSource(
         var conversionTasks = MetricWindows.WindowSeconds.ToDictionary(w => w,
             w => metrics.GetConversionSeriesAsync(campaignId, w, from, MetricWindows.LivePoint(now), ct));
         var feedTask = feed.RecentAsync(campaignId, FeedRows, ct);
-        await Task.WhenAll([snapshotTask, revenueTask, earlyTask, feedTask, .. conversionTasks.Values]);
+        var forecastTask = forecasts is null ? Task.FromResult<ForecastView?>(null) : forecasts.GetAsync(campaignId, ct);
+        await Task.WhenAll([snapshotTask, revenueTask, earlyTask, feedTask, forecastTask, .. conversionTasks.Values]);
         if (await snapshotTask is not { } snapshot)
         {
             return null;
@@ -94,7 +97,7 @@ public sealed class CampaignLiveSource(
         // the campaign really reaches its goal.
         var before = snapshot.Revenue.Net - revenue.Sum(p => p.Net);
         return new CampaignLiveView(campaign, range, now, from, hourly, snapshot, totals, revenue, before, early, conversion, rows,
-            Stopwatch.GetElapsedTime(started));
+            Stopwatch.GetElapsedTime(started)) { Forecast = await forecastTask };
     }
 
     private void Remove(Topic topic)

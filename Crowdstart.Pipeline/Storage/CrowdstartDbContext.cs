@@ -41,6 +41,7 @@ public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> op
     public DbSet<CohortReturn> CohortReturns => Set<CohortReturn>();
     public DbSet<CartMinute> CartMinutes => Set<CartMinute>();
     public DbSet<CartCompletion> CartCompletions => Set<CartCompletion>();
+    public DbSet<ForecastPoint> Forecasts => Set<ForecastPoint>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -23,6 +23,8 @@ public static class MetricTables
         new("metric_cart_minutes", "minute"),
         new("metric_cohorts", "cohort_hour"),
         new("metric_cohort_returns", "cohort_hour"),
+        // Forecasts are derived figures too: kept as long as the aggregates they were made from.
+        new("campaign_forecasts", "computed_at"),
         new("campaign_partition_totals", null),
         new("metric_funnel_steps", null),
         new("metric_cart_completion", null),

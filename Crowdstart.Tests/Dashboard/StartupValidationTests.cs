@@ -69,7 +69,7 @@ public sealed class StartupValidationTests
         // after everything that writes.
         Assert.Equal(
             ["ClusterBus", "EventAppender", "LogNotificationListener", "PipelineWorker", "PipelineLagMonitor", "TimeSeriesMaintenance",
-                "DemoTrafficGenerator", "AlertMonitor", "WebhookDispatcher", "RetentionService"],
+                "DemoTrafficGenerator", "AlertMonitor", "WebhookDispatcher", "ForecastService", "RetentionService"],
             ours);
     }
 
@@ -77,7 +77,7 @@ public sealed class StartupValidationTests
     [InlineData("Ingest", new[] { "ClusterBus", "EventAppender", "PipelineLagMonitor", "TimeSeriesMaintenance", "DemoTrafficGenerator" })]
     [InlineData("Dashboard", new[] { "ClusterBus", "EventAppender", "PipelineLagMonitor", "TimeSeriesMaintenance" })]
     [InlineData("Pipeline, Dashboard", new[] { "ClusterBus", "EventAppender", "LogNotificationListener", "PipelineWorker", "PipelineLagMonitor",
-        "TimeSeriesMaintenance", "AlertMonitor", "WebhookDispatcher", "RetentionService" })]
+        "TimeSeriesMaintenance", "AlertMonitor", "WebhookDispatcher", "ForecastService", "RetentionService" })]
     public void Build_InstanceRoles_RunOnlyTheirBackgroundWork(string roles, string[] expected)
     {
         // Arrange

@@ -89,6 +89,7 @@ public class AccessMatrixTests(AppFixture app)
         ["GET /metrics"] = [A, A, A, A, A, A],
         ["GET /api/v1/campaigns/"] = [S, A, A, A, A, A],
         ["GET /api/v1/campaigns/{campaignId:guid}/snapshot"] = [S, A, R, A, A, A],
+        ["GET /api/v1/campaigns/{campaignId:guid}/forecast"] = [S, A, R, A, A, A],
         ["POST /api/v1/campaigns/{campaignId:guid}/access-requests"] = [S, A, R, A, A, A],
         ["GET /api/v1/campaigns/{campaignId:guid}/keys"] = [S, A, R, A, A, A],
         ["POST /api/v1/campaigns/{campaignId:guid}/keys"] = [S, A, R, A, A, A],

@@ -12,6 +12,15 @@ public sealed record ChartSeries(string Name, string Type, IReadOnlyList<double[
 /// <summary>A series over the chart's <c>xaxis.categories</c> (bars, funnels, histograms): one value per category.</summary>
 public sealed record BarSeries(string Name, IReadOnlyList<double> Data);
 
+/// <summary>A band (ApexCharts <c>rangeArea</c>) in a mixed chart: at each x, a low and a high value.</summary>
+public sealed record RangeSeries(string Name, IReadOnlyList<RangePoint> Data)
+{
+    public string Type => "rangeArea";
+}
+
+/// <summary>One x of a <see cref="RangeSeries"/> with its [low, high].</summary>
+public sealed record RangePoint(double X, double[] Y);
+
 /// <summary>
 /// A chart drawn by the npm <c>apexcharts</c> package. It is created once after the first interactive render,
 /// then only its series are replaced in place (no re-creation, no flicker) when <see cref="Series"/> changes,

@@ -10,6 +10,8 @@ function formatterFor(format) {
     }
     // Values already in percent (0–100).
     if (format === 'percent') return v => (v == null ? '' : `${Number(v).toFixed(v < 10 ? 1 : 0)} %`);
+    // Days since launch, e.g. T+3.5 d.
+    if (format === 'days-since-launch') return v => (v == null ? '' : `T+${Number(v).toFixed(v < 10 && v % 1 !== 0 ? 1 : 0)} d`);
     // Minutes since launch, e.g. T+2 h 05.
     if (format === 'since-launch') return v => {
         if (v == null) return '';

@@ -677,6 +677,64 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.ToTable("metric_event_counts", (string)null);
                 });
 
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.ForecastPoint", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Basis")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("basis");
+
+                    b.Property<double>("Elapsed")
+                        .HasColumnType("double precision")
+                        .HasColumnName("elapsed");
+
+                    b.Property<DateTimeOffset?>("GoalReachedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("goal_reached_at");
+
+                    b.Property<decimal>("High")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("high");
+
+                    b.Property<string>("InputsJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("inputs");
+
+                    b.Property<decimal>("Low")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("low");
+
+                    b.Property<decimal>("Pledged")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("pledged");
+
+                    b.Property<double>("Probability")
+                        .HasColumnType("double precision")
+                        .HasColumnName("probability");
+
+                    b.Property<decimal>("ProjectedTotal")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("projected_total");
+
+                    b.HasKey("CampaignId", "ComputedAt");
+
+                    b.ToTable("campaign_forecasts", (string)null);
+                });
+
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.FunnelStepCount", b =>
                 {
                     b.Property<Guid>("CampaignId")
@@ -1404,6 +1462,15 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.HasOne("Crowdstart.Pipeline.Storage.Entities.CrowdstartUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.ForecastPoint", b =>
+                {
+                    b.HasOne("Crowdstart.Pipeline.Storage.Entities.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

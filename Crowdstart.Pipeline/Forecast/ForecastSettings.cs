@@ -1,0 +1,29 @@
+namespace Crowdstart.Pipeline.Forecast;
+
+/// <summary>The forecaster's fixed choices (docs/forecast.md explains each).</summary>
+public sealed record ForecastSettings
+{
+    /// <summary>Neighbours a forecast rests on.</summary>
+    public int Neighbours { get; init; } = 25;
+
+    /// <summary>Comparable finished campaigns needed before neighbours replace the prior.</summary>
+    public int MinComparable { get; init; } = 30;
+
+    /// <summary>A finished campaign is comparable when its duration is within this factor of the target's, either way.</summary>
+    public double DurationFactor { get; init; } = 2;
+
+    /// <summary>Share of its interval the 80 % interval is calibrated to contain on the corpus itself.</summary>
+    public double Coverage { get; init; } = 0.8;
+
+    /// <summary>Corpus campaigns a spread is calibrated on (evenly picked when there are more).</summary>
+    public int CalibrationSample { get; init; } = 300;
+
+    /// <summary>Weights of the distance terms: progress so far, the recent growth, conversion, return rate, social share.</summary>
+    public double ProgressWeight { get; init; } = 1;
+    public double GrowthWeight { get; init; } = 0.5;
+    public double ConversionWeight { get; init; } = 0.5;
+    public double ReturnWeight { get; init; } = 0.25;
+    public double SocialWeight { get; init; } = 0.25;
+
+    public static ForecastSettings Default { get; } = new();
+}
