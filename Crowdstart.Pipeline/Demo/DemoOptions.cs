@@ -13,4 +13,7 @@ public sealed class DemoOptions
 
     /// <summary>Random seed; 0 picks a fresh one at every start.</summary>
     public int Seed { get; set; }
+
+    /// <summary>Finished campaigns seeded as the platform's history (what the demo's forecasts learn from); 0 seeds none.</summary>
+    public int HistoryCampaigns { get; set; } = 120;
 }

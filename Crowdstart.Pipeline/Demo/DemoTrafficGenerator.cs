@@ -58,6 +58,9 @@ public sealed class DemoTrafficGenerator(
         {
             return;
         }
+        // The history posts beside the live traffic (its own client), so the demo is live from the first second.
+        using var historyClient = new HttpClient { BaseAddress = client.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var history = Task.Run(() => PostHistoryAsync(historyClient, stoppingToken), stoppingToken);
         using var timer = new PeriodicTimer(Tick, time);
         try
         {
@@ -69,6 +72,28 @@ public sealed class DemoTrafficGenerator(
         }
         catch (OperationCanceledException)
         {
+        }
+        await history.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task PostHistoryAsync(HttpClient client, CancellationToken ct)
+    {
+        if (options.Value.HistoryCampaigns == 0)
+        {
+            return;
+        }
+        try
+        {
+            var posted = await new DemoHistory(campaigns, rollups, time, logger).EnsureAsync(client, options.Value.HistoryCampaigns, ct);
+            if (posted > 0)
+            {
+                logger.LogInformation("Demo: posted the history of {Campaigns} finished campaigns ({Events} events) for the forecasts to learn from",
+                    options.Value.HistoryCampaigns, posted);
+            }
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Demo: posting the finished campaigns' history failed; forecasts use the pledge-curve prior until it is there");
         }
     }
 

@@ -8,5 +8,6 @@ public sealed class ValidateDemoOptions : IValidateOptions<DemoOptions>
 {
     public ValidateOptionsResult Validate(string? name, DemoOptions options) => new OptionErrors(DemoOptions.SectionName)
         .Range(nameof(options.VisitorsPerSecond), options.VisitorsPerSecond, 0, 1000)
+        .Range(nameof(options.HistoryCampaigns), options.HistoryCampaigns, 0, 2000)
         .Result();
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Crowdstart.Pipeline.Forecast;
 
 /// <summary>
@@ -22,6 +24,7 @@ public sealed record CampaignForecast(
 }
 
 /// <summary>What a forecast was made from.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ForecastBasis>))]
 public enum ForecastBasis
 {
     /// <summary>The finished campaigns whose trajectory so far looked most like this one's.</summary>
@@ -31,6 +34,7 @@ public enum ForecastBasis
     Prior,
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<ForecastStatus>))]
 public enum ForecastStatus
 {
     OnTrack,

@@ -57,14 +57,14 @@ public sealed class CampaignTrajectory
     {
         var visits = At(hours, h => h.Visits);
         var pledges = At(hours, h => h.Pledges);
-        var social = At(hours, h => h.SocialVisits);
+        var social = At(hours, h => h.SocialVisitors);
         var visitors = At(hours, h => h.Visitors);
         var returning = At(hours, h => h.ReturningVisitors);
         return new LiveSignals(
             visits,
             visits <= 0 ? null : Math.Min(1, pledges / visits),
             visitors <= 0 ? null : Math.Min(1, returning / visitors),
-            visits <= 0 ? null : Math.Min(1, social / visits));
+            visitors <= 0 ? null : Math.Min(1, social / visitors));
     }
 
     /// <summary>Pledged per hour over the last quarter of the known span, against the first quarter's (the launch pace).</summary>
@@ -105,14 +105,14 @@ public sealed class CampaignTrajectory
 /// <param name="NetPledged">Pledged minus refunded, in the campaign's currency.</param>
 /// <param name="Pledges">Completed pledges.</param>
 /// <param name="Visits">Page views.</param>
-/// <param name="SocialVisits">Page views from a social source.</param>
+/// <param name="SocialVisitors">Visitors whose first visit came from a social network (counted in the hour of that visit).</param>
 /// <param name="Visitors">Customers seen (each once, in the hour of their first event).</param>
 /// <param name="ReturningVisitors">Customers who came back at least an hour after their first event (each once, when they first did).</param>
-public readonly record struct HourTotals(double NetPledged, double Pledges, double Visits, double SocialVisits, double Visitors, double ReturningVisitors);
+public readonly record struct HourTotals(double NetPledged, double Pledges, double Visits, double SocialVisitors, double Visitors, double ReturningVisitors);
 
 /// <summary>The early signals beside the money, as shares (null when there is nothing to divide by yet).</summary>
 /// <param name="Visits">Page views so far.</param>
 /// <param name="Conversion">Pledges per page view.</param>
 /// <param name="ReturnRate">Visitors who came back, per visitor.</param>
-/// <param name="SocialShare">Page views from social sources, per page view.</param>
+/// <param name="SocialShare">Visitors whose first visit came from a social network, per visitor.</param>
 public sealed record LiveSignals(double Visits, double? Conversion, double? ReturnRate, double? SocialShare);

@@ -55,7 +55,7 @@ public static class ForecastExplanation
         if (i.Signals.Conversion is { } conversion)
         {
             lines.Add($"Visit → pledge conversion so far: {Percent(conversion, 1)} of page views led to a pledge" +
-                (i.Signals.SocialShare is { } social ? $"; {Percent(social)} of page views came from social networks." : "."));
+                (i.Signals.SocialShare is { } social ? $"; {Percent(social)} of visitors first came from a social network." : "."));
         }
         return lines;
     }

@@ -18,8 +18,12 @@ public sealed record ForecastSettings
     /// <summary>Corpus campaigns a spread is calibrated on (evenly picked when there are more).</summary>
     public int CalibrationSample { get; init; } = 300;
 
-    /// <summary>Weights of the distance terms: progress so far, the recent growth, conversion, return rate, social share.</summary>
+    /// <summary>
+    /// Weights of the distance terms: progress so far, the recent growth, traffic (page views per €1,000 of goal: many
+    /// more of them than pledges early on, so a steadier reading of demand), conversion, return rate, social share.
+    /// </summary>
     public double ProgressWeight { get; init; } = 1;
+    public double TrafficWeight { get; init; } = 1;
     public double GrowthWeight { get; init; } = 0.5;
     public double ConversionWeight { get; init; } = 0.5;
     public double ReturnWeight { get; init; } = 0.25;

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Crowdstart.Pipeline.Forecast;
 
-/// <summary>Whether a campaign has a forecast, and if not, why.</summary>
+/// <summary>Whether a campaign has a forecast, and if not, why (named in JSON: API clients read words, not numbers).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ForecastAvailability>))]
 public enum ForecastAvailability
 {
     /// <summary>A forecast exists (<see cref="ForecastView.Latest"/>).</summary>

@@ -8,7 +8,7 @@ namespace Crowdstart.Pipeline.Forecast;
 /// €200k 45-day one compare. Finished campaigns of a comparable length (within <see cref="ForecastSettings.DurationFactor"/>)
 /// are the candidates.</item>
 /// <item>At the target's point of its duration, each candidate is described the same way: the log of its progress, its
-/// growth over the second half of the time so far, and its conversion, return rate and social share. The
+/// growth over the second half of the time so far, its traffic for its goal, and its conversion, return rate and social share. The
 /// <see cref="ForecastSettings.Neighbours"/> nearest (standardised, weighted distance) are the neighbours, closer ones
 /// weighing more.</item>
 /// <item>Each neighbour carries its own growth from that point to its end over to the target: final ≈ progress ×
@@ -93,14 +93,14 @@ public sealed class Forecaster(ForecastSettings settings)
     }
 
     /// <summary>A trajectory's position at a point of its duration.</summary>
-    private readonly record struct Features(double Level, double Growth, double? Conversion, double? Return, double? Social)
+    private readonly record struct Features(double Level, double Growth, double Traffic, double? Conversion, double? Return, double? Social)
     {
         public static Features Of(CampaignTrajectory t, double elapsed)
         {
             var hours = elapsed * t.DurationHours;
             var level = Math.Log(t.ProgressAt(hours) + Offset);
             var signals = t.SignalsAt(hours);
-            return new Features(level, level - Math.Log(t.ProgressAt(hours / 2) + Offset),
+            return new Features(level, level - Math.Log(t.ProgressAt(hours / 2) + Offset), Math.Log(signals.Visits / (double)t.Goal * 1_000 + 0.1),
                 signals.Conversion is { } c ? Math.Log(c + 1e-3) : null, signals.ReturnRate, signals.SocialShare);
         }
     }
@@ -111,16 +111,19 @@ public sealed class Forecaster(ForecastSettings settings)
         // Each term is scaled by its spread among the candidates, so weights mean the same whatever the corpus.
         var scales = new[]
         {
-            Scale(features.Select(f => (double?)f.Level)), Scale(features.Select(f => (double?)f.Growth)),
+            Scale(features.Select(f => (double?)f.Level)), Scale(features.Select(f => (double?)f.Growth)), Scale(features.Select(f => (double?)f.Traffic)),
             Scale(features.Select(f => f.Conversion)), Scale(features.Select(f => f.Return)), Scale(features.Select(f => f.Social)),
         };
-        var weights = new[] { settings.ProgressWeight, settings.GrowthWeight, settings.ConversionWeight, settings.ReturnWeight, settings.SocialWeight };
+        var weights = new[]
+        {
+            settings.ProgressWeight, settings.GrowthWeight, settings.TrafficWeight, settings.ConversionWeight, settings.ReturnWeight, settings.SocialWeight,
+        };
         var all = new List<Neighbour>(candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
         {
             var f = features[i];
-            var d2 = Term(target.Level, f.Level, 0) + Term(target.Growth, f.Growth, 1) + Term(target.Conversion, f.Conversion, 2)
-                + Term(target.Return, f.Return, 3) + Term(target.Social, f.Social, 4);
+            var d2 = Term(target.Level, f.Level, 0) + Term(target.Growth, f.Growth, 1) + Term(target.Traffic, f.Traffic, 2)
+                + Term(target.Conversion, f.Conversion, 3) + Term(target.Return, f.Return, 4) + Term(target.Social, f.Social, 5);
             var c = candidates[i];
             var progress = c.ProgressAt(elapsed * c.DurationHours);
             var final = c.ProgressAt(c.DurationHours);

@@ -11,8 +11,9 @@ public sealed record TrajectoryRequest(Guid CampaignId, decimal Goal, DateTimeOf
 
 /// <summary>
 /// Reads campaigns' hourly trajectories from the pre-computed metric tables (never from raw events): net pledged and
-/// pledges and page views from the minute rollups, social page views from the 10-second event counts, first-time
-/// and returning visitors from the cohort tables. Anything before launch counts in the first hour. "As of" a moment is
+/// pledges and page views from the minute rollups; new visitors, those of them who came from a social network, and
+/// returning visitors from the cohort tables. All of them count late events too (only the live windows leave those
+/// out), so a campaign imported after the fact has the same trajectory as one watched live. Anything before launch counts in the first hour. "As of" a moment is
 /// exact to the minute, so the evaluation can replay any point of a finished campaign from the same tables.
 /// </summary>
 public sealed class TrajectoryStore(NpgsqlDataSource dataSource)
@@ -28,13 +29,9 @@ public sealed class TrajectoryStore(NpgsqlDataSource dataSource)
                    sum(r.page_views)::float8 AS visits
             FROM campaign_minute_rollups r JOIN c ON r.campaign_id = c.id AND r.minute < c.until AND (c.from_hour = 0 OR r.minute >= c.since)
             GROUP BY 1, 2),
-        s AS (
-            SELECT e.campaign_id AS id, greatest(0, floor(extract(epoch FROM e.bucket - c.launch) / 3600))::int AS h, sum(e.events)::float8 AS social
-            FROM metric_event_counts e JOIN c ON e.campaign_id = c.id AND e.bucket < c.until AND (c.from_hour = 0 OR e.bucket >= c.since)
-            WHERE e.type = 'page_view' AND e.source LIKE 'social:%'
-            GROUP BY 1, 2),
         v AS (
-            SELECT k.campaign_id AS id, greatest(0, floor(extract(epoch FROM k.cohort_hour - c.launch) / 3600))::int AS h, sum(k.customers)::float8 AS visitors
+            SELECT k.campaign_id AS id, greatest(0, floor(extract(epoch FROM k.cohort_hour - c.launch) / 3600))::int AS h, sum(k.customers)::float8 AS visitors,
+                   (sum(k.customers) FILTER (WHERE k.source LIKE 'social:%'))::float8 AS social
             FROM metric_cohorts k JOIN c ON k.campaign_id = c.id AND k.cohort_hour < c.until AND (c.from_hour = 0 OR k.cohort_hour >= c.since)
             GROUP BY 1, 2),
         b AS (
@@ -45,7 +42,7 @@ public sealed class TrajectoryStore(NpgsqlDataSource dataSource)
                 AND (c.from_hour = 0 OR k.cohort_hour + make_interval(hours => k.hours_since) >= c.since)
             GROUP BY 1, 2)
         SELECT id, h, coalesce(net, 0), coalesce(pledges, 0), coalesce(visits, 0), coalesce(social, 0), coalesce(visitors, 0), coalesce(returned, 0)
-        FROM m FULL JOIN s USING (id, h) FULL JOIN v USING (id, h) FULL JOIN b USING (id, h)
+        FROM m FULL JOIN v USING (id, h) FULL JOIN b USING (id, h)
         ORDER BY id, h
         """;
 
@@ -81,7 +78,7 @@ public sealed class TrajectoryStore(NpgsqlDataSource dataSource)
         new(r.CampaignId, r.Goal, r.LaunchAt, r.EndAt, Math.Max(0, (r.Until - r.LaunchAt).TotalHours), hours);
 
     private static HourTotals Add(HourTotals a, HourTotals b) => new(a.NetPledged + b.NetPledged, a.Pledges + b.Pledges, a.Visits + b.Visits,
-        a.SocialVisits + b.SocialVisits, a.Visitors + b.Visitors, a.ReturningVisitors + b.ReturningVisitors);
+        a.SocialVisitors + b.SocialVisitors, a.Visitors + b.Visitors, a.ReturningVisitors + b.ReturningVisitors);
 
     /// <summary>For each window, the running totals (counted from its <c>FromHour</c>) at the end of each hour from it on.</summary>
     private async Task<IReadOnlyList<HourTotals[]>> ReadHoursAsync(IReadOnlyList<TrajectoryRequest> windows, CancellationToken ct)

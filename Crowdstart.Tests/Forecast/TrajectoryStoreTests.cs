@@ -69,7 +69,7 @@ public sealed class TrajectoryStoreTests(TestDatabase db) : IClassFixture<TestDa
             (double)(known.Where(e => e.Type == EventTypes.PledgeCompleted).Sum(e => e.Amount!.Value) - known.Where(e => e.Type == EventTypes.PledgeRefunded).Sum(e => e.Amount!.Value)),
             known.Count(e => e.Type == EventTypes.PledgeCompleted),
             visits.Count,
-            visits.Count(e => e.Source.StartsWith("social:", StringComparison.Ordinal)),
+            firsts.Count(f => Hour(f.OccurredAt) < cutoff && f.Source.StartsWith("social:", StringComparison.Ordinal)),
             firsts.Count(f => Hour(f.OccurredAt) < cutoff),
             returning);
     }

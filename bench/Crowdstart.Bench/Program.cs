@@ -11,6 +11,8 @@
 //                                                   into event_log), commit → checkpoint freshness, dashboard reads
 //   hubfresh --db CS --url U --email E --password P [--rate 5000] [--seconds 60] [--label L]
 //                                                   202 → campaign hub snapshot under steady HTTP load, on the app's engine
+//   forecast --db CS --url U [--campaigns 2000] [--seed 18] [--train 0.7] [--concurrency 4] [--svg docs/images/forecast-calibration.svg]
+//                                                   the forecaster's evaluation on a simulated corpus posted through the API
 //   naive --db CS --campaign C [--seconds 10] [--concurrency 4]   one INSERT + commit per event (a simple collector)
 //   explore --db CS [--events 10000000] [--runs 20] [--load true] [--parallel-workers 0]
 //                                                   10 typical ad-hoc queries over N raw events, p50/p95 + EXPLAIN
@@ -59,6 +61,11 @@ switch (mode)
     case "pipeline":
         await PipelineBench.RunAsync(Arg("db"), int.Parse(Arg("events", "1000000")), int.Parse(Arg("rate", "5000")),
             int.Parse(Arg("seconds", "30")), int.Parse(Arg("partitions", "8")), Arg("engine", "postgres"), Arg("nats", ""), int.Parse(Arg("replicas", "1")));
+        break;
+    case "forecast":
+        await ForecastBench.RunAsync(Arg("db"), new Uri(Arg("url")), int.Parse(Arg("campaigns", "2000")), int.Parse(Arg("seed", "18")),
+            double.Parse(Arg("train", "0.7"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg("concurrency", "4")),
+            Arg("svg", "docs/images/forecast-calibration.svg"));
         break;
     case "hubfresh":
         await HubFreshnessBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("email"), Arg("password"), int.Parse(Arg("rate", "5000")),
