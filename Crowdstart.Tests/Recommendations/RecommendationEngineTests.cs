@@ -106,3 +106,29 @@ public class RecommendationEngineTests
         new RecommendationEvidence("m", subject, value, "", "", "campaign average", 0.06, "", "", ""), "", 100m, "",
         new RecommendationQuery([], [], ["count"], null));
 }
+
+/// <summary>Every rule's "Open in explorer" link holds a query the explorer accepts.</summary>
+[Layer(TestLayer.Unit)]
+public class RecommendationExplorerLinkTests
+{
+    [Fact]
+    public void ExploreQuery_EveryRule_CompilesInTheExplorer()
+    {
+        // Arrange: every rule's scenario at once, so each rule makes its recommendation.
+        var inputs = Build(
+            [("direct", 1_000, 50), ("social:reddit", 500, 59), ("search", 400, 20)], (300, 200),
+            [new("desktop", 200, 8), new("mobile", 150, 45), new("tablet", 40, 1)],
+            [new("early-bird", 300, 30, 1_500m), new("standard", 400, 36, 2_700m), new("deluxe", 300, 3, 450m)],
+            Projection(3_000m, 0.3, 7_000m), 3_000m, 200m);
+        var compiler = new Crowdstart.Pipeline.Query.QueryCompiler(new Crowdstart.Pipeline.Privacy.PrivacyOptions());
+
+        // Act
+        var all = RecommendationEngine.Evaluate(inputs);
+        var compiled = all.Select(r => Crowdstart.Dashboard.Model.ExplorerForm.For(Campaign, r.Explore).ToQuery(Now))
+            .Select(q => compiler.Compile(q)).ToList();
+
+        // Assert
+        Assert.Equal(RecommendationRules.All.Order(), all.Select(r => r.RuleKey).Order());
+        Assert.All(compiled, c => Assert.NotEmpty(c.Sql));
+    }
+}
