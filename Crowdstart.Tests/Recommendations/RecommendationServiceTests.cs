@@ -1,3 +1,5 @@
+using Crowdstart.Dashboard.Model;
+using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Events;
@@ -5,7 +7,10 @@ using Crowdstart.Pipeline.Forecast;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Recommendations;
 using Crowdstart.Pipeline.Storage;
+using Crowdstart.Pipeline.Processing;
 using Crowdstart.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Crowdstart.Tests.Recommendations;
 
@@ -260,5 +265,59 @@ public sealed class RecommendationServiceTests(TestDatabase db) : IClassFixture<
         await Assert.ThrowsAsync<ConflictException>(() => Service().DismissAsync(member, campaign, RecommendationRules.SourceConversion));
         await Assert.ThrowsAsync<NotFoundException>(() => Service().DismissAsync(member, campaign, "no-such-rule"));
         Assert.Empty((await Service().GetAsync(campaign))!);
+    }
+
+    [Fact]
+    public async Task LiveSource_DismissFromThePage_WatchersGetAViewWithoutTheCardAtOnce()
+    {
+        // Arrange: the campaign page's source with the recommendation service, a watcher, and a creator of the organisation.
+        var campaign = await CampaignAsync(5_000m);
+        await IngestAsync(DeviceTraffic(campaign, "live"));
+        var options = Options.Create(new ProcessingOptions { NotifyThrottleMilliseconds = 0 });
+        var time = TimeProvider.System;
+        var source = new CampaignLiveSource(new CampaignAccess(db.Contexts, time), new MetricsQuery(db.DataSource), new EventFeedQueries(db.Contexts),
+            new CampaignChangeFeed(options, time, NullLogger<CampaignChangeFeed>.Instance), options, time, NullLogger<CampaignLiveSource>.Instance,
+            new ForecastQuery(db.Contexts, new ForecastStore(db.DataSource, db.Contexts), time), Service());
+        var views = new List<CampaignLiveView>();
+        using var subscription = source.Subscribe(campaign, LiveRange.Live, v =>
+        {
+            lock (views)
+            {
+                views.Add(v);
+            }
+            return Task.CompletedTask;
+        });
+        var email = $"live-{Guid.NewGuid():N}@reco.test";
+        var creator = new Actor(await db.CreateUserAsync(email, db.OrganisationId), email, false);
+        await WaitAsync(() => views.Count > 0, TimeSpan.FromSeconds(10));
+        var first = Latest();
+
+        // Act
+        var dismissal = await source.DismissRecommendationAsync(creator, campaign, RecommendationRules.DeviceCheckoutFailures);
+        // Well within the 5 s slide: only the refresh the dismissal asked for can bring the next view this soon.
+        await WaitAsync(() => Latest().At > dismissal.At, TimeSpan.FromSeconds(3));
+
+        // Assert
+        Assert.Contains(first.Recommendations!, r => r.RuleKey == RecommendationRules.DeviceCheckoutFailures);
+        Assert.False(first.RecommendationsFailed);
+        Assert.DoesNotContain(Latest().Recommendations!, r => r.RuleKey == RecommendationRules.DeviceCheckoutFailures);
+
+        CampaignLiveView Latest()
+        {
+            lock (views)
+            {
+                return views[^1];
+            }
+        }
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        while (!condition() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(25);
+        }
+        Assert.True(condition(), "not within " + limit);
     }
 }
