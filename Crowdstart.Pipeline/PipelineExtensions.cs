@@ -11,6 +11,7 @@ using Crowdstart.Pipeline.Observability;
 using Crowdstart.Pipeline.Privacy;
 using Crowdstart.Pipeline.Processing;
 using Crowdstart.Pipeline.Query;
+using Crowdstart.Pipeline.Recommendations;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +29,7 @@ public static class PipelineExtensions
     /// <summary>
     /// One registration per feature folder. Hosted services start in registration order, so the calls keep it:
     /// the bus between instances (cluster), the appender (log), consumers (processing), lag monitor (observability), day-partition upkeep (storage),
-    /// demo traffic, the alert monitor and webhook dispatcher, the forecasts, then the retention job.
+    /// demo traffic, the alert monitor and webhook dispatcher, the forecasts (recommendations have no background service), then the retention job.
     /// </summary>
     public static IHostApplicationBuilder AddPipeline(this IHostApplicationBuilder builder)
     {
@@ -45,6 +46,7 @@ public static class PipelineExtensions
         builder.AddAccounts();
         builder.AddAlerts();
         builder.AddForecast();
+        builder.AddRecommendations();
         builder.AddPrivacy();
         builder.AddRetention();
         return builder;

@@ -4,6 +4,8 @@ using Crowdstart.Pipeline.Alerts;
 using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Forecast;
 using Crowdstart.Pipeline.Metrics;
+using Crowdstart.Pipeline.Recommendations;
+using Crowdstart.Dashboard.Utils;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Crowdstart.Dashboard.Api;
@@ -19,6 +21,14 @@ public sealed record CreatedIngestKeyDto(Guid Id, string Name, string Prefix, st
 
 /// <summary>Body of a key creation.</summary>
 public sealed record CreateKeyRequest(string? Name);
+
+/// <summary>A recommendation with the link that opens the explorer on the query showing its evidence.</summary>
+public sealed record RecommendationDto(string RuleKey, string Title, RecommendationEvidence Evidence, string ExpectedEffect, decimal ExpectedValue,
+    string EffectHelp, RecommendationQuery Explore, string ExploreUrl)
+{
+    public static RecommendationDto From(Guid campaignId, Recommendation r) =>
+        new(r.RuleKey, r.Title, r.Evidence, r.ExpectedEffect, r.ExpectedValue, r.EffectHelp, r.Explore, DashboardUrls.Explore(campaignId, r.Explore));
+}
 
 /// <summary>Body of an access request.</summary>
 public sealed record AccessRequestBody(string? Reason);
@@ -41,6 +51,13 @@ public static class CampaignApi
         one.MapGet("/forecast", ForecastAsync).RequireAuthorization(Policies.CampaignReader)
             .WithSummary("Where the campaign is heading: projected final total with an 80 % interval, chance of reaching the goal, " +
                 "projected day the goal is reached, how the forecast moved, and what drives it (or why there is no forecast).");
+        one.MapGet("/recommendations", RecommendationsAsync).RequireAuthorization(Policies.CampaignReader)
+            .WithSummary("What to do now: at most three recommendations, most valuable first, each with its evidence, expected effect and " +
+                "an explorer link; dismissed ones are left out until their evidence changes materially.");
+        one.MapPost("/recommendations/{ruleKey}/dismiss", DismissRecommendationAsync).RequireAuthorization(Policies.CampaignManager)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Dismiss the rule's current recommendation; it stays hidden until its evidence moves by 25 % or names another " +
+                "subject (404: unknown rule; 409: the rule has no recommendation now).");
         one.MapPost("/access-requests", RequestAccessAsync).RequireAuthorization(Policies.CampaignReader)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Ask an admin for customer-level access to the campaign, with a reason.");
@@ -81,6 +98,16 @@ public static class CampaignApi
 
     private static async Task<Results<Ok<ForecastView>, NotFound>> ForecastAsync(Guid campaignId, ForecastQuery forecasts, CancellationToken ct) =>
         await forecasts.GetAsync(campaignId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<RecommendationDto[]>, NotFound>> RecommendationsAsync(Guid campaignId, RecommendationService recommendations,
+        CancellationToken ct) =>
+        await recommendations.GetAsync(campaignId, ct) is { } list
+            ? TypedResults.Ok(list.Select(r => RecommendationDto.From(campaignId, r)).ToArray())
+            : TypedResults.NotFound();
+
+    private static async Task<Ok<Dismissal>> DismissRecommendationAsync(Guid campaignId, string ruleKey, HttpContext http,
+        RecommendationService recommendations, CancellationToken ct) =>
+        TypedResults.Ok(await recommendations.DismissAsync(ActorOf(http), campaignId, ruleKey, ct));
 
     private static async Task<Created> RequestAccessAsync(Guid campaignId, AccessRequestBody body, HttpContext http, DataAccessGrants grants,
         CancellationToken ct)

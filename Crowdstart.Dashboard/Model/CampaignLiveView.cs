@@ -1,6 +1,7 @@
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Forecast;
 using Crowdstart.Pipeline.Metrics;
+using Crowdstart.Pipeline.Recommendations;
 using Crowdstart.Pipeline.Storage;
 
 namespace Crowdstart.Dashboard.Model;
@@ -27,6 +28,12 @@ public sealed record CampaignLiveView(
 {
     /// <summary>The campaign's forecast (null when the source has no forecast reader).</summary>
     public ForecastView? Forecast { get; init; }
+
+    /// <summary>What to do now, at most three, most valuable first (null when the source has no recommendation service).</summary>
+    public IReadOnlyList<Recommendation>? Recommendations { get; init; }
+
+    /// <summary>The recommendations could not be computed this time (their raw-event reads failed or timed out); the rest of the view is current.</summary>
+    public bool RecommendationsFailed { get; init; }
 
     /// <summary>Set on the last good view when refreshing it failed (e.g. the database is unreachable): shown as stale.</summary>
     public string? Problem { get; init; }

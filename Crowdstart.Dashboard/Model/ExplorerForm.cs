@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Crowdstart.Pipeline.Query;
+using Crowdstart.Pipeline.Recommendations;
 
 namespace Crowdstart.Dashboard.Model;
 
@@ -46,6 +47,23 @@ public sealed class ExplorerForm
     public string? SortBy { get; set; }
     public bool Descending { get; set; } = true;
     public int Limit { get; set; } = 1000;
+
+    /// <summary>
+    /// The form of a recommendation's evidence query on <paramref name="campaignId"/>: its types, dimensions and measures, over
+    /// the last N hours (kept relative in the link) or all time, largest first.
+    /// </summary>
+    public static ExplorerForm For(Guid campaignId, RecommendationQuery query) => new()
+    {
+        Campaigns = [campaignId],
+        Time = query.LastHours is null ? ExplorerTimeMode.AllTime : ExplorerTimeMode.LastHours,
+        LastHours = query.LastHours ?? 24,
+        Types = [.. query.Types],
+        GroupBy = [.. query.GroupBy],
+        Measures = [.. query.Measures],
+        // A time dimension reads best in time order (the explorer's default); otherwise the biggest groups first.
+        SortBy = query.GroupBy.Any(QueryFields.TimeDimensions.Contains) ? null : query.Measures.FirstOrDefault(),
+        Descending = true,
+    };
 
     /// <summary>The typed query, with relative ranges resolved against <paramref name="now"/>.</summary>
     public ExploreQuery ToQuery(DateTimeOffset now) => new()

@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Crowdstart.Dashboard.Model;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Forecast;
 using Crowdstart.Pipeline.Metrics;
 using Crowdstart.Pipeline.Processing;
+using Crowdstart.Pipeline.Recommendations;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,7 +28,8 @@ public sealed class CampaignLiveSource(
     IOptions<ProcessingOptions> processing,
     TimeProvider time,
     ILogger<CampaignLiveSource> logger,
-    ForecastQuery? forecasts = null)
+    ForecastQuery? forecasts = null,
+    RecommendationService? recommendations = null)
 {
     /// <summary>Windowed figures slide with time: recomputed at least this often while watched.</summary>
     public static readonly TimeSpan SlideInterval = TimeSpan.FromSeconds(5);
@@ -96,8 +99,52 @@ public sealed class CampaignLiveSource(
         // The cumulative line is anchored on everything pledged before the range, so it meets the goal line where
         // the campaign really reaches its goal.
         var before = snapshot.Revenue.Net - revenue.Sum(p => p.Net);
+        var forecast = await forecastTask;
+        var (advice, adviceFailed) = await RecommendationsAsync(campaign, snapshot, forecast, ct);
         return new CampaignLiveView(campaign, range, now, from, hourly, snapshot, totals, revenue, before, early, conversion, rows,
-            Stopwatch.GetElapsedTime(started)) { Forecast = await forecastTask };
+            Stopwatch.GetElapsedTime(started)) { Forecast = forecast, Recommendations = advice, RecommendationsFailed = adviceFailed };
+    }
+
+    /// <summary>
+    /// The recommendations from the snapshot and forecast just read (their own raw-event reads are cached for 30 s). A
+    /// failure there marks only them as unavailable: the figures of the page stay live.
+    /// </summary>
+    private async Task<(IReadOnlyList<Recommendation>?, bool Failed)> RecommendationsAsync(CampaignInfo campaign, MetricsSnapshot snapshot,
+        ForecastView? forecast, CancellationToken ct)
+    {
+        if (recommendations is null)
+        {
+            return (null, false);
+        }
+        try
+        {
+            var latest = forecast is { Availability: ForecastAvailability.Available } ? forecast.Latest : null;
+            return (await recommendations.ForAsync(campaign, snapshot, latest, ct), false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "Recommendations of campaign {Campaign} could not be computed", campaign.Id);
+            return (null, true);
+        }
+    }
+
+    /// <summary>
+    /// Dismisses a recommendation of the campaign (access checked and audited by <see cref="RecommendationService"/>), then
+    /// recomputes the campaign's views at once, so every page watching it here drops the card (other instances' pages
+    /// within their next slide, <see cref="SlideInterval"/>).
+    /// </summary>
+    public async Task<Dismissal> DismissRecommendationAsync(Actor actor, Guid campaignId, string ruleKey, CancellationToken ct = default)
+    {
+        if (recommendations is null)
+        {
+            throw new NotFoundException("Recommendations are not available on this instance.");
+        }
+        var dismissal = await recommendations.DismissAsync(actor, campaignId, ruleKey, ct);
+        foreach (var topic in _topics.Values.Where(t => t.CampaignId == campaignId))
+        {
+            topic.Refresh();
+        }
+        return dismissal;
     }
 
     private void Remove(Topic topic)
@@ -184,6 +231,9 @@ public sealed class CampaignLiveSource(
                 s.Offer(view);
             }
         }
+
+        /// <summary>Recomputes now (throttled like a change).</summary>
+        public void Refresh() => _compute.Request();
 
         public void Remove(Subscriber subscriber)
         {

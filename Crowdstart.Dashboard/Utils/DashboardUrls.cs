@@ -1,3 +1,6 @@
+using Crowdstart.Dashboard.Model;
+using Crowdstart.Pipeline.Recommendations;
+
 namespace Crowdstart.Dashboard.Utils;
 
 /// <summary>
@@ -35,6 +38,9 @@ public static class DashboardUrls
     /// <summary>The explorer, running the query of a shared link (<c>ExplorerForm.Encode()</c>) when one is given.</summary>
     public static string Explore(string? encodedQuery = null) =>
         string.IsNullOrEmpty(encodedQuery) ? ExplorePath : $"{ExplorePath}?q={Uri.EscapeDataString(encodedQuery)}";
+
+    /// <summary>The explorer running <paramref name="query"/> on one campaign (a recommendation's evidence), as a shared link.</summary>
+    public static string Explore(Guid campaignId, RecommendationQuery query) => Explore(ExplorerForm.For(campaignId, query).Encode());
 
     /// <summary>The sign-in page, coming back to <paramref name="returnUrl"/>, with an error code to show when given.</summary>
     public static string Login(string? returnUrl = null, string? error = null)

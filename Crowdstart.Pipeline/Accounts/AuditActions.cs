@@ -24,4 +24,5 @@ public static class AuditActions
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeleted = "webhook.deleted";
     public const string AlertSettingsChanged = "alert_settings.changed";
+    public const string RecommendationDismissed = "recommendation.dismissed";
 }

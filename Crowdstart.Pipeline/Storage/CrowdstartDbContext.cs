@@ -42,6 +42,7 @@ public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> op
     public DbSet<CartMinute> CartMinutes => Set<CartMinute>();
     public DbSet<CartCompletion> CartCompletions => Set<CartCompletion>();
     public DbSet<ForecastPoint> Forecasts => Set<ForecastPoint>();
+    public DbSet<RecommendationDismissal> RecommendationDismissals => Set<RecommendationDismissal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -90,6 +90,9 @@ public class AccessMatrixTests(AppFixture app)
         ["GET /api/v1/campaigns/"] = [S, A, A, A, A, A],
         ["GET /api/v1/campaigns/{campaignId:guid}/snapshot"] = [S, A, R, A, A, A],
         ["GET /api/v1/campaigns/{campaignId:guid}/forecast"] = [S, A, R, A, A, A],
+        ["GET /api/v1/campaigns/{campaignId:guid}/recommendations"] = [S, A, R, A, A, A],
+        // A creator may dismiss; with nothing to dismiss on the matrix's one-event campaign, the authorised answer is 409.
+        ["POST /api/v1/campaigns/{campaignId:guid}/recommendations/{ruleKey}/dismiss"] = [S, A, R, A, A, A],
         ["POST /api/v1/campaigns/{campaignId:guid}/access-requests"] = [S, A, R, A, A, A],
         ["GET /api/v1/campaigns/{campaignId:guid}/keys"] = [S, A, R, A, A, A],
         ["POST /api/v1/campaigns/{campaignId:guid}/keys"] = [S, A, R, A, A, A],
@@ -185,7 +188,8 @@ public class AccessMatrixTests(AppFixture app)
             var url = endpoint.RoutePattern.RawText!
                 .Replace("{CampaignId:guid}", campaign.ToString()).Replace("{campaignId:guid}", campaign.ToString())
                 .Replace("{CustomerId}", "cust-m1").Replace("{customerId}", "cust-m1")
-                .Replace("{keyId:guid}", keyId.ToString()).Replace("{alertId:guid}", alertId.ToString()).Replace("{documentName}", "v1");
+                .Replace("{keyId:guid}", keyId.ToString()).Replace("{alertId:guid}", alertId.ToString())
+                .Replace("{ruleKey}", "forecast-shortfall").Replace("{documentName}", "v1");
             Assert.DoesNotContain("{", url);
             for (var role = 0; role < clients.Length; role++)
             {

@@ -5,6 +5,7 @@ using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
 using Crowdstart.Pipeline.Errors;
 using Crowdstart.Pipeline.Metrics;
+using Crowdstart.Pipeline.Recommendations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
@@ -28,6 +29,8 @@ public partial class CampaignLive : LiveComponentBase
     private CustomerFeedSession? _feedSession;
     private IReadOnlyList<FeedEvent>? _customerFeed;
     private Guid? _userId;
+    private readonly Dictionary<string, DateTimeOffset> _dismissedAt = [];
+    private string? _recommendationError;
 
     [Parameter] public Guid CampaignId { get; set; }
 
@@ -146,6 +149,28 @@ public partial class CampaignLive : LiveComponentBase
 
     private string TopNetwork(SocialAmplification social) =>
         social.ByNetwork.OrderByDescending(kv => kv.Value).FirstOrDefault() is { Key: { } network, Value: > 0 } ? $" · top: {Format.SourceLabel("social:" + network)}" : "";
+
+    /// <summary>
+    /// The view's recommendations, less those dismissed here until a view computed after the dismissal arrives (the source
+    /// recomputes at once), so the card goes when the button is pressed rather than a moment later.
+    /// </summary>
+    private IReadOnlyList<Recommendation>? VisibleRecommendations => Model.View is { Recommendations: { } list } view
+        ? [.. list.Where(r => !(_dismissedAt.TryGetValue(r.RuleKey, out var at) && view.At <= at))]
+        : null;
+
+    private async Task DismissRecommendationAsync(Recommendation recommendation)
+    {
+        try
+        {
+            var dismissal = await Source.DismissRecommendationAsync(await User.RequireAsync(), CampaignId, recommendation.RuleKey);
+            _dismissedAt[recommendation.RuleKey] = dismissal.At;
+            _recommendationError = null;
+        }
+        catch (DomainException ex)
+        {
+            _recommendationError = ex.Message;
+        }
+    }
 
     private void SetLaunchAnchored(bool value) => Model.SetLaunchAnchored(value);
 

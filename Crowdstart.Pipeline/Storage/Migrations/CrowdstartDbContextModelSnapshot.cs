@@ -1152,6 +1152,46 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.ToTable("recent_queries", (string)null);
                 });
 
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.RecommendationDismissal", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("RuleKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("rule_key");
+
+                    b.Property<DateTimeOffset>("DismissedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dismissed_at");
+
+                    b.Property<string>("DismissedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("dismissed_by");
+
+                    b.Property<Guid?>("DismissedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("dismissed_by_user_id");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("subject");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("CampaignId", "RuleKey");
+
+                    b.ToTable("recommendation_dismissals", (string)null);
+                });
+
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1513,6 +1553,15 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.HasOne("Crowdstart.Pipeline.Storage.Entities.CrowdstartUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.RecommendationDismissal", b =>
+                {
+                    b.HasOne("Crowdstart.Pipeline.Storage.Entities.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
