@@ -6,6 +6,12 @@ public sealed record ForecastSettings
     /// <summary>Neighbours a forecast rests on.</summary>
     public int Neighbours { get; init; } = 25;
 
+    /// <summary>
+    /// Up to this many hours after launch, candidates are compared at the same hour since their launch rather than
+    /// at the same share of their duration: a launch burst decays in hours, whatever the campaign's length.
+    /// </summary>
+    public double LaunchHours { get; init; } = 48;
+
     /// <summary>Comparable finished campaigns needed before neighbours replace the prior.</summary>
     public int MinComparable { get; init; } = 30;
 
@@ -24,6 +30,7 @@ public sealed record ForecastSettings
     /// </summary>
     public double ProgressWeight { get; init; } = 1;
     public double TrafficWeight { get; init; } = 1;
+    public double DurationWeight { get; init; } = 1;
     public double GrowthWeight { get; init; } = 0.5;
     public double ConversionWeight { get; init; } = 0.5;
     public double ReturnWeight { get; init; } = 0.25;

@@ -45,7 +45,7 @@ public sealed class Forecaster(ForecastSettings settings)
         var pace = target.PaceAt(target.ObservedHours);
         if (target.ObservedHours >= 1 && comparable.Count >= settings.MinComparable)
         {
-            var hood = Neighbourhood(Features.Of(target, elapsed), comparable, elapsed);
+            var hood = Neighbourhood(Features.Of(target, target.ObservedHours), comparable, HoursIn(target.ObservedHours, elapsed));
             var spread = corpus.SpreadFor(GridPoint(elapsed), point => Calibrate(corpus, GridFraction(point)));
             var mixture = new LogMixture([.. hood.Select(n => Math.Max(floor, floor + n.Growth))], [.. hood.Select(n => n.Weight)], spread, floor);
             var inputs = new ForecastInputs(elapsed, progress, pace, signals, comparable.Count, hood.Count,
@@ -87,47 +87,58 @@ public sealed class Forecaster(ForecastSettings settings)
     /// <param name="Final">Its final progress.</param>
     /// <param name="Growth">log(final) − log(progress then), offset.</param>
     /// <param name="Distance">How far its features are from the target's.</param>
-    private sealed record Neighbour(CampaignTrajectory Trajectory, double Progress, double Final, double Growth, double Distance)
+    /// <param name="Hours">The hour of its history it was compared at.</param>
+    private sealed record Neighbour(CampaignTrajectory Trajectory, double Hours, double Progress, double Final, double Growth, double Distance)
     {
         public double Weight { get; set; }
     }
 
     /// <summary>A trajectory's position at a point of its duration.</summary>
-    private readonly record struct Features(double Level, double Growth, double Traffic, double? Conversion, double? Return, double? Social)
+    private readonly record struct Features(double Level, double Growth, double Traffic, double Duration, double? Conversion, double? Return, double? Social)
     {
-        public static Features Of(CampaignTrajectory t, double elapsed)
+        public static Features Of(CampaignTrajectory t, double hours)
         {
-            var hours = elapsed * t.DurationHours;
             var level = Math.Log(t.ProgressAt(hours) + Offset);
             var signals = t.SignalsAt(hours);
             return new Features(level, level - Math.Log(t.ProgressAt(hours / 2) + Offset), Math.Log(signals.Visits / (double)t.Goal * 1_000 + 0.1),
+                Math.Log(t.DurationHours),
                 signals.Conversion is { } c ? Math.Log(c + 1e-3) : null, signals.ReturnRate, signals.SocialShare);
         }
     }
 
-    private List<Neighbour> Neighbourhood(Features target, IReadOnlyList<CampaignTrajectory> candidates, double elapsed)
+    /// <summary>
+    /// Where in a candidate's history to compare it with a target <paramref name="hours"/> (<paramref name="elapsed"/> of its
+    /// duration) in: the same hour since launch during the launch, the same share of the duration after it.
+    /// </summary>
+    private Func<CampaignTrajectory, double> HoursIn(double hours, double elapsed) =>
+        hours <= settings.LaunchHours ? _ => hours : c => elapsed * c.DurationHours;
+
+    private List<Neighbour> Neighbourhood(Features target, IReadOnlyList<CampaignTrajectory> candidates, Func<CampaignTrajectory, double> hoursIn)
     {
-        var features = candidates.Select(c => Features.Of(c, elapsed)).ToArray();
+        var features = candidates.Select(c => Features.Of(c, hoursIn(c))).ToArray();
         // Each term is scaled by its spread among the candidates, so weights mean the same whatever the corpus.
         var scales = new[]
         {
             Scale(features.Select(f => (double?)f.Level)), Scale(features.Select(f => (double?)f.Growth)), Scale(features.Select(f => (double?)f.Traffic)),
+            Scale(features.Select(f => (double?)f.Duration)),
             Scale(features.Select(f => f.Conversion)), Scale(features.Select(f => f.Return)), Scale(features.Select(f => f.Social)),
         };
         var weights = new[]
         {
-            settings.ProgressWeight, settings.GrowthWeight, settings.TrafficWeight, settings.ConversionWeight, settings.ReturnWeight, settings.SocialWeight,
+            settings.ProgressWeight, settings.GrowthWeight, settings.TrafficWeight, settings.DurationWeight, settings.ConversionWeight, settings.ReturnWeight,
+            settings.SocialWeight,
         };
         var all = new List<Neighbour>(candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
         {
             var f = features[i];
-            var d2 = Term(target.Level, f.Level, 0) + Term(target.Growth, f.Growth, 1) + Term(target.Traffic, f.Traffic, 2)
-                + Term(target.Conversion, f.Conversion, 3) + Term(target.Return, f.Return, 4) + Term(target.Social, f.Social, 5);
+            var d2 = Term(target.Level, f.Level, 0) + Term(target.Growth, f.Growth, 1) + Term(target.Traffic, f.Traffic, 2) + Term(target.Duration, f.Duration, 3)
+                + Term(target.Conversion, f.Conversion, 4) + Term(target.Return, f.Return, 5) + Term(target.Social, f.Social, 6);
             var c = candidates[i];
-            var progress = c.ProgressAt(elapsed * c.DurationHours);
+            var hours = hoursIn(c);
+            var progress = c.ProgressAt(hours);
             var final = c.ProgressAt(c.DurationHours);
-            all.Add(new Neighbour(c, progress, final, Math.Log(final + Offset) - Math.Log(progress + Offset), Math.Sqrt(d2)));
+            all.Add(new Neighbour(c, hours, progress, final, Math.Log(final + Offset) - Math.Log(progress + Offset), Math.Sqrt(d2)));
         }
         var nearest = all.OrderBy(n => n.Distance).ThenBy(n => n.Trajectory.CampaignId).Take(settings.Neighbours).ToList();
         // A Gaussian kernel as wide as the farthest neighbour: the nearest count most, the farthest still about 60 %.
@@ -173,8 +184,9 @@ public sealed class Forecaster(ForecastSettings settings)
             {
                 continue;
             }
-            var hood = Neighbourhood(Features.Of(c, elapsed), others, elapsed);
-            var floor = Math.Log(c.ProgressAt(elapsed * c.DurationHours) + Offset);
+            var hours = elapsed * c.DurationHours;
+            var hood = Neighbourhood(Features.Of(c, hours), others, HoursIn(hours, elapsed));
+            var floor = Math.Log(c.ProgressAt(hours) + Offset);
             cases.Add(([.. hood.Select(n => Math.Max(floor, floor + n.Growth))], [.. hood.Select(n => n.Weight)], floor,
                 Math.Log(c.ProgressAt(c.DurationHours) + Offset)));
         }
@@ -240,7 +252,7 @@ public sealed class Forecaster(ForecastSettings settings)
         {
             var c = n.Trajectory;
             var shift = level - Math.Log(n.Progress + Offset);
-            var from = (int)Math.Floor(target.Elapsed * c.DurationHours);
+            var from = (int)Math.Floor(n.Hours);
             for (var h = Math.Max(1, from); h <= (int)Math.Ceiling(c.DurationHours); h++)
             {
                 if (Math.Exp(Math.Log(c.ProgressAt(h) + Offset) + shift) - Offset >= 1)

@@ -19,7 +19,7 @@ internal static class ForecastBench
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private sealed record Horizon(string Label, Func<SimulatedCampaign, double> Hours);
+    private sealed record Horizon(string Label, Func<CorpusCampaign, double> Hours);
 
     private static readonly Horizon[] Horizons =
     [
@@ -34,7 +34,11 @@ internal static class ForecastBench
         public bool Funded => Final >= Goal;
     }
 
-    public static async Task RunAsync(string db, Uri url, int count, int seed, double trainShare, int concurrency, string svg)
+    /// <summary>A corpus campaign as the evaluation needs it: its settings and its real final net total.</summary>
+    private sealed record CorpusCampaign(Guid Id, decimal Goal, DateTimeOffset LaunchAt, DateTimeOffset EndAt, decimal Final);
+
+    public static async Task RunAsync(string db, Uri url, int count, int seed, double trainShare, int concurrency, string svg, bool reuse,
+        ForecastSettings settings)
     {
         var options = new DbContextOptionsBuilder<CrowdstartDbContext>().UseNpgsql(db).Options;
         var factory = new Factory(options);
@@ -43,9 +47,43 @@ internal static class ForecastBench
 
         // 1. The corpus: launches spread over the past year, every campaign finished a day ago at the latest.
         var now = DateTimeOffset.UtcNow;
+        var org = await store.EnsureOrganisationAsync("forecast-bench", "Forecast benchmark");
+        var corpusCampaigns = reuse ? await ReadCorpusAsync(factory, dataSource, org) : [];
+        if (corpusCampaigns.Count >= count)
+        {
+            // --reuse: the corpus of an earlier run, read back from the database (settings and real finals), to try
+            // other forecaster settings in seconds instead of minutes.
+            Console.WriteLine($"corpus: {corpusCampaigns.Count} campaigns of an earlier run (reused)");
+        }
+        else
+        {
+            corpusCampaigns = await SimulateAndPostAsync(store, dataSource, org, url, count, seed, concurrency, now);
+        }
+        await EvaluateAsync(dataSource, corpusCampaigns, trainShare, svg, settings, now);
+    }
+
+    private static async Task<List<CorpusCampaign>> ReadCorpusAsync(Factory factory, NpgsqlDataSource dataSource, Guid org)
+    {
+        await using var db = factory.CreateDbContext();
+        var campaigns = await db.Campaigns.Where(c => c.OrganisationId == org && c.EndAt != null)
+            .Select(c => new { c.Id, c.GoalAmount, c.LaunchAt, EndAt = c.EndAt!.Value }).ToListAsync();
+        var finals = new Dictionary<Guid, decimal>();
+        await using (var cmd = dataSource.CreateCommand("SELECT campaign_id, sum(pledged_amount - refunded_amount) FROM campaign_partition_totals GROUP BY 1"))
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                finals[reader.GetGuid(0)] = reader.GetDecimal(1);
+            }
+        }
+        return campaigns.Select(c => new CorpusCampaign(c.Id, c.GoalAmount, c.LaunchAt, c.EndAt, finals.GetValueOrDefault(c.Id))).ToList();
+    }
+
+    private static async Task<List<CorpusCampaign>> SimulateAndPostAsync(CampaignStore store, NpgsqlDataSource dataSource, Guid org, Uri url, int count,
+        int seed, int concurrency, DateTimeOffset now)
+    {
         var simulator = new CampaignSimulator(new Random(seed));
         var spread = new Random(seed + 1);
-        var org = await store.EnsureOrganisationAsync("forecast-bench", "Forecast benchmark");
         var campaigns = new List<(SimulatedCampaign Campaign, string Key)>(count);
         var generate = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
@@ -106,15 +144,20 @@ internal static class ForecastBench
             await Task.Delay(500);
         }
         Console.WriteLine($"pipeline: caught up {process.Elapsed.TotalSeconds:0} s after the last 202");
+        return campaigns.Select(c => new CorpusCampaign(c.Campaign.Id, c.Campaign.Goal, c.Campaign.LaunchAt, c.Campaign.EndAt, c.Campaign.Final)).ToList();
+    }
 
+    private static async Task EvaluateAsync(NpgsqlDataSource dataSource, List<CorpusCampaign> campaigns, double trainShare, string svg,
+        ForecastSettings settings, DateTimeOffset now)
+    {
         // 3. Split by launch date; the forecaster learns from the earlier campaigns' full trajectories.
         var trajectories = new TrajectoryStore(dataSource);
-        var ordered = campaigns.Select(c => c.Campaign).OrderBy(c => c.LaunchAt).ToList();
+        var ordered = campaigns.OrderBy(c => c.LaunchAt).ThenBy(c => c.Id).ToList();
         var train = ordered.Take((int)(ordered.Count * trainShare)).ToList();
         var test = ordered.Skip(train.Count).ToList();
         var full = await trajectories.ReadAsync([.. train.Select(c => new TrajectoryRequest(c.Id, c.Goal, c.LaunchAt, c.EndAt, c.EndAt))]);
         var corpus = new ForecastCorpus(full, now);
-        var forecaster = new Forecaster(ForecastSettings.Default);
+        var forecaster = new Forecaster(settings);
         var majorityFunded = train.Count(c => c.Final >= c.Goal) * 2 >= train.Count;
         var baseRate = train.Count(c => c.Final >= c.Goal) / (double)train.Count;
         Console.WriteLine($"split: {train.Count} to learn from (launched {train[0].LaunchAt:yyyy-MM-dd} to {train[^1].LaunchAt:yyyy-MM-dd}), " +

@@ -12,6 +12,7 @@
 //   hubfresh --db CS --url U --email E --password P [--rate 5000] [--seconds 60] [--label L]
 //                                                   202 → campaign hub snapshot under steady HTTP load, on the app's engine
 //   forecast --db CS --url U [--campaigns 2000] [--seed 18] [--train 0.7] [--concurrency 4] [--svg docs/images/forecast-calibration.svg]
+//            [--reuse true] [--neighbours 25] [--progress-weight 1] [--traffic-weight 1] [--growth-weight 0.5] [--conversion-weight 0.5]
 //                                                   the forecaster's evaluation on a simulated corpus posted through the API
 //   naive --db CS --campaign C [--seconds 10] [--concurrency 4]   one INSERT + commit per event (a simple collector)
 //   explore --db CS [--events 10000000] [--runs 20] [--load true] [--parallel-workers 0]
@@ -65,7 +66,14 @@ switch (mode)
     case "forecast":
         await ForecastBench.RunAsync(Arg("db"), new Uri(Arg("url")), int.Parse(Arg("campaigns", "2000")), int.Parse(Arg("seed", "18")),
             double.Parse(Arg("train", "0.7"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg("concurrency", "4")),
-            Arg("svg", "docs/images/forecast-calibration.svg"));
+            Arg("svg", "docs/images/forecast-calibration.svg"), Arg("reuse", "false") == "true", new Crowdstart.Pipeline.Forecast.ForecastSettings
+            {
+                Neighbours = int.Parse(Arg("neighbours", "25")),
+                ProgressWeight = double.Parse(Arg("progress-weight", "1"), System.Globalization.CultureInfo.InvariantCulture),
+                TrafficWeight = double.Parse(Arg("traffic-weight", "1"), System.Globalization.CultureInfo.InvariantCulture),
+                GrowthWeight = double.Parse(Arg("growth-weight", "0.5"), System.Globalization.CultureInfo.InvariantCulture),
+                ConversionWeight = double.Parse(Arg("conversion-weight", "0.5"), System.Globalization.CultureInfo.InvariantCulture),
+            });
         break;
     case "hubfresh":
         await HubFreshnessBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("email"), Arg("password"), int.Parse(Arg("rate", "5000")),
