@@ -89,6 +89,7 @@ internal sealed class DemoVisitors(DemoOptions options, Random random)
         // The funnel itself (steps, probabilities, delays) is shared with the alert scenario suite.
         var reward = PickWeighted(c.Rewards, r => r.Weight);
         var checkoutsStarted = 0;
+        var browsedTop = false;
         var addOn = _random.NextDouble() < 0.2 ? 10m * _random.Next(1, 4) : 0m;
         foreach (var (type, seconds) in Alerts.FunnelJourney.Walk(_random, 0, _ => Alerts.Conditions.Normal, returning))
         {
@@ -98,7 +99,19 @@ internal sealed class DemoVisitors(DemoOptions options, Random random)
                 case EventTypes.PageView:
                     Emit(type, new { page = "campaign", device });
                     break;
-                case EventTypes.RewardView or EventTypes.CartCreated:
+                case EventTypes.RewardView:
+                    // Many look at the most expensive tier before settling on theirs: the demo's recommendations then
+                    // have a tier that is viewed often and rarely pledged to point at.
+                    var top = c.Rewards.MaxBy(r => r.Amount)!;
+                    if (reward != top && !browsedTop && _random.NextDouble() < 0.3)
+                    {
+                        browsedTop = true;
+                        Emit(type, new { reward = top.Name });
+                        at = at.AddSeconds(_random.Next(5, 40));
+                    }
+                    Emit(type, new { reward = reward.Name });
+                    break;
+                case EventTypes.CartCreated:
                     Emit(type, new { reward = reward.Name });
                     break;
                 case EventTypes.CheckoutStarted when checkoutsStarted++ == 0:

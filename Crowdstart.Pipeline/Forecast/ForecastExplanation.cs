@@ -16,6 +16,7 @@ public static class ForecastExplanation
     {
         ForecastAvailability.NoEndDate => ["No forecast: the campaign has no end date, so there is no final total to project. Set one to get a forecast."],
         ForecastAvailability.NotLaunched => ["The forecast starts when the campaign launches."],
+        ForecastAvailability.TooEarly => ["The first forecast comes an hour after launch: before that, a few minutes of pledges cannot tell a strong launch from a lucky start."],
         ForecastAvailability.Pending => ["The first forecast is being computed; it appears within seconds."],
         ForecastAvailability.Ended => ["The campaign has ended: its total is final."],
         _ when forecast is null => [],

@@ -29,7 +29,10 @@ public sealed class ForecastQuery(IDbContextFactory<CrowdstartDbContext> context
             return Empty(campaignId, ForecastAvailability.NotLaunched);
         }
         var latest = (await store.LatestAsync([campaignId], ct)).GetValueOrDefault(campaignId);
-        var availability = campaign.EndAt <= now ? ForecastAvailability.Ended : latest is null ? ForecastAvailability.Pending : ForecastAvailability.Available;
+        var availability = campaign.EndAt <= now ? ForecastAvailability.Ended
+            : latest is not null ? ForecastAvailability.Available
+            : now - campaign.LaunchAt < Forecaster.FirstForecast ? ForecastAvailability.TooEarly
+            : ForecastAvailability.Pending;
         var history = latest is null ? [] : await store.HistoryAsync(campaignId, HistoryStep, ct);
         return new ForecastView(campaignId, availability, latest,
             [.. history.Select(h => new ForecastHistoryPoint(h.AsOf, h.Pledged, h.ProjectedTotal, h.Low, h.High, h.Probability))],

@@ -100,7 +100,7 @@ public sealed class ForecastService(
         }
         var finished = await corpus.GetAsync(ct);
         var kept = new List<Guid>();
-        foreach (var trajectory in _running.Values)
+        foreach (var trajectory in _running.Values.Where(t => t.ObservedHours >= Forecaster.FirstForecast.TotalHours))
         {
             var forecast = forecaster.Predict(trajectory, finished, now);
             if (await store.SaveAsync(forecast, ct))

@@ -15,7 +15,10 @@ public enum ForecastAvailability
     /// <summary>The campaign has not launched yet.</summary>
     NotLaunched,
 
-    /// <summary>Running, but the first forecast is still being computed (within seconds of launch or of a start).</summary>
+    /// <summary>Launched less than <see cref="Forecaster.FirstForecast"/> ago: the first forecast comes then.</summary>
+    TooEarly,
+
+    /// <summary>Running, but the first forecast is still being computed (within seconds of its first hour or of a start).</summary>
     Pending,
 
     /// <summary>The campaign has ended: its total is final. <see cref="ForecastView.Latest"/> is the last forecast made.</summary>

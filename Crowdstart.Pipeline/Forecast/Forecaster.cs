@@ -29,6 +29,12 @@ public sealed class Forecaster(ForecastSettings settings)
     /// </summary>
     public const double Offset = 0.002;
 
+    /// <summary>
+    /// How long after launch the first forecast comes: before that a campaign has too few events to tell a strong
+    /// launch from a lucky minute, and a projection over weeks from it would be noise presented as a figure.
+    /// </summary>
+    public static readonly TimeSpan FirstForecast = TimeSpan.FromHours(1);
+
     /// <summary>Log-spaced grid of the duration on which spreads are calibrated: points 25 % apart.</summary>
     private const double GridStep = 1.25;
 

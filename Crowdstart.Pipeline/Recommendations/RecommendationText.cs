@@ -22,6 +22,14 @@ public static class RecommendationText
     /// <summary>A share with one decimal, e.g. 11.8 %.</summary>
     public static string Percent(double share) => (share * 100).ToString("0.0", Culture) + " %";
 
+    /// <summary>A chance as the forecast panel words it: never "0 %" or "100 %" for something not yet decided.</summary>
+    public static string Chance(double probability) => probability switch
+    {
+        < 0.01 => "< 1 %",
+        > 0.99 => "> 99 %",
+        _ => (probability * 100).ToString("0", Culture) + " %",
+    };
+
     /// <summary>A count, e.g. 1,240.</summary>
     public static string Count(long value) => value.ToString("N0", Culture);
 

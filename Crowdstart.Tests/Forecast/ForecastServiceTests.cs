@@ -89,6 +89,33 @@ public sealed class ForecastServiceTests(TestDatabase db) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task RunOnceAsync_LaunchedTwentyMinutesAgo_NoForecastUntilItsFirstHour()
+    {
+        // Arrange: pledges in its first 20 minutes; a projection over ten days from them would be noise
+        var now = DateTimeOffset.UtcNow;
+        var launch = now.AddMinutes(-20);
+        var id = await CampaignAsync(launch, launch.AddDays(10));
+        await db.Log.AppendAsync([.. Enumerable.Range(0, 10).Select(i => EventFactory.Event(id, $"early-{i}", EventTypes.PledgeCompleted, launch.AddMinutes(i + 1), amount: 30m))]);
+        await db.Log.ProcessAllAsync();
+        var time = new FakeTimeProvider(now);
+        var (service, query, store) = Arrange(time);
+
+        // Act
+        await service.RunOnceAsync(default);
+        var early = await query.GetAsync(id);
+        time.Advance(TimeSpan.FromMinutes(45));
+        await service.RunOnceAsync(default);
+        var later = await query.GetAsync(id);
+
+        // Assert
+        Assert.Equal(ForecastAvailability.TooEarly, early!.Availability);
+        Assert.Contains("an hour after launch", early.Explanation[0]);
+        Assert.Equal(ForecastAvailability.Available, later!.Availability);
+        Assert.Equal(300m, later.Latest!.Pledged);
+        Assert.Single(await store.HistoryAsync(id, TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
     public async Task SaveAsync_ForecastMovedOrTenMinutesPassed_KeptOtherwiseNot()
     {
         // Arrange

@@ -12,6 +12,15 @@ public sealed record ChartSeries(string Name, string Type, IReadOnlyList<double[
 /// <summary>A series over the chart's <c>xaxis.categories</c> (bars, funnels, histograms): one value per category.</summary>
 public sealed record BarSeries(string Name, IReadOnlyList<double> Data);
 
+/// <summary>
+/// A series of {x, y} points. Charts with a <see cref="RangeSeries"/> need their other series in this form: ApexCharts
+/// leaves the band out of a chart whose lines are [x, y] pairs.
+/// </summary>
+public sealed record PointSeries(string Name, string Type, IReadOnlyList<ChartPoint> Data);
+
+/// <summary>One point of a <see cref="PointSeries"/>.</summary>
+public sealed record ChartPoint(double X, double Y);
+
 /// <summary>A band (ApexCharts <c>rangeArea</c>) in a mixed chart: at each x, a low and a high value.</summary>
 public sealed record RangeSeries(string Name, IReadOnlyList<RangePoint> Data)
 {

@@ -88,17 +88,17 @@ public partial class ForecastPanel
     {
         var launch = campaign.LaunchAt;
         var end = campaign.EndAt ?? latest.AsOf;
-        var pledged = view.History.Where(h => h.At < latest.AsOf).Select(h => new[] { Days(h.At, launch), (double)h.Pledged })
-            .Prepend(new[] { 0.0, 0.0 }).Append(new[] { Days(latest.AsOf, launch), (double)latest.Pledged }).ToList();
+        var pledged = view.History.Where(h => h.At < latest.AsOf).Select(h => new ChartPoint(Days(h.At, launch), (double)h.Pledged))
+            .Prepend(new ChartPoint(0, 0)).Append(new ChartPoint(Days(latest.AsOf, launch), (double)latest.Pledged)).ToList();
         var now = Days(latest.AsOf, launch);
         var last = Days(end, launch);
         var goal = (double)campaign.GoalAmount;
         IReadOnlyList<object> series =
         [
-            new ChartSeries("Pledged so far", "line", pledged),
+            new PointSeries("Pledged so far", "line", pledged),
             new RangeSeries("80 % range", [new RangePoint(now, [(double)latest.Pledged, (double)latest.Pledged]), new RangePoint(last, [(double)latest.Low, (double)latest.High])]),
-            new ChartSeries("Projection", "line", [[now, (double)latest.Pledged], [last, (double)latest.ProjectedTotal]]),
-            new ChartSeries("Goal", "line", [[0, goal], [last, goal]]),
+            new PointSeries("Projection", "line", [new ChartPoint(now, (double)latest.Pledged), new ChartPoint(last, (double)latest.ProjectedTotal)]),
+            new PointSeries("Goal", "line", [new ChartPoint(0, goal), new ChartPoint(last, goal)]),
         ];
         var chance = view.History.Where(h => h.At < latest.AsOf).Select(h => new[] { (double)h.At.ToUnixTimeMilliseconds(), Math.Round(h.Probability * 100, 1) })
             .Append(new[] { (double)latest.AsOf.ToUnixTimeMilliseconds(), Math.Round(latest.Probability * 100, 1) }).ToList();
@@ -107,7 +107,8 @@ public partial class ForecastPanel
 
     private static object ChartOptions(CampaignInfo campaign) => new
     {
-        chart = new { type = "line", height = 260, animations = new { enabled = false }, toolbar = new { show = false }, zoom = new { enabled = false } },
+        // A range-area chart with line series in it: ApexCharts draws the band only when the chart itself is of that type.
+        chart = new { type = "rangeArea", height = 260, animations = new { enabled = false }, toolbar = new { show = false }, zoom = new { enabled = false } },
         stroke = new { width = new[] { 3, 0, 2, 2 }, curve = "straight", dashArray = new[] { 0, 0, 6, 4 } },
         fill = new { opacity = new[] { 1, 0.22, 1, 1 } },
         dataLabels = new { enabled = false },

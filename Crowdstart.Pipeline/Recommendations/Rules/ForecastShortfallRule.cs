@@ -56,7 +56,7 @@ public sealed class ForecastShortfallRule : IRecommendationRule
                 (double)pace,
                 Money(pace, currency) + " a day",
                 "Net pledged (pledges minus refunds) over the last 24 h.",
-                $"forecast {Money(forecast.ProjectedTotal, currency)} of {Money(inputs.Goal, currency)}, chance {Percent(forecast.Probability)}"),
+                $"forecast {Money(forecast.ProjectedTotal, currency)} of {Money(inputs.Goal, currency)}, chance {Chance(forecast.Probability)}"),
             $"The forecast ends about {Money(shortfall, currency)} short of the goal; holding {Money(needed, currency)} a day closes the gap.",
             shortfall,
             "Goal − the forecast's projected final total (the middle of its 80 % range).",

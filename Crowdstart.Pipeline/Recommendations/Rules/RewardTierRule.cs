@@ -59,7 +59,7 @@ public sealed class RewardTierRule : IRecommendationRule
                 Percent(best.Others),
                 "The same share over every other tier's viewers and pledgers in the same 24 h.",
                 $"{Count(tier.Viewers)} viewers ({Percent((double)tier.Viewers / viewers)} of reward viewers), {Count(tier.Pledgers)} pledged"),
-            $"About {perDay:0} more pledges a day if it converted like the other tiers" +
+            $"About {Count((long)Math.Round(perDay))} more pledges a day if it converted like the other tiers" +
             (value > 0 ? $" (≈ {Money(value, inputs.Currency)} a day)." : "."),
             value,
             $"({Percent(best.Others)} − {Percent(best.Rate)}) × {Count(tier.Viewers)} viewers, per day, × the tier's average pledge (the campaign's when it has none).",

@@ -66,7 +66,7 @@ public sealed class SourceConversionRule : IRecommendationRule
                 Percent(overall),
                 "The same share over every visitor of the campaign, whatever the source.",
                 $"{Count(best.Visitors)} visitors, {Count(best.Pledgers)} pledged"),
-            $"About {extraPledges:0} more pledges per {Count(PerVisitors)} visitors from {best.Source} than the same visitors would bring at the campaign's average" +
+            $"About {Count((long)Math.Round(extraPledges))} more pledges per {Count(PerVisitors)} visitors from {best.Source} than the same visitors would bring at the campaign's average" +
             (value > 0 ? $" (≈ {Money(value, inputs.Currency)})." : "."),
             value,
             $"({Percent(best.Rate)} − {Percent(overall)}) × {Count(PerVisitors)} visitors × the campaign's average pledge so far. Assumes new visitors from there convert like the ones so far.",
