@@ -71,8 +71,8 @@ stop_apps() {
 trap stop_apps EXIT INT TERM
 
 start_instance() {
-    local port=$1 visitors=$2
-    Urls="http://127.0.0.1:$port" Demo__VisitorsPerSecond=$visitors dotnet "$APP" >"$NATS_DATA/app-$port.log" 2>&1 &
+    local port=$1 visitors=$2 history=$3
+    Urls="http://127.0.0.1:$port" Demo__VisitorsPerSecond=$visitors Demo__HistoryCampaigns=$history dotnet "$APP" >"$NATS_DATA/app-$port.log" 2>&1 &
     pids+=($!)
     local deadline=$((SECONDS + 120))
     until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
@@ -82,12 +82,13 @@ start_instance() {
     done
 }
 
-# The first instance migrates and seeds; the second starts once it is up. Only the first drives demo traffic (both are
-# in demo mode, which keeps the demo accounts and keys usable); both process partitions and serve pages.
+# The first instance migrates and seeds; the second starts once it is up. Only the first drives demo traffic and posts
+# the finished campaigns' history (both are in demo mode, which keeps the demo accounts and keys usable); both process
+# partitions and serve pages.
 echo "==> Starting instance A on http://127.0.0.1:$PORT"
-start_instance "$PORT" "${VISITORS:-6}"
+start_instance "$PORT" "${VISITORS:-6}" 120
 echo "==> Starting instance B on http://127.0.0.1:$((PORT + 1))"
-start_instance "$((PORT + 1))" 0
+start_instance "$((PORT + 1))" 0 0
 
 cat <<MSG
 
