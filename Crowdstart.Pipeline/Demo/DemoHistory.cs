@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Forecast;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -55,11 +56,7 @@ internal sealed class DemoHistory(CampaignStore campaigns, RollupQueries rollups
         {
             foreach (var chunk in campaign.Events.Chunk(1000))
             {
-                var body = chunk.Select(e => new Dictionary<string, object?>
-                {
-                    ["eventId"] = e.EventId, ["type"] = e.Type, ["campaignId"] = e.CampaignId, ["customerId"] = e.CustomerId, ["sessionId"] = e.SessionId,
-                    ["occurredAt"] = e.OccurredAt, ["source"] = e.Source, ["amount"] = e.Amount, ["currency"] = e.Currency,
-                }.Where(p => p.Value is not null).ToDictionary()).ToList();
+                var body = chunk.Select(IngestPayload.Of).ToList();
                 for (var attempt = 1; ; attempt++)
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events") { Content = JsonContent.Create(body, options: Json) };

@@ -69,11 +69,7 @@ public class AlertBrowserTests(AppFixture app, BrowserFixture browser) : Browser
         var events = IncidentTraffic.Generate(campaign.Id, now, 60, TimeSpan.FromMinutes(95), TimeSpan.FromMinutes(6), new Conditions(CheckoutBreakage: 0.9));
         foreach (var chunk in events.Chunk(1000))
         {
-            var body = chunk.Select(e => new Dictionary<string, object?>
-            {
-                ["eventId"] = e.EventId, ["type"] = e.Type, ["campaignId"] = e.CampaignId, ["customerId"] = e.CustomerId, ["sessionId"] = e.SessionId,
-                ["occurredAt"] = e.OccurredAt.ToString("O"), ["source"] = e.Source, ["amount"] = e.Amount, ["currency"] = e.Currency,
-            }.Where(p => p.Value is not null).ToDictionary());
+            var body = chunk.Select(Crowdstart.Pipeline.Events.IngestPayload.Of);
             var response = await app.PostEventsAsync(key, JsonSerializer.Serialize(body));
             response.EnsureSuccessStatusCode();
         }

@@ -25,12 +25,7 @@ public sealed class CampaignSimulatorTests
         var errors = new List<EventError>();
         var records = campaign.Events.Select((e, i) =>
         {
-            var payload = new Dictionary<string, object?>
-            {
-                ["eventId"] = e.EventId, ["type"] = e.Type, ["campaignId"] = e.CampaignId, ["customerId"] = e.CustomerId, ["sessionId"] = e.SessionId,
-                ["occurredAt"] = e.OccurredAt.ToString("O"), ["source"] = e.Source, ["amount"] = e.Amount, ["currency"] = e.Currency,
-            }.Where(p => p.Value is not null).ToDictionary();
-            using var doc = JsonDocument.Parse(JsonSerializer.Serialize(payload));
+            using var doc = JsonDocument.Parse(JsonSerializer.Serialize(IngestPayload.Of(e)));
             return validator.Validate(doc.RootElement.Clone(), i, target, errors);
         }).ToList();
 

@@ -43,11 +43,7 @@ public sealed class ForecastBrowserTests(AppFixture app, BrowserFixture browser)
         await app.Database.Log.AppendAsync(finished);
     }
 
-    private static string Body(IEnumerable<EventRecord> events) => JsonSerializer.Serialize(events.Select(e => new Dictionary<string, object?>
-    {
-        ["eventId"] = e.EventId, ["type"] = e.Type, ["campaignId"] = e.CampaignId, ["customerId"] = e.CustomerId, ["sessionId"] = e.SessionId,
-        ["occurredAt"] = e.OccurredAt.ToString("O"), ["source"] = e.Source, ["amount"] = e.Amount, ["currency"] = e.Currency,
-    }));
+    private static string Body(IEnumerable<EventRecord> events) => JsonSerializer.Serialize(events.Select(IngestPayload.Of));
 
     [Fact]
     public async Task CampaignPage_FinishedCampaignsOnThePlatform_ShowsLiveForecastAndOverviewShowsTheChance()

@@ -109,11 +109,7 @@ internal static class ForecastBench
             for (var r = Interlocked.Increment(ref next); r < requests.Count; r = Interlocked.Increment(ref next))
             {
                 var (key, chunk) = requests[r];
-                var body = JsonSerializer.Serialize(chunk.Select(e => new Dictionary<string, object?>
-                {
-                    ["eventId"] = e.EventId, ["type"] = e.Type, ["campaignId"] = e.CampaignId, ["customerId"] = e.CustomerId, ["sessionId"] = e.SessionId,
-                    ["occurredAt"] = e.OccurredAt.ToString("O"), ["source"] = e.Source, ["amount"] = e.Amount, ["currency"] = e.Currency,
-                }.Where(p => p.Value is not null).ToDictionary()));
+                var body = JsonSerializer.Serialize(chunk.Select(Crowdstart.Pipeline.Events.IngestPayload.Of));
                 for (var attempt = 0; ; attempt++)
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
