@@ -23,6 +23,7 @@ public sealed class AlertEngine(DetectorSettings settings)
         public bool Open;
         public DateTimeOffset? NormalSince;
         public DateTimeOffset QuietUntil;
+        public DateTimeOffset OpenedAt;
     }
 
     private readonly Dictionary<(string Detector, string Scope), State> _states = [];
@@ -30,15 +31,21 @@ public sealed class AlertEngine(DetectorSettings settings)
     /// <summary>Open alerts (detector, scope) right now.</summary>
     public IEnumerable<(string Detector, string Scope)> OpenAlerts => _states.Where(s => s.Value.Open).Select(s => s.Key);
 
+    /// <summary>When each open campaign-wide alert opened, by detector: the detectors keep its baseline from before the incident.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> OpenSince =>
+        _states.Where(s => s.Value.Open).GroupBy(s => s.Key.Detector).ToDictionary(g => g.Key, g => g.Min(s => s.Value.OpenedAt));
+
     /// <summary>Marks an alert open on start-up (restored from storage), so it is not opened twice.</summary>
-    public void Restore(string detector, string scope) => _states[(detector, scope)] = new State { Open = true };
+    public void Restore(string detector, string scope, DateTimeOffset? openedAt = null) =>
+        _states[(detector, scope)] = new State { Open = true, OpenedAt = openedAt ?? DateTimeOffset.MinValue };
 
     /// <summary>
     /// Aligns the engine with the alerts live in storage (the source of truth): an alert resolved by hand is closed
     /// here too and starts its cooldown, so a continuing problem alerts again once the cooldown is over; an alert
     /// that is live in storage but not here (another process, a lost write) is taken as open.
     /// </summary>
-    public void Sync(IReadOnlyCollection<(string Detector, string Scope)> live, DateTimeOffset now)
+    public void Sync(IReadOnlyCollection<(string Detector, string Scope)> live, DateTimeOffset now,
+        IReadOnlyDictionary<(string Detector, string Scope), DateTimeOffset>? openedAt = null)
     {
         foreach (var (key, state) in _states.Where(s => s.Value.Open && !live.Contains(s.Key)).ToList())
         {
@@ -50,6 +57,14 @@ public sealed class AlertEngine(DetectorSettings settings)
         foreach (var key in live)
         {
             var state = _states.TryGetValue(key, out var s) ? s : _states[key] = new State();
+            if (!state.Open)
+            {
+                state.OpenedAt = openedAt?.GetValueOrDefault(key) ?? now;
+            }
+            else if (openedAt?.TryGetValue(key, out var at) == true)
+            {
+                state.OpenedAt = at;
+            }
             state.Open = true;
         }
     }
@@ -71,6 +86,7 @@ public sealed class AlertEngine(DetectorSettings settings)
                 if (!state.Open && state.Streak >= settings.Persistence && now >= state.QuietUntil)
                 {
                     state.Open = true;
+                    state.OpenedAt = now;
                     transitions.Add(new("opened", signal.Detector, signal.Scope, signal, now));
                 }
                 else if (state.Open)

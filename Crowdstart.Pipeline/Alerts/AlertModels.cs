@@ -7,8 +7,10 @@ namespace Crowdstart.Pipeline.Alerts;
 /// <param name="CheckoutFailures">checkout_failed events.</param>
 /// <param name="Pledges">pledge_completed events.</param>
 /// <param name="VisitsBySource">page_view events per source.</param>
+/// <param name="RewardViews">reward_view events.</param>
+/// <param name="Carts">cart_created events.</param>
 public sealed record BucketCounts(DateTimeOffset Start, int Visits, int Checkouts, int CheckoutFailures, int Pledges,
-    IReadOnlyDictionary<string, int> VisitsBySource)
+    IReadOnlyDictionary<string, int> VisitsBySource, int RewardViews = 0, int Carts = 0)
 {
     /// <summary>Width of a bucket (the pipeline's event-count grid).</summary>
     public static readonly TimeSpan Width = TimeSpan.FromSeconds(10);
@@ -25,9 +27,11 @@ public static class DetectorKinds
     public const string TrafficSpike = "traffic_spike";
     public const string RevenueStall = "revenue_stall";
     public const string CheckoutFailureSpike = "checkout_failure_spike";
+    public const string RewardToCartDrop = "reward_to_cart_drop";
+    public const string CartToCheckoutDrop = "cart_to_checkout_drop";
 
     public static readonly IReadOnlyList<string> All =
-        [CheckoutConversionDrop, VisitConversionDrop, TrafficDrop, TrafficSpike, RevenueStall, CheckoutFailureSpike];
+        [CheckoutConversionDrop, VisitConversionDrop, TrafficDrop, TrafficSpike, RevenueStall, CheckoutFailureSpike, RewardToCartDrop, CartToCheckoutDrop];
 }
 
 /// <summary>How bad an alert is.</summary>
@@ -56,37 +60,42 @@ public sealed record Signal(string Detector, string Scope, bool Anomalous, Alert
 /// </summary>
 public sealed record DetectorSettings
 {
-    /// <summary>Minutes of history the baseline is taken from (ending where the current window starts).</summary>
+    /// <summary>Minutes of the campaign's own history its baseline is taken from (ending where the test stretch starts).</summary>
     public int BaselineMinutes { get; init; } = 60;
 
-    /// <summary>Minutes the current value is measured over, per detector family.</summary>
-    public int ConversionWindowMinutes { get; init; } = 5;
-    public int TrafficWindowMinutes { get; init; } = 3;
-    public int StallWindowMinutes { get; init; } = 10;
+    /// <summary>
+    /// Memory of the sequential tests, in minutes: evidence older than this is forgotten, and the baseline ends where
+    /// this stretch starts (or where an open alert's stretch started, so an ongoing incident never becomes normal).
+    /// Funnel rates need minutes of outcomes; traffic changes show within a minute.
+    /// </summary>
+    public int ConversionMemoryMinutes { get; init; } = 10;
+    public int TrafficMemoryMinutes { get; init; } = 3;
 
     /// <summary>
-    /// One-sided p-value below which the current window is called anomalous. Evaluated every 10 s, so it must be
-    /// small: 1e-4 with the persistence rule gives well under one false alert per day per detector.
+    /// How rarely each detector may alert on a steady campaign, in days: the sequential tests' thresholds follow from it
+    /// (a CUSUM's average run to a false alarm is about e^h divided by the evidence a normal bucket carries against
+    /// the designed change, so a busy campaign needs a higher threshold than a quiet one for the same false-alert rate).
+    /// Large shifts cross any of these thresholds within a few buckets; small ones need volume.
     /// </summary>
-    public double Significance { get; init; } = 1e-5;
+    public double FalseAlertDays { get; init; } = 3;
 
-    /// <summary>Smallest relative change worth an alert (0.4 = 40 % drop, or a rise to 1.4× for the reverse).</summary>
+    /// <summary>The change the tests are designed to find (0.4 = a 40 % drop, or a rise to 2× for failures and spikes).</summary>
     public double MinRelativeChange { get; init; } = 0.4;
 
-    /// <summary>Minimum volume guards: fewer trials in the window than this and the detector stays silent.</summary>
+    /// <summary>Minimum volume guards: an alert needs at least this much in its evidence (checkouts, visits, expected pledges).</summary>
     public int MinCheckouts { get; init; } = 8;
     public int MinVisits { get; init; } = 30;
     public double MinExpectedPledges { get; init; } = 4;
 
     /// <summary>
     /// Traffic is judged against the baseline's own spread, not a Poisson model (launch traffic comes in waves):
-    /// a drop is below this share of the baseline's 10th-percentile minute, a spike above this multiple of its 90th.
+    /// a drop is towards this share of the baseline's 10th-percentile minute, a spike towards this multiple of its 90th.
     /// </summary>
-    public double TrafficDropFactor { get; init; } = 0.5;
+    public double TrafficDropFactor { get; init; } = 0.3;
     public double TrafficSpikeFactor { get; init; } = 2.0;
 
-    /// <summary>Consecutive anomalous evaluations (10 s apart) before an alert opens.</summary>
-    public int Persistence { get; init; } = 2;
+    /// <summary>Consecutive anomalous evaluations (10 s apart) before an alert opens; the sequential tests accumulate evidence themselves.</summary>
+    public int Persistence { get; init; } = 1;
 
     /// <summary>Minutes the metric must be back in range before an open alert resolves by itself.</summary>
     public int RecoveryMinutes { get; init; } = 3;
@@ -97,23 +106,32 @@ public sealed record DetectorSettings
     public static readonly DetectorSettings Default = new();
 
     /// <summary>Fewer, surer alerts: a campaign with noisy traffic.</summary>
-    public static readonly DetectorSettings Calm = new() { Significance = 1e-7, MinRelativeChange = 0.5, Persistence = 3 };
+    public static readonly DetectorSettings Calm = new() { FalseAlertDays = 30, MinRelativeChange = 0.5, Persistence = 2 };
 
     /// <summary>Earlier alerts, more false ones: a campaign where every minute of an outage costs a lot.</summary>
-    public static readonly DetectorSettings Sensitive = new() { Significance = 1e-4, MinRelativeChange = 0.3, Persistence = 2 };
+    public static readonly DetectorSettings Sensitive = new() { FalseAlertDays = 1.5, MinRelativeChange = 0.3 };
 
     /// <summary>Why these settings are unusable, or null when they are fine.</summary>
     public string? Validate() =>
-        Significance is <= 0 or > 0.01 ? "Significance must be more than 0 and at most 0.01" :
+        FalseAlertDays is < 1 or > 100_000 ? "FalseAlertDays must be 1 to 100,000 days" :
         MinRelativeChange is < 0.1 or > 0.9 ? "MinRelativeChange must be between 0.1 and 0.9" :
         MinCheckouts is < 3 or > 1000 || MinVisits is < 5 or > 100_000 || MinExpectedPledges is < 1 or > 10_000 ? "minimum volumes are out of range" :
         Persistence is < 1 or > 30 ? "Persistence must be 1 to 30 readings" :
         BaselineMinutes is < 20 or > 240 ? "BaselineMinutes must be 20 to 240" :
-        ConversionWindowMinutes is < 1 or > 30 || TrafficWindowMinutes is < 1 or > 30 || StallWindowMinutes is < 1 or > 60 ? "windows are out of range" :
+        ConversionMemoryMinutes is < 2 or > 60 || TrafficMemoryMinutes is < 1 or > 30 ? "memories are out of range" :
         RecoveryMinutes is < 1 or > 120 || CooldownMinutes is < 0 or > 1440 ? "recovery or cooldown is out of range" :
         TrafficDropFactor is <= 0 or >= 1 || TrafficSpikeFactor is <= 1 or > 100 ? "traffic factors are out of range" :
         null;
 
     /// <summary>The preset these settings equal: calm, normal or sensitive, else custom.</summary>
+    /// <summary>
+    /// The threshold (in nats) of a sequential test whose normal bucket carries <paramref name="nullInformation"/> nats of
+    /// evidence against the designed change: ln(buckets between false alerts × that evidence), Siegmund's approximation.
+    /// </summary>
+    public double Threshold(double nullInformation) =>
+        Math.Max(4, Math.Log(FalseAlertDays * BucketsPerDay * Math.Max(nullInformation, 1e-6)));
+
+    private const double BucketsPerDay = 8640;
+
     public string Preset => this == Calm ? "calm" : this == Default ? "normal" : this == Sensitive ? "sensitive" : "custom";
 }

@@ -11,18 +11,21 @@ using Npgsql;
 namespace Crowdstart.Pipeline.Alerts;
 
 /// <summary>
-/// Watches every active campaign: every <see cref="AlertOptions.EvaluationIntervalSeconds"/> it reads the last
-/// hour and a bit of the pipeline's 10-second event counts (pre-computed, live events only), runs the detectors and
-/// the campaign's <see cref="AlertEngine"/>, and stores the resulting transitions. Detection time is therefore the
-/// pipeline's freshness plus the grace period plus at most one interval, plus what the statistics need. The log's
-/// reader tells how far behind the pipeline is, from whichever engine holds the unprocessed events (PostgreSQL's
-/// table when none is given).
+/// Watches every active campaign: just after each 10-second bucket is complete (its end plus
+/// <see cref="AlertOptions.LatenessSeconds"/>, once the pipeline's watermark has passed it) it reads the last two hours
+/// of the pipeline's 10-second event counts (pre-computed, live events only), runs the detectors against the
+/// campaign's own baseline and the platform's launch prior, folds their signals into the campaign's
+/// <see cref="AlertEngine"/>, and stores the resulting transitions. Detection time is therefore the pipeline's
+/// freshness plus what the statistics need. The log's reader tells how far behind the pipeline is, from whichever
+/// engine holds the unprocessed events (PostgreSQL's table when none is given).
 /// </summary>
 public sealed class AlertMonitor(
     NpgsqlDataSource dataSource, IDbContextFactory<CrowdstartDbContext> contexts, AlertStore store, IOptions<AlertOptions> options,
-    TimeProvider time, ILogger<AlertMonitor> logger, ILogReader? log = null) : BackgroundService
+    TimeProvider time, ILogger<AlertMonitor> logger, ILogReader? log = null, LaunchPriorStore? priors = null) : BackgroundService
 {
-    private static readonly string[] WatchedTypes = [EventTypes.PageView, EventTypes.CheckoutStarted, EventTypes.CheckoutFailed, EventTypes.PledgeCompleted];
+    private static readonly string[] WatchedTypes =
+        [EventTypes.PageView, EventTypes.RewardView, EventTypes.CartCreated, EventTypes.CheckoutStarted, EventTypes.CheckoutFailed, EventTypes.PledgeCompleted];
+    private readonly LaunchPriorStore _priors = priors ?? new LaunchPriorStore(dataSource, time);
     private readonly Dictionary<Guid, (string? SettingsJson, AlertEngine Engine)> _engines = [];
     private readonly Dictionary<Guid, DateTimeOffset> _lastEnd = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -34,7 +37,6 @@ public sealed class AlertMonitor(
         {
             return;
         }
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.Value.EvaluationIntervalSeconds)), time);
         try
         {
             if (options.Value.WarmupSeconds > 0)
@@ -53,11 +55,25 @@ public sealed class AlertMonitor(
                     logger.LogWarning(ex, "Alert evaluation failed; retrying at the next interval");
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            while (await NextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>
+    /// Waits for the next evaluation moment: on the interval's grid (10 s, the bucket width), shifted by the lateness,
+    /// so a bucket is judged as soon as its events can have arrived rather than up to an interval later.
+    /// </summary>
+    private async Task<bool> NextTickAsync(CancellationToken ct)
+    {
+        var interval = TimeSpan.FromSeconds(Math.Max(1, options.Value.EvaluationIntervalSeconds));
+        var lateness = TimeSpan.FromSeconds(options.Value.LatenessSeconds);
+        var now = time.GetUtcNow();
+        var next = Floor(now - lateness, interval) + interval + lateness + TimeSpan.FromMilliseconds(200);
+        await Task.Delay(next - now, time, ct);
+        return true;
     }
 
     /// <summary>Evaluates every active campaign once (the background loop's body; tests call it directly).</summary>
@@ -89,9 +105,9 @@ public sealed class AlertMonitor(
     {
         var now = time.GetUtcNow();
         var width = BucketCounts.Width;
-        var end = Floor(now - TimeSpan.FromSeconds(options.Value.GraceSeconds), width);
-        // Buckets the pipeline has not caught up with would read as a collapse: never look past the receive time
-        // of the oldest event still waiting in the log.
+        var end = Floor(now - TimeSpan.FromSeconds(options.Value.LatenessSeconds), width);
+        // The watermark: buckets the pipeline has not caught up with would read as a collapse, so never look past the
+        // receive time of the oldest event still waiting in the log.
         if (await OldestUnprocessedAsync(ct) is { } waiting && waiting < end)
         {
             end = Floor(waiting, width);
@@ -112,8 +128,9 @@ public sealed class AlertMonitor(
         {
             return;
         }
-        var longest = watched.Select(c => Settings(c.Settings)).Max(s => s.BaselineMinutes + Detectors.WindowMinutes(s));
+        var longest = watched.Select(c => Settings(c.Settings)).Max(Detectors.SpanMinutes);
         var counts = await LoadAsync([.. watched.Select(c => c.Id)], end - TimeSpan.FromMinutes(longest), end, ct);
+        var prior = await _priors.GetAsync(ct);
         foreach (var (id, launchAt, _, settingsJson) in watched)
         {
             // One campaign's failure (bad data, a database hiccup) must not silence the others.
@@ -125,13 +142,14 @@ public sealed class AlertMonitor(
                 }
                 var settings = Settings(settingsJson);
                 var engine = Engine(id, settingsJson, settings, live.GetValueOrDefault(id) ?? [], end);
-                var span = TimeSpan.FromMinutes(settings.BaselineMinutes + Detectors.WindowMinutes(settings));
+                var span = TimeSpan.FromMinutes(Detectors.SpanMinutes(settings));
                 var buckets = new List<BucketCounts>();
                 for (var at = end - span; at < end; at += width)
                 {
                     buckets.Add(counts.TryGetValue((id, at), out var b) ? b : BucketCounts.Empty(at));
                 }
-                var transitions = engine.Apply(Detectors.Evaluate(new CampaignSeries(buckets, launchAt), settings), end);
+                var context = new DetectorContext(id, prior, engine.OpenSince);
+                var transitions = engine.Apply(Detectors.Evaluate(new CampaignSeries(buckets, launchAt), settings, context), end);
                 try
                 {
                     await store.ApplyAsync(id, transitions, ct);
@@ -213,20 +231,20 @@ public sealed class AlertMonitor(
         }
     }
 
-    private AlertEngine Engine(Guid campaignId, string? settingsJson, DetectorSettings settings, IReadOnlyCollection<(string, string)> live,
-        DateTimeOffset now)
+    private AlertEngine Engine(Guid campaignId, string? settingsJson, DetectorSettings settings,
+        IReadOnlyCollection<(string Detector, string Scope, DateTimeOffset OpenedAt)> live, DateTimeOffset now)
     {
         var engine = _engines.TryGetValue(campaignId, out var existing) && existing.SettingsJson == settingsJson ? existing.Engine : new AlertEngine(settings);
         _engines[campaignId] = (settingsJson, engine);
         // Storage is the source of truth: alerts resolved by hand close here (and cool down), alerts open in storage
         // are open here (after a restart or new settings), so an episode is never opened twice.
-        engine.Sync(live, now);
+        engine.Sync([.. live.Select(l => (l.Detector, l.Scope))], now, live.ToDictionary(l => (l.Detector, l.Scope), l => l.OpenedAt));
         return engine;
     }
 
     private async Task<Dictionary<(Guid, DateTimeOffset), BucketCounts>> LoadAsync(Guid[] campaigns, DateTimeOffset from, DateTimeOffset end, CancellationToken ct)
     {
-        var raw = new Dictionary<(Guid, DateTimeOffset), (int Visits, int Checkouts, int Failures, int Pledges, Dictionary<string, int> Sources)>();
+        var raw = new Dictionary<(Guid, DateTimeOffset), (int Visits, int Checkouts, int Failures, int Pledges, Dictionary<string, int> Sources, int RewardViews, int Carts)>();
         await using var cmd = dataSource.CreateCommand(
             """
             SELECT campaign_id, bucket, type, source, sum(events)::int FROM metric_event_counts
@@ -242,7 +260,7 @@ public sealed class AlertMonitor(
             while (await reader.ReadAsync(ct))
             {
                 var key = (reader.GetGuid(0), (DateTimeOffset)reader.GetFieldValue<DateTime>(1));
-                var entry = raw.TryGetValue(key, out var e) ? e : (Visits: 0, Checkouts: 0, Failures: 0, Pledges: 0, Sources: new Dictionary<string, int>());
+                var entry = raw.TryGetValue(key, out var e) ? e : (Visits: 0, Checkouts: 0, Failures: 0, Pledges: 0, Sources: new Dictionary<string, int>(), RewardViews: 0, Carts: 0);
                 var count = reader.GetInt32(4);
                 switch (reader.GetString(2))
                 {
@@ -251,6 +269,8 @@ public sealed class AlertMonitor(
                         var source = reader.GetString(3);
                         entry.Sources[source] = entry.Sources.GetValueOrDefault(source) + count;
                         break;
+                    case EventTypes.RewardView: entry.RewardViews += count; break;
+                    case EventTypes.CartCreated: entry.Carts += count; break;
                     case EventTypes.CheckoutStarted: entry.Checkouts += count; break;
                     case EventTypes.CheckoutFailed: entry.Failures += count; break;
                     case EventTypes.PledgeCompleted: entry.Pledges += count; break;
@@ -258,6 +278,7 @@ public sealed class AlertMonitor(
                 raw[key] = entry;
             }
         }
-        return raw.ToDictionary(r => r.Key, r => new BucketCounts(r.Key.Item2, r.Value.Visits, r.Value.Checkouts, r.Value.Failures, r.Value.Pledges, r.Value.Sources));
+        return raw.ToDictionary(r => r.Key, r => new BucketCounts(r.Key.Item2, r.Value.Visits, r.Value.Checkouts, r.Value.Failures, r.Value.Pledges, r.Value.Sources,
+            r.Value.RewardViews, r.Value.Carts));
     }
 }

@@ -8,14 +8,15 @@ public sealed class AlertOptions
     /// <summary>Runs the monitor and the webhook dispatcher in this process.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>How often every active campaign is evaluated (the 10-second buckets make shorter pointless).</summary>
+    /// <summary>How often every active campaign is evaluated (the 10-second buckets make shorter pointless), just after each bucket is complete.</summary>
     public int EvaluationIntervalSeconds { get; set; } = 10;
 
     /// <summary>
-    /// The newest buckets are left out until they are this old, so events still in flight (client batching, the
-    /// pipeline's batch interval) do not look like a drop.
+    /// How long after they happen events reach the API (clients batch: the demo sends every second). A bucket is judged
+    /// once it ended this long ago and the pipeline has processed everything received until then (its watermark);
+    /// evaluations run just after that moment, so detection waits for the data, not for a fixed grace period.
     /// </summary>
-    public int GraceSeconds { get; set; } = 20;
+    public int LatenessSeconds { get; set; } = 2;
 
     /// <summary>
     /// Seconds after start-up before the first evaluation: clients re-send what they buffered while the app was down

@@ -26,12 +26,12 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
     }
 
     /// <summary>The detector and scope of every live alert, per campaign (one query for the monitor's whole tick).</summary>
-    public async Task<Dictionary<Guid, List<(string Detector, string Scope)>>> LiveKeysAsync(CancellationToken ct = default)
+    public async Task<Dictionary<Guid, List<(string Detector, string Scope, DateTimeOffset OpenedAt)>>> LiveKeysAsync(CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var rows = await db.Alerts.AsNoTracking().Where(a => a.Status != AlertStatus.Resolved)
-            .Select(a => new { a.CampaignId, a.Detector, a.Scope }).ToListAsync(ct);
-        return rows.GroupBy(r => r.CampaignId).ToDictionary(g => g.Key, g => g.Select(r => (r.Detector, r.Scope)).ToList());
+            .Select(a => new { a.CampaignId, a.Detector, a.Scope, a.OpenedAt }).ToListAsync(ct);
+        return rows.GroupBy(r => r.CampaignId).ToDictionary(g => g.Key, g => g.Select(r => (r.Detector, r.Scope, r.OpenedAt)).ToList());
     }
 
     /// <summary>Number of open (not yet acknowledged) alerts per campaign, for the overview badges.</summary>

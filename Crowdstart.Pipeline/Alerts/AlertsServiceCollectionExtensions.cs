@@ -16,6 +16,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddValidatedOptions<AlertOptions, ValidateAlertOptions>(AlertOptions.SectionName);
         services.AddSingleton<AlertFeed>();
         services.AddSingleton<AlertStore>();
+        services.AddSingleton<LaunchPriorStore>();
         services.AddSingleton<AlertMonitor>();
         var pipeline = Cluster.InstanceOptions.From(builder.Configuration).Has(Cluster.InstanceRoles.Pipeline);
         if (pipeline)

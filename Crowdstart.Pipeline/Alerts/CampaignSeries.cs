@@ -7,7 +7,7 @@ namespace Crowdstart.Pipeline.Alerts;
 public sealed class CampaignSeries
 {
     private readonly BucketCounts[] _buckets;
-    private readonly long[] _visits, _checkouts, _failures, _pledges;
+    private readonly long[] _visits, _checkouts, _failures, _pledges, _rewardViews, _carts;
 
     public CampaignSeries(IReadOnlyList<BucketCounts> buckets, DateTimeOffset launchAt)
     {
@@ -17,6 +17,8 @@ public sealed class CampaignSeries
         _checkouts = Prefix(b => b.Checkouts);
         _failures = Prefix(b => b.CheckoutFailures);
         _pledges = Prefix(b => b.Pledges);
+        _rewardViews = Prefix(b => b.RewardViews);
+        _carts = Prefix(b => b.Carts);
     }
 
     public DateTimeOffset LaunchAt { get; }
@@ -30,6 +32,31 @@ public sealed class CampaignSeries
     public long Checkouts(int from, int to) => Sum(_checkouts, from, to);
     public long Failures(int from, int to) => Sum(_failures, from, to);
     public long Pledges(int from, int to) => Sum(_pledges, from, to);
+    public long RewardViews(int from, int to) => Sum(_rewardViews, from, to);
+    public long Carts(int from, int to) => Sum(_carts, from, to);
+
+    /// <summary>Sum of one funnel step's counts over buckets [from, to).</summary>
+    public long Sum(CountedStep step, int from, int to) => step switch
+    {
+        CountedStep.Visits => Visits(from, to),
+        CountedStep.RewardViews => RewardViews(from, to),
+        CountedStep.Carts => Carts(from, to),
+        CountedStep.Checkouts => Checkouts(from, to),
+        CountedStep.Failures => Failures(from, to),
+        CountedStep.Pledges => Pledges(from, to),
+        _ => throw new ArgumentOutOfRangeException(nameof(step)),
+    };
+
+    /// <summary>The index of the bucket that starts at or after <paramref name="at"/> (Count when none).</summary>
+    public int IndexAt(DateTimeOffset at)
+    {
+        if (_buckets.Length == 0)
+        {
+            return 0;
+        }
+        var index = Math.Ceiling((at - _buckets[0].Start) / BucketCounts.Width);
+        return (int)Math.Clamp(index, 0, _buckets.Length);
+    }
 
     private long[] Prefix(Func<BucketCounts, int> value)
     {

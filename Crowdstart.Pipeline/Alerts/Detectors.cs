@@ -2,223 +2,347 @@ using System.Globalization;
 
 namespace Crowdstart.Pipeline.Alerts;
 
+/// <summary>What the detectors know besides the campaign's own counts.</summary>
+/// <param name="CampaignId">The campaign (left out of the platform's prior).</param>
+/// <param name="Prior">The platform's launch prior.</param>
+/// <param name="OpenSince">Open alerts' opening times by detector: their baselines stay where they were before the incident.</param>
+public sealed record DetectorContext(Guid CampaignId, LaunchPrior Prior, IReadOnlyDictionary<string, DateTimeOffset> OpenSince)
+{
+    public static readonly DetectorContext None = new(Guid.Empty, LaunchPrior.Empty, new Dictionary<string, DateTimeOffset>());
+}
+
 /// <summary>
-/// The detectors: each compares the current window with the campaign's own baseline (the preceding hour) using an
-/// exact one-sided binomial or Poisson test, and only calls a window anomalous when the change is both
-/// significant and large (<see cref="DetectorSettings.MinRelativeChange"/>) and the volume guards hold — a quiet
-/// campaign at night has too few trials to be significant, so it does not alert on noise.
+/// The detectors: each runs a sequential test (CUSUM, <see cref="Cusum"/>) on the 10-second counts of its recent
+/// stretch against what is normal for the campaign — its own preceding hour, blended with the platform's launch
+/// prior while that hour is still short, or an absolute guard where neither exists yet. A detector speaks when the
+/// evidence reaches <see cref="DetectorSettings.Threshold"/> and its volume guard holds; a quiet campaign at night has
+/// too little evidence to speak.
 /// </summary>
 public static class Detectors
 {
     private const int BucketsPerMinute = 6;
 
+    /// <summary>Minutes of the campaign's own traffic before the traffic detectors judge it (traffic levels have no platform prior).</summary>
+    public const int TrafficLearningMinutes = 5;
+
+    /// <summary>
+    /// Absolute guards, for the first minutes when neither the campaign nor the platform says what is normal: failures
+    /// of 15 % of checkouts can be normal, 30 % never are; and pledges stopping while checkouts continue is an incident
+    /// whatever the usual conversion (at least 30 % of checkouts complete on any working page).
+    /// </summary>
+    public const double GuardFailureShare = 0.15;
+    public const double GuardConversion = 0.3;
+
+    private sealed record RateTest(string Detector, string Label, FunnelRate Rate, bool Rise, double? Guard, Func<DetectorSettings, int> MinTrials,
+        Func<DetectorSettings, double, double> Designed);
+
+    private static readonly RateTest[] RateTests =
+    [
+        new(DetectorKinds.CheckoutConversionDrop, "Checkout → pledge conversion", FunnelRate.CheckoutConversion, false, null, s => s.MinCheckouts,
+            (s, p0) => p0 * (1 - s.MinRelativeChange)),
+        new(DetectorKinds.VisitConversionDrop, "Visit → pledge conversion", FunnelRate.VisitConversion, false, null, s => s.MinVisits,
+            (s, p0) => p0 * (1 - s.MinRelativeChange)),
+        // Pledges (almost) stop while checkouts go on: designed for a fall to a tenth, with a guard from the first minute.
+        new(DetectorKinds.RevenueStall, "Pledges", FunnelRate.CheckoutConversion, false, GuardConversion, s => s.MinCheckouts, (_, p0) => p0 * 0.1),
+        new(DetectorKinds.CheckoutFailureSpike, "Checkout failures", FunnelRate.FailureShare, true, GuardFailureShare, s => s.MinCheckouts,
+            (s, p0) => Math.Min(0.95, Math.Max(p0 * (1 + 2.5 * s.MinRelativeChange), p0 + 0.1))),
+        new(DetectorKinds.RewardToCartDrop, "Reward → cart", FunnelRate.RewardToCart, false, null, s => s.MinVisits,
+            (s, p0) => p0 * (1 - s.MinRelativeChange)),
+        new(DetectorKinds.CartToCheckoutDrop, "Cart → checkout", FunnelRate.CartToCheckout, false, null, s => s.MinCheckouts,
+            (s, p0) => p0 * (1 - s.MinRelativeChange)),
+    ];
+
     /// <summary>Every detector's signal(s) for the latest moment of <paramref name="series"/>.</summary>
-    public static IEnumerable<Signal> Evaluate(CampaignSeries series, DetectorSettings settings)
+    public static IEnumerable<Signal> Evaluate(CampaignSeries series, DetectorSettings settings) => Evaluate(series, settings, DetectorContext.None);
+
+    /// <summary>Every detector's signal(s) for the latest moment of <paramref name="series"/>; a detector still learning reports nothing.</summary>
+    public static IEnumerable<Signal> Evaluate(CampaignSeries series, DetectorSettings settings, DetectorContext context)
     {
-        var n = series.Count;
-        var baselineBuckets = settings.BaselineMinutes * BucketsPerMinute;
-        // Learning period: the baseline must lie entirely after the launch (a launch is not an anomaly of itself).
-        var needed = baselineBuckets + WindowMinutes(settings) * BucketsPerMinute;
-        if (n < needed || series[n - needed].Start < series.LaunchAt)
+        if (series.Count == 0 || series.End <= series.LaunchAt)
         {
             yield break;
         }
-        yield return CheckoutConversion(series, settings);
-        yield return VisitConversion(series, settings);
-        foreach (var signal in Traffic(series, settings))
+        foreach (var test in RateTests)
+        {
+            if (RateSignal(series, settings, context, test) is { } signal)
+            {
+                yield return signal;
+            }
+        }
+        foreach (var signal in Traffic(series, settings, context))
         {
             yield return signal;
         }
-        yield return RevenueStall(series, settings);
-        yield return FailureSpike(series, settings);
     }
 
-    /// <summary>Longest stretch before the baseline that any detector measures, in minutes.</summary>
-    public static int WindowMinutes(DetectorSettings settings) =>
-        Math.Max(settings.ConversionWindowMinutes * 4, Math.Max(settings.TrafficWindowMinutes, settings.StallWindowMinutes));
+    /// <summary>How long a series the detectors read: the baseline, the test stretch, and an hour for an open alert's frozen baseline.</summary>
+    public static int SpanMinutes(DetectorSettings settings) =>
+        settings.BaselineMinutes + Math.Max(settings.ConversionMemoryMinutes, settings.TrafficMemoryMinutes) + 60;
 
-    private static (int From, int To, int BaseFrom) Window(CampaignSeries s, int minutes, DetectorSettings settings)
+    /// <summary>What each detector judges against right now: the campaign's own baseline, the platform's prior, a guard, or nothing yet.</summary>
+    public static IReadOnlyList<DetectorReadiness> Readiness(CampaignSeries series, DetectorSettings settings, DetectorContext context)
     {
-        var to = s.Count;
-        var from = to - minutes * BucketsPerMinute;
-        return (from, to, from - settings.BaselineMinutes * BucketsPerMinute);
+        var result = new List<DetectorReadiness>();
+        foreach (var test in RateTests)
+        {
+            var b = Baseline(series, settings, context, test);
+            result.Add(new DetectorReadiness(test.Detector, b.Basis, b.Basis == DetectorBasis.Learning ? null : b.Mean, b.PriorCampaigns));
+        }
+        var (_, baselineMinutes) = TrafficBaseline(series, settings, context, DetectorKinds.TrafficDrop);
+        var traffic = baselineMinutes >= TrafficLearningMinutes ? DetectorBasis.Own : DetectorBasis.Learning;
+        result.Add(new DetectorReadiness(DetectorKinds.TrafficDrop, traffic, null, 0));
+        result.Add(new DetectorReadiness(DetectorKinds.TrafficSpike, traffic, null, 0));
+        return result;
     }
 
-    // Conversion is tested over several windows at once (Bonferroni-corrected): a short one catches a sharp drop at
-    // high volume within a minute or two, a long one a smaller drop at low volume.
-    private static readonly int[] ConversionWindows = [1, 2, 5, 10, 20];
-
-    private static Signal CheckoutConversion(CampaignSeries s, DetectorSettings settings) =>
-        Conversion(s, settings, DetectorKinds.CheckoutConversionDrop, "Checkout → pledge conversion", settings.MinCheckouts,
-            (from, to) => (int)s.Checkouts(from, to));
-
-    private static Signal VisitConversion(CampaignSeries s, DetectorSettings settings) =>
-        Conversion(s, settings, DetectorKinds.VisitConversionDrop, "Visit → pledge conversion", settings.MinVisits,
-            (from, to) => (int)s.Visits(from, to));
+    private sealed record RateBaseline(DetectorBasis Basis, double Mean, double Low, double High, int BaseEnd, long OwnTrials, int PriorCampaigns);
 
     /// <summary>
-    /// Trials of a conversion window: the counted events, but never fewer than the window's pledges. As on the
-    /// dashboard (docs/metrics.md §1), a pledge whose visit or checkout fell before the window or arrived late
-    /// counts as its own trial, so the rate is a share (≤ 100 %) without clamping the successes to the trials.
+    /// The normal rate: a Beta posterior of the platform's launch prior (at the campaign's hour since launch) updated
+    /// with the campaign's own recent hour, so the prior fades as the campaign's own outcomes accumulate.
     /// </summary>
-    private static int Trials(CampaignSeries s, Func<int, int, int> counted, int from, int to) =>
-        (int)Math.Max(counted(from, to), s.Pledges(from, to));
-
-    private static Signal Conversion(CampaignSeries s, DetectorSettings settings, string detector, string label, int minTrials,
-        Func<int, int, int> trialsIn)
+    private static RateBaseline Baseline(CampaignSeries s, DetectorSettings settings, DetectorContext context, RateTest test)
     {
-        Signal? best = null;
-        var bestP = double.MaxValue;
-        var alpha = settings.Significance / ConversionWindows.Length;
-        foreach (var minutes in ConversionWindows.Where(m => m <= settings.ConversionWindowMinutes * 4))
+        var memory = settings.ConversionMemoryMinutes * BucketsPerMinute;
+        var baseEnd = s.Count - memory;
+        if (Frozen(s, context, test.Detector) is { } openedAt)
         {
-            var to = s.Count;
-            var from = to - minutes * BucketsPerMinute;
-            var baseFrom = to - settings.ConversionWindowMinutes * 4 * BucketsPerMinute - settings.BaselineMinutes * BucketsPerMinute;
-            var baseTo = baseFrom + settings.BaselineMinutes * BucketsPerMinute;
-            var trials = Trials(s, trialsIn, from, to);
-            var successes = (int)s.Pledges(from, to);
-            var baseTrials = Trials(s, trialsIn, baseFrom, baseTo);
-            var baseSuccesses = (int)s.Pledges(baseFrom, baseTo);
-            var rate = trials > 0 ? (double)successes / trials : 0;
-            var (low, high) = Statistics.Wilson(baseSuccesses, baseTrials);
-            if (trials < minTrials || baseTrials < 3 * minTrials || baseSuccesses == 0)
-            {
-                best ??= new Signal(detector, "campaign", false, AlertSeverity.Info, $"{label}: too little traffic to judge", rate, low, high);
-                continue;
-            }
-            var p0 = Math.Min(0.999, (double)baseSuccesses / baseTrials);
-            // Tested against the low end of the baseline's confidence interval: an hour of a quiet campaign is a
-            // noisy estimate, and its noise must not turn into alerts.
-            var pValue = Statistics.BinomialLowerTail(successes, trials, Math.Min(p0, Math.Max(low, 1e-6)));
-            var anomalous = rate <= (1 - settings.MinRelativeChange) * p0 && pValue < alpha;
-            var signal = new Signal(detector, "campaign", anomalous, rate <= 0.5 * p0 ? AlertSeverity.Critical : AlertSeverity.Warning,
-                $"{label} fell to {Percent(rate)} over the last {minutes} min ({successes} of {trials}; baseline {Percent(low)}–{Percent(high)})",
-                rate, low, high);
-            // Report the strongest evidence: an anomalous window beats a normal one, then the smallest p-value.
-            if (best is null || (anomalous && !best.Anomalous) || (anomalous == best.Anomalous && pValue < bestP))
-            {
-                best = signal;
-                bestP = pValue;
-            }
+            baseEnd = Math.Min(baseEnd, s.IndexAt(openedAt) - memory);
         }
-        return best ?? new Signal(detector, "campaign", false, AlertSeverity.Info, $"{label}: no window configured", 0, 0, 0);
+        baseEnd = Math.Max(baseEnd, 0);
+        var baseStart = Math.Max(Math.Max(0, s.IndexAt(s.LaunchAt)), baseEnd - settings.BaselineMinutes * BucketsPerMinute);
+        long successes = 0, trials = 0;
+        if (baseEnd > baseStart)
+        {
+            successes = s.Sum(test.Rate.Successes, baseStart, baseEnd);
+            trials = Math.Max(s.Sum(test.Rate.Trials, baseStart, baseEnd), successes);
+        }
+        var hour = (int)Math.Max(0, (s.End - s.LaunchAt).TotalHours);
+        var prior = context.Prior.For(test.Rate, hour, context.CampaignId);
+        var alpha = (prior?.Alpha ?? 0) + successes;
+        var beta = (prior?.Beta ?? 0) + (trials - successes);
+        var weight = alpha + beta;
+        if (weight < 3 * test.MinTrials(settings) || alpha <= 0 && !test.Rise)
+        {
+            return test.Guard is { } guard
+                ? new RateBaseline(DetectorBasis.Guard, guard, guard, guard, baseEnd, trials, 0)
+                : new RateBaseline(DetectorBasis.Learning, 0, 0, 0, baseEnd, trials, 0);
+        }
+        var mean = alpha / weight;
+        var sd = Math.Sqrt(mean * (1 - mean) / (weight + 1));
+        var basis = prior is not null && prior.Weight > trials ? DetectorBasis.Platform : DetectorBasis.Own;
+        return new RateBaseline(basis, mean, Math.Max(1e-4, mean - 1.96 * sd), Math.Min(0.999, mean + 1.96 * sd), baseEnd, trials,
+            prior?.Campaigns ?? 0);
     }
 
-    private static IEnumerable<Signal> Traffic(CampaignSeries s, DetectorSettings settings)
+    private static Signal? RateSignal(CampaignSeries s, DetectorSettings settings, DetectorContext context, RateTest test)
     {
-        var (from, to, baseFrom) = Window(s, settings.TrafficWindowMinutes, settings);
-        var minutes = settings.TrafficWindowMinutes;
-        var observed = (int)s.Visits(from, to);
-        // Robust baseline: the median minute, so an earlier spike inside the baseline does not raise it.
-        var perMinute = PerMinute(s, baseFrom, from, b => b.Visits);
-        var median = Statistics.Median([.. perMinute]);
-        var (p10, p90) = Quantiles(perMinute);
-        var expected = median * minutes;
-        var rate = (double)observed / minutes;
-
-        // Drop: below a share of the baseline's slow minutes (p10), and significantly so.
-        var dropLimit = settings.TrafficDropFactor * p10 * minutes;
-        var dropAnomalous = expected >= settings.MinVisits && observed <= dropLimit &&
-                            Statistics.PoissonLowerTail(observed, p10 * minutes) < settings.Significance;
-        yield return new Signal(DetectorKinds.TrafficDrop, "campaign", dropAnomalous,
-            observed <= 0.3 * expected ? AlertSeverity.Critical : AlertSeverity.Warning,
-            $"Visits fell to {Number(rate)}/min over the last {minutes} min (baseline {Number(p10)}–{Number(p90)}/min)", rate, p10, p90);
-
-        // Spike: above a multiple of the baseline's busy minutes (p90), significantly, attributed to one source when
-        // one source carries most of the excess.
-        var spikeLimit = settings.TrafficSpikeFactor * Math.Max(p90, 1) * minutes;
-        var spikeAnomalous = observed >= settings.MinVisits && observed >= spikeLimit &&
-                             Statistics.PoissonUpperTail(observed, Math.Max(p90 * minutes, 0.5)) < settings.Significance;
-        var scope = "campaign";
-        var driver = "";
-        if (spikeAnomalous)
+        var baseline = Baseline(s, settings, context, test);
+        if (baseline.Basis == DetectorBasis.Learning)
         {
-            var excess = observed - expected;
-            var bySource = new Dictionary<string, (int Now, double Base)>();
-            for (var i = from; i < to; i++)
+            return null;
+        }
+        // Tested against the cautious end of what is normal: an hour of a quiet campaign, or a prior over different
+        // campaigns, is a noisy estimate, and its noise must not turn into alerts.
+        var p0 = test.Rise ? baseline.High : baseline.Low;
+        p0 = Math.Clamp(p0, 1e-4, 0.98);
+        var p1 = Math.Clamp(test.Designed(settings, p0), 1e-5, 0.99);
+        var rate = test.Rate;
+        var lagWidth = rate.LagTo - rate.LagFrom + 1;
+        double Trials(int i) => (double)s.Sum(rate.Trials, i - rate.LagTo, i - rate.LagFrom + 1) / lagWidth;
+        double Successes(int i) => s.Sum(rate.Successes, i, i + 1);
+        var state = Cusum.Rate(baseline.BaseEnd, s.Count, Successes, Trials, p0, p1);
+        // The threshold follows the campaign's volume: trials per bucket over the test stretch.
+        var memory = settings.ConversionMemoryMinutes * BucketsPerMinute;
+        var perBucket = (double)s.Sum(rate.Trials, Math.Max(0, s.Count - memory), s.Count) / Math.Min(memory, s.Count);
+        var information = Cusum.RateInformation(p0, p1, perBucket);
+        if (test.Detector == DetectorKinds.CheckoutFailureSpike &&
+            Baseline(s, settings, context, RateTests[0]) is { Basis: DetectorBasis.Own or DetectorBasis.Platform } conversion)
+        {
+            // Failed checkouts are checkouts that did not pledge: the test weighs the pledges that go missing as well as
+            // the failures that appear (designed: the extra failures replace as many pledges), which is most of an
+            // outage's evidence at a few checkouts a minute.
+            var c0 = Math.Clamp(conversion.Low, 0.02, 0.98);
+            var c1 = Math.Max(0.01, c0 - (p1 - p0));
+            var pledges = FunnelRate.CheckoutConversion;
+            var pledgeLag = pledges.LagTo - pledges.LagFrom + 1;
+            double PledgeTrials(int i) => (double)s.Sum(pledges.Trials, i - pledges.LagTo, i - pledges.LagFrom + 1) / pledgeLag;
+            var (failUp, pledgeDown) = (Math.Log(p1 / p0), Math.Log(c1 / c0));
+            var combined = Cusum.Custom(baseline.BaseEnd, s.Count, i =>
             {
-                foreach (var (source, count) in s[i].VisitsBySource)
-                {
-                    bySource[source] = (bySource.GetValueOrDefault(source).Now + count, 0);
-                }
+                var (failures, trialsNow) = (Successes(i), Trials(i));
+                var llr = failures * failUp - (p1 - p0) * trialsNow + s.Pledges(i, i + 1) * pledgeDown - (c1 - c0) * PledgeTrials(i);
+                return (llr, failures, trialsNow);
+            });
+            state = combined;
+            information += Cusum.RateInformation(c0, c1, perBucket);
+        }
+        var trials = Math.Max(state.Exposure, state.Observed);
+        var observed = trials > 0 ? state.Observed / trials : 0;
+        var threshold = settings.Threshold(information);
+        var anomalous = state.Statistic >= threshold && trials >= test.MinTrials(settings) &&
+                        (test.Rise ? observed > p0 : observed < p0);
+        var minutes = Math.Max(1, (int)Math.Round((s.Count - state.RunStart) / (double)BucketsPerMinute));
+        var expected = Expected(baseline, test);
+        var shown = (int)Math.Round(trials);
+        var message = test.Detector switch
+        {
+            DetectorKinds.RevenueStall =>
+                $"Pledges stalled: {state.Observed:0} pledges from {shown} checkouts over the last {minutes} min ({expected})",
+            DetectorKinds.CheckoutFailureSpike =>
+                $"Checkout failures rose to {Percent(observed)} of checkouts over the last {minutes} min ({state.Observed:0} of {shown}; {expected})",
+            _ => $"{test.Label} fell to {Percent(observed)} over the last {minutes} min ({state.Observed:0} of {shown}; {expected})",
+        };
+        var severity = test.Detector == DetectorKinds.RevenueStall ? AlertSeverity.Critical
+            : test.Rise ? (observed >= 0.5 ? AlertSeverity.Critical : AlertSeverity.Warning)
+            : observed <= 0.5 * baseline.Mean ? AlertSeverity.Critical : AlertSeverity.Warning;
+        return new Signal(test.Detector, "campaign", anomalous, severity, message, observed, baseline.Low, baseline.High);
+    }
+
+    private static string Expected(RateBaseline b, RateTest test) => b.Basis switch
+    {
+        DetectorBasis.Guard when test.Rise => $"more than {Percent(2 * b.Mean)} is never normal",
+        DetectorBasis.Guard => $"a working checkout completes at least {Percent(b.Mean)}",
+        DetectorBasis.Platform => $"launches on the platform: {Percent(b.Low)}–{Percent(b.High)}",
+        _ => $"baseline {Percent(b.Low)}–{Percent(b.High)}",
+    };
+
+    /// <summary>
+    /// The traffic baseline: visits per minute over the hour before the test stretch (frozen before an open alert),
+    /// and how many minutes of it there are. Traffic has no platform prior: campaigns' audiences differ by orders of magnitude.
+    /// </summary>
+    private static (List<double> Minutes, int Count) TrafficBaseline(CampaignSeries s, DetectorSettings settings, DetectorContext context, string detector,
+        Func<BucketCounts, int>? value = null)
+    {
+        var memory = settings.TrafficMemoryMinutes * BucketsPerMinute;
+        var baseEnd = s.Count - memory;
+        if (Frozen(s, context, detector) is { } openedAt)
+        {
+            baseEnd = Math.Min(baseEnd, s.IndexAt(openedAt) - memory);
+        }
+        baseEnd = Math.Max(0, baseEnd);
+        var baseStart = Math.Max(Math.Max(0, s.IndexAt(s.LaunchAt)), baseEnd - settings.BaselineMinutes * BucketsPerMinute);
+        var minutes = PerMinute(s, baseStart, baseEnd, value ?? (b => b.Visits));
+        return (minutes, minutes.Count);
+    }
+
+    private static IEnumerable<Signal> Traffic(CampaignSeries s, DetectorSettings settings, DetectorContext context)
+    {
+        foreach (var detector in new[] { DetectorKinds.TrafficDrop, DetectorKinds.TrafficSpike })
+        {
+            var (perMinute, count) = TrafficBaseline(s, settings, context, detector);
+            if (count < TrafficLearningMinutes)
+            {
+                continue;
             }
-            var top = bySource.Keys.Select(source =>
+            var memory = settings.TrafficMemoryMinutes * BucketsPerMinute;
+            var from = s.Count - memory;
+            if (Frozen(s, context, detector) is { } openedAt)
             {
-                var baseline = Statistics.Median([.. PerMinute(s, baseFrom, from, b => b.VisitsBySource.GetValueOrDefault(source))]) * minutes;
-                return (Source: source, Excess: bySource[source].Now - baseline);
-            }).OrderByDescending(x => x.Excess).FirstOrDefault();
-            // The source goes into the message, not the scope: one spike is one alert even when the share of its
-            // main source wanders around the threshold.
+                from = Math.Min(from, s.IndexAt(openedAt) - memory);
+            }
+            from = Math.Max(0, from);
+            var median = Statistics.Median([.. perMinute]);
+            var (p10, p90) = Quantiles(perMinute);
+            double Visits(int i) => s.Visits(i, i + 1);
+            if (detector == DetectorKinds.TrafficDrop)
+            {
+                // Towards a share of the baseline's slow minutes (p10): waves and the launch surge's decay stay normal.
+                var lambda0 = Math.Max(p10, 0.1) / BucketsPerMinute;
+                var lambda1 = settings.TrafficDropFactor * lambda0;
+                var state = Cusum.Count(from, s.Count, Visits, lambda0, lambda1);
+                var runMinutes = (s.Count - state.RunStart) / (double)BucketsPerMinute;
+                var expected = median * runMinutes;
+                var rate = runMinutes > 0 ? state.Observed / runMinutes : 0;
+                var anomalous = state.Statistic >= settings.Threshold(Cusum.CountInformation(lambda0, lambda1)) && expected >= settings.MinVisits && rate < p10;
+                yield return new Signal(DetectorKinds.TrafficDrop, "campaign", anomalous, rate <= 0.3 * median ? AlertSeverity.Critical : AlertSeverity.Warning,
+                    $"Visits fell to {Number(rate)}/min over the last {Math.Max(1, (int)Math.Round(runMinutes))} min (baseline {Number(p10)}–{Number(p90)}/min)",
+                    rate, p10, p90);
+            }
+            else
+            {
+                yield return Spike(s, settings, context, from, median, p10, p90);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A spike in all traffic, or in one source's (a viral post is one network's): each against a multiple of its busy
+    /// minutes (p90). One spike stays one alert: the source goes into the message, not the scope.
+    /// </summary>
+    private static Signal Spike(CampaignSeries s, DetectorSettings settings, DetectorContext context, int from, double median, double p10, double p90)
+    {
+        double Visits(int i) => s.Visits(i, i + 1);
+        var lambda0 = Math.Max(p90, 1) / BucketsPerMinute;
+        var total = Cusum.Count(from, s.Count, Visits, lambda0, settings.TrafficSpikeFactor * lambda0);
+        var runStart = total.RunStart;
+        var anomalous = total.Statistic >= settings.Threshold(Cusum.CountInformation(lambda0, settings.TrafficSpikeFactor * lambda0)) &&
+                        Excess(total, median) >= settings.MinVisits;
+        var sources = new HashSet<string>();
+        for (var i = from; i < s.Count; i++)
+        {
+            sources.UnionWith(s[i].VisitsBySource.Keys);
+        }
+        // Each source is a test of its own: the threshold grows with their number (a union bound).
+        var extra = Math.Log(Math.Max(1, sources.Count));
+        foreach (var source in sources)
+        {
+            var (minutes, _) = TrafficBaseline(s, settings, context, DetectorKinds.TrafficSpike, b => b.VisitsBySource.GetValueOrDefault(source));
+            var (_, sourceP90) = Quantiles(minutes);
+            var sourceMedian = Statistics.Median(minutes);
+            var l0 = Math.Max(sourceP90, 1) / BucketsPerMinute;
+            var state = Cusum.Count(from, s.Count, i => s[i].VisitsBySource.GetValueOrDefault(source), l0, settings.TrafficSpikeFactor * l0);
+            if (state.Statistic >= settings.Threshold(Cusum.CountInformation(l0, settings.TrafficSpikeFactor * l0)) + extra &&
+                Excess(state, sourceMedian) >= settings.MinVisits)
+            {
+                if (!anomalous || state.RunStart < runStart)
+                {
+                    runStart = state.RunStart;
+                }
+                anomalous = true;
+            }
+        }
+        var runMinutes = Math.Max(1.0 / BucketsPerMinute, (s.Count - runStart) / (double)BucketsPerMinute);
+        var observed = s.Visits(runStart, s.Count);
+        var rate = observed / runMinutes;
+        var driver = "";
+        if (anomalous)
+        {
+            var excess = observed - median * runMinutes;
+            var top = s.Visits(runStart, s.Count) > 0
+                ? sources.Select(source =>
+                {
+                    var now = 0;
+                    for (var i = runStart; i < s.Count; i++)
+                    {
+                        now += s[i].VisitsBySource.GetValueOrDefault(source);
+                    }
+                    var (minutes, _) = TrafficBaseline(s, settings, context, DetectorKinds.TrafficSpike, b => b.VisitsBySource.GetValueOrDefault(source));
+                    return (Source: source, Excess: now - Statistics.Median(minutes) * runMinutes);
+                }).OrderByDescending(x => x.Excess).FirstOrDefault()
+                : default;
             if (top.Source is not null && excess > 0 && top.Excess >= 0.6 * excess)
             {
-                driver = $", driven by {top.Source} ({Percent(top.Excess / excess)} of the extra visits)";
+                driver = $", driven by {top.Source} ({Percent(Math.Min(1, top.Excess / excess))} of the extra visits)";
             }
         }
-        yield return new Signal(DetectorKinds.TrafficSpike, scope, spikeAnomalous,
-            observed >= 3 * expected ? AlertSeverity.Warning : AlertSeverity.Info,
-            $"Visits rose to {Number(rate)}/min over the last {minutes} min (baseline {Number(p10)}–{Number(p90)}/min){driver}", rate, p10, p90);
+        var shown = Math.Max(1, (int)Math.Round(runMinutes));
+        return new Signal(DetectorKinds.TrafficSpike, "campaign", anomalous, rate >= 3 * median ? AlertSeverity.Warning : AlertSeverity.Info,
+            $"Visits rose to {Number(rate)}/min over the last {shown} min (baseline {Number(p10)}–{Number(p90)}/min){driver}", rate, p10, p90);
     }
 
-    private static Signal RevenueStall(CampaignSeries s, DetectorSettings settings)
-    {
-        var (from, to, baseFrom) = Window(s, settings.StallWindowMinutes, settings);
-        var minutes = settings.StallWindowMinutes;
-        var pledges = (int)s.Pledges(from, to);
-        var visits = s.Visits(from, to);
-        var baseMinutes = settings.BaselineMinutes;
-        var pledgeRate = (double)s.Pledges(baseFrom, from) / baseMinutes;
-        var visitRate = (double)s.Visits(baseFrom, from) / baseMinutes;
-        var expected = pledgeRate * minutes;
-        // "Pledges stop while traffic continues": at least half the usual visits, and almost no pledges.
-        var trafficContinues = visits >= 0.5 * visitRate * minutes;
-        var anomalous = expected >= settings.MinExpectedPledges && trafficContinues && pledges <= 0.25 * expected &&
-                        Statistics.PoissonLowerTail(pledges, expected) < settings.Significance;
-        var (p10, p90) = Quantiles(PerMinute(s, baseFrom, from, b => b.Pledges));
-        return new Signal(DetectorKinds.RevenueStall, "campaign", anomalous, AlertSeverity.Critical,
-            $"Pledges stalled: {pledges} in the last {minutes} min while visits continue at {Number(visits / (double)minutes)}/min (baseline {Number(pledgeRate)} pledges/min)",
-            pledges / (double)minutes, p10, p90);
-    }
+    /// <summary>
+    /// How long an open alert keeps its baseline from before the incident: long enough that an ongoing outage does not
+    /// become normal and resolve itself, short enough that a campaign which really changed (the launch surge settling)
+    /// is judged against its new normal again.
+    /// </summary>
+    public static readonly TimeSpan FreezeLimit = TimeSpan.FromMinutes(30);
 
-    private static Signal FailureSpike(CampaignSeries s, DetectorSettings settings)
-    {
-        Signal? best = null;
-        var bestP = double.MaxValue;
-        var windows = ConversionWindows.Where(m => m <= settings.ConversionWindowMinutes * 2).ToArray();
-        var alpha = settings.Significance / windows.Length;
-        foreach (var minutes in windows)
-        {
-            var to = s.Count;
-            var from = to - minutes * BucketsPerMinute;
-            var baseFrom = to - settings.ConversionWindowMinutes * 4 * BucketsPerMinute - settings.BaselineMinutes * BucketsPerMinute;
-            var baseTo = baseFrom + settings.BaselineMinutes * BucketsPerMinute;
-            var checkouts = (int)s.Checkouts(from, to);
-            var failures = (int)Math.Min(s.Failures(from, to), Math.Max(checkouts, 1));
-            var baseCheckouts = (int)s.Checkouts(baseFrom, baseTo);
-            var baseFailures = (int)Math.Min(s.Failures(baseFrom, baseTo), baseCheckouts);
-            var rate = checkouts > 0 ? (double)failures / checkouts : 0;
-            var (low, high) = Statistics.Wilson(baseFailures, baseCheckouts);
-            if (checkouts < settings.MinCheckouts || baseCheckouts < 3 * settings.MinCheckouts)
-            {
-                best ??= new Signal(DetectorKinds.CheckoutFailureSpike, "campaign", false, AlertSeverity.Info, "Checkout failures: too little traffic to judge", rate, low, high);
-                continue;
-            }
-            // A baseline of zero failures still allows for the odd one: at least one in the baseline's worth of trials.
-            var f0 = Math.Max((double)baseFailures / baseCheckouts, 1.0 / baseCheckouts);
-            // Tested against the high end of the baseline's confidence interval (a quiet hour underestimates failures).
-            var pValue = Statistics.BinomialUpperTail(failures, checkouts, Math.Max(f0, high));
-            var anomalous = failures >= 3 && rate >= Math.Max(2 * f0, f0 + 0.1) && pValue < alpha;
-            var signal = new Signal(DetectorKinds.CheckoutFailureSpike, "campaign", anomalous, rate >= 0.5 ? AlertSeverity.Critical : AlertSeverity.Warning,
-                $"Checkout failures rose to {Percent(rate)} of checkouts over the last {minutes} min ({failures} of {checkouts}; baseline {Percent(low)}–{Percent(high)})",
-                rate, low, high);
-            if (best is null || (anomalous && !best.Anomalous) || (anomalous == best.Anomalous && pValue < bestP))
-            {
-                best = signal;
-                bestP = pValue;
-            }
-        }
-        return best ?? new Signal(DetectorKinds.CheckoutFailureSpike, "campaign", false, AlertSeverity.Info, "Checkout failures: no window configured", 0, 0, 0);
-    }
+    private static DateTimeOffset? Frozen(CampaignSeries s, DetectorContext context, string detector) =>
+        context.OpenSince.TryGetValue(detector, out var openedAt) && s.End - openedAt <= FreezeLimit ? openedAt : null;
+
+    /// <summary>Visits of a run beyond the usual: a spike must bring at least the minimum volume, not just a busy bucket.</summary>
+    private static double Excess(CusumState state, double medianPerMinute) => state.Observed - medianPerMinute / BucketsPerMinute * state.Length;
 
     private static List<double> PerMinute(CampaignSeries s, int from, int to, Func<BucketCounts, int> value)
     {

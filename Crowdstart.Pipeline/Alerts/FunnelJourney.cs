@@ -31,8 +31,17 @@ public static class FunnelJourney
             yield break;
         }
         at += random.Next(5, 30);
+        // Incidents draw their own randomness only when they happen, so the demo's journeys stay as they were.
+        if (conditionsAt(at) is { CartBreakage: > 0 } broken && random.NextDouble() < broken.CartBreakage)
+        {
+            yield break;
+        }
         yield return (EventTypes.CartCreated, at);
         if (random.NextDouble() > 0.78)
+        {
+            yield break;
+        }
+        if (conditionsAt(at) is { CheckoutAbandon: > 0 } surprise && random.NextDouble() < surprise.CheckoutAbandon)
         {
             yield break;
         }

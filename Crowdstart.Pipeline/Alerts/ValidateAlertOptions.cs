@@ -8,7 +8,7 @@ public sealed class ValidateAlertOptions : IValidateOptions<AlertOptions>
 {
     public ValidateOptionsResult Validate(string? name, AlertOptions options) => new OptionErrors(AlertOptions.SectionName)
         .Range(nameof(options.EvaluationIntervalSeconds), options.EvaluationIntervalSeconds, 1, 3600)
-        .Range(nameof(options.GraceSeconds), options.GraceSeconds, 0, 3600)
+        .Range(nameof(options.LatenessSeconds), options.LatenessSeconds, 0, 3600)
         .Range(nameof(options.WarmupSeconds), options.WarmupSeconds, 0, 3600)
         // Retries wait backoff × 3^n: past 15 attempts of up to 10 minutes the next attempt is decades away.
         .Range(nameof(options.WebhookMaxAttempts), options.WebhookMaxAttempts, 1, 15)

@@ -36,7 +36,7 @@ public abstract class AlertMonitorTests<TDatabase>(TDatabase db) : IClassFixture
         await db.Log.ProcessAllAsync(5000);
         var svc = new AccountServices(db, time);
         var feed = new AlertFeed();
-        var options = Options.Create(new AlertOptions { GraceSeconds = 0, AllowPrivateWebhookTargets = true, WebhookInitialBackoffSeconds = 5 });
+        var options = Options.Create(new AlertOptions { LatenessSeconds = 0, AllowPrivateWebhookTargets = true, WebhookInitialBackoffSeconds = 5 });
         var store = new AlertStore(db.Contexts, svc.Access, feed, time);
         var monitor = new AlertMonitor(db.DataSource, db.Contexts, store, options, time, NullLogger<AlertMonitor>.Instance, db.Log.Reader);
         return (campaign, svc, store, monitor, feed, options);

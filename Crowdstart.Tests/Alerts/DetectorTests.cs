@@ -70,14 +70,69 @@ public class DetectorTests
     }
 
     [Fact]
-    public void Evaluate_WithinLearningPeriodAfterLaunch_StaysSilent()
+    public void Evaluate_FirstMinutesWithoutPriorOrBaseline_OnlyTheAbsoluteGuardsJudge()
     {
-        // Long enough a series, but the campaign launched inside it: its baseline would include pre-launch silence.
-        var collapsed = Series(150, 3, (_, b) => b with { Visits = 0, VisitsBySource = new Dictionary<string, int>() });
-        var launchedLate = new CampaignSeries([.. Enumerable.Range(0, collapsed.Count).Select(i => collapsed[i])], Launch.AddMinutes(100));
+        // Arrange: three minutes after launch, no platform history
+        var young = Series(3, 0, (_, b) => b);
 
-        Assert.Contains(Detectors.Evaluate(collapsed, DetectorSettings.Default), s => s.Anomalous);
-        Assert.Empty(Detectors.Evaluate(launchedLate, DetectorSettings.Default));
+        // Act
+        var signals = Detectors.Evaluate(young, DetectorSettings.Default).ToList();
+
+        // Assert: failures and stalled pledges are judged from the first minute; traffic and funnel rates still learn
+        Assert.Equal([DetectorKinds.RevenueStall, DetectorKinds.CheckoutFailureSpike], signals.Select(s => s.Detector).Order().Reverse());
+        Assert.DoesNotContain(signals, s => s.Anomalous);
+    }
+
+    [Fact]
+    public void Evaluate_HalfOfCheckoutsFailInTheFirstMinutesOfALaunch_AlertsAgainstThePlatformPrior()
+    {
+        // Arrange: the platform's launches fail 5 % of checkouts in their first hour; this one fails half of them from minute 2
+        var prior = new LaunchPrior(Enumerable.Range(0, 8).SelectMany(c => FunnelRate.All.Select(rate =>
+            new CampaignRateCounts(Guid.NewGuid(), 0, rate.Name, rate == FunnelRate.FailureShare ? 5 + c % 3 : 80 + c, 100))));
+        var launch = Series(5, 3, (i, b) => b with { CheckoutFailures = 1, Pledges = 1 });
+
+        // Act
+        var signal = Detectors.Evaluate(launch, DetectorSettings.Default, new DetectorContext(Guid.NewGuid(), prior, new Dictionary<string, DateTimeOffset>()))
+            .Single(s => s.Detector == DetectorKinds.CheckoutFailureSpike);
+
+        // Assert
+        Assert.True(signal.Anomalous, signal.Message);
+        Assert.Contains("launches on the platform", signal.Message);
+    }
+
+    [Fact]
+    public void Readiness_AsTheLaunchAges_LearningThenPlatformThenOwnBaseline()
+    {
+        // Arrange
+        var prior = new LaunchPrior(Enumerable.Range(0, 8).SelectMany(c => FunnelRate.All.Select(rate =>
+            new CampaignRateCounts(Guid.NewGuid(), 0, rate.Name, 60 + c, 100))));
+        var context = new DetectorContext(Guid.NewGuid(), prior, new Dictionary<string, DateTimeOffset>());
+        DetectorBasis Basis(int minutes, string detector, DetectorContext c) =>
+            Detectors.Readiness(Series(minutes, 0, (_, b) => b), DetectorSettings.Default, c).Single(r => r.Detector == detector).Basis;
+
+        // Act / Assert: no prior and no history, a prior, then the campaign's own hour
+        Assert.Equal(DetectorBasis.Learning, Basis(2, DetectorKinds.CheckoutConversionDrop, DetectorContext.None));
+        Assert.Equal(DetectorBasis.Platform, Basis(2, DetectorKinds.CheckoutConversionDrop, context));
+        Assert.Equal(DetectorBasis.Own, Basis(90, DetectorKinds.CheckoutConversionDrop, context));
+        Assert.Equal(DetectorBasis.Learning, Basis(4, DetectorKinds.TrafficDrop, context));
+        Assert.Equal(DetectorBasis.Own, Basis(20, DetectorKinds.TrafficDrop, context));
+    }
+
+    [Fact]
+    public void Evaluate_CollapseOngoingWhileItsAlertIsOpen_BaselineStaysFromBeforeTheIncident()
+    {
+        // Arrange: traffic collapsed 25 minutes ago, most of the hour the baseline would slide over
+        var series = Series(150, 25, (_, b) => b with { Visits = 1, VisitsBySource = new Dictionary<string, int> { ["direct"] = 1 } });
+        var open = new DetectorContext(Guid.Empty, LaunchPrior.Empty,
+            new Dictionary<string, DateTimeOffset> { [DetectorKinds.TrafficDrop] = series.End.AddMinutes(-24) });
+
+        // Act
+        var sliding = Detectors.Evaluate(series, DetectorSettings.Default).Single(s => s.Detector == DetectorKinds.TrafficDrop);
+        var frozen = Detectors.Evaluate(series, DetectorSettings.Default, open).Single(s => s.Detector == DetectorKinds.TrafficDrop);
+
+        // Assert: a sliding baseline has learnt the collapse as normal; the open alert's baseline has not
+        Assert.False(sliding.Anomalous, sliding.Message);
+        Assert.True(frozen.Anomalous, frozen.Message);
     }
 
     [Fact]
@@ -89,10 +144,10 @@ public class DetectorTests
         // Act
         var signal = Get(series, DetectorKinds.VisitConversionDrop);
 
-        // Assert: each pledge beyond the window's visits is its own visit: 36 of 36 in the last minute, not 12 of 12
+        // Assert: each pledge beyond its window's visits is its own visit, so the rate is a share, never above 100 %
         Assert.False(signal.Anomalous);
         Assert.InRange(signal.Value, 0, 1);
-        Assert.Contains("fell to 100 % over the last 1 min (36 of 36;", signal.Message);
+        Assert.Contains("fell to 100 % over the last 1 min", signal.Message);
     }
 
     [Fact]
@@ -151,12 +206,12 @@ public class DetectorTests
     }
 
     [Fact]
-    public void Evaluate_PledgesStopWhileVisitsContinue_RevenueStallAndVisitConversionDrop()
+    public void Evaluate_PledgesStopWhileCheckoutsContinue_RevenueStallAndVisitConversionDrop()
     {
-        var series = Series(150, 10, (_, b) => b with { Pledges = 0, Checkouts = 0 });
+        var series = Series(150, 10, (_, b) => b with { Pledges = 0 });
 
         Assert.True(Get(series, DetectorKinds.RevenueStall).Anomalous);
-        Assert.Contains("Pledges stalled: 0 in the last 10 min", Get(series, DetectorKinds.RevenueStall).Message);
+        Assert.Contains("Pledges stalled: 0 pledges from 120 checkouts over the last 10 min", Get(series, DetectorKinds.RevenueStall).Message);
         Assert.True(Get(series, DetectorKinds.VisitConversionDrop).Anomalous);
     }
 
@@ -251,13 +306,99 @@ public class AlertEngineTests
 public class ScenarioSuiteTests
 {
     [Fact]
-    public void Run_LabelledScenarios_MeetRecallAndFalseAlertTargets()
+    public void Run_LabelledScenarios_MeetRecallDelayAndFalseAlertTargets()
     {
         var report = ScenarioSuite.Run(seeds: 2, normalHours: 24);
+        var table = report.ToTable() + string.Join("\n", report.FalseAlertSamples);
+        double P50(string scenario) => report.Scenarios.Single(s => s.Detector == scenario).DelayP50Seconds ?? double.MaxValue;
 
-        Assert.NotEmpty(report.Scenarios);
-        Assert.All(report.Scenarios, s => Assert.True(s.Recall >= 0.95, $"{s.Detector}: recall {s.Recall:0.00}\n{report.ToTable()}"));
-        Assert.True(report.FalseAlertsPer24h <= 1, report.ToTable() + string.Join("\n", report.FalseAlertSamples));
-        Assert.Contains(report.Scenarios, s => s.Detector == "viral spike from one network");
+        // Every incident, at every onset (T+5 min, T+30 min, T+2.5 h), found within 20 minutes
+        Assert.Equal(18, report.Scenarios.Count);
+        Assert.All(report.Scenarios, s => Assert.True(s.Recall >= 0.95, $"{s.Detector}: recall {s.Recall:0.00}\n{table}"));
+        // At most one false alert per 24 h on every incident-free scenario, the launch hour included
+        Assert.All(report.FalseAlertsByScenario, f => Assert.True(f.Per24h <= 1, $"{f.Scenario}: {f.Per24h:0.00} per 24 h\n{table}"));
+        // The one-minute targets where the information exists at 60 visitors/min (docs/alerts.md: the others'
+        // limits), with the two-seed run's slack
+        Assert.True(P50("traffic collapse") <= 45, table);
+        Assert.True(P50("viral spike from one network") <= 45, table);
+        Assert.True(P50("checkout outage") <= 300, table);
+        Assert.True(P50("payment failures spike") <= 420, table);
+    }
+}
+
+[Layer(TestLayer.Unit)]
+public class SequentialTestTests
+{
+    [Fact]
+    public void Count_VisitsCollapseToAFifth_CrossesTheThresholdWithinFourBuckets()
+    {
+        // Arrange: ten visits per bucket for a minute, then two
+        double Visits(int i) => i < 6 ? 10 : 2;
+        var settings = DetectorSettings.Default;
+        var threshold = settings.Threshold(Cusum.CountInformation(10, 3));
+
+        // Act
+        var before = Cusum.Count(0, 6, Visits, 10, 3);
+        var after = Cusum.Count(0, 10, Visits, 10, 3);
+
+        // Assert
+        Assert.Equal(0, before.Statistic);
+        Assert.True(after.Statistic >= threshold, $"{after.Statistic:0.0} < {threshold:0.0}");
+        Assert.Equal(6, after.RunStart);
+    }
+
+    [Fact]
+    public void Rate_NormalOutcomes_EvidenceNeverAccumulates()
+    {
+        // Arrange: two checkouts a bucket, 80 % of them complete, as normal (8 pledges every 5 buckets)
+        var state = Cusum.Rate(0, 600, i => i % 5 is 2 or 4 ? 1 : 2, _ => 2, 0.8, 0.48);
+
+        // Assert
+        Assert.True(state.Statistic < 3, $"{state.Statistic}");
+    }
+
+    [Fact]
+    public void Threshold_BusierCampaign_NeedsMoreEvidenceForTheSameFalseAlertRate()
+    {
+        var settings = DetectorSettings.Default;
+
+        Assert.True(settings.Threshold(5) > settings.Threshold(0.05));
+        Assert.True(DetectorSettings.Calm.Threshold(1) > settings.Threshold(1));
+        Assert.True(DetectorSettings.Sensitive.Threshold(1) < settings.Threshold(1));
+    }
+}
+
+[Layer(TestLayer.Unit)]
+public class LaunchPriorTests
+{
+    private static IEnumerable<CampaignRateCounts> Campaigns(params double[] rates) =>
+        rates.Select(r => new CampaignRateCounts(Guid.NewGuid(), 0, FunnelRate.CheckoutConversion.Name, (long)(r * 1000), 1000));
+
+    [Fact]
+    public void For_AlikeCampaigns_CappedSoACampaignsOwnMinutesOutweighIt()
+    {
+        var prior = new LaunchPrior(Campaigns(0.80, 0.80, 0.81, 0.79, 0.80, 0.80)).For(FunnelRate.CheckoutConversion, 0, Guid.Empty)!;
+
+        Assert.Equal(LaunchPrior.MaxWeight, prior.Weight, 3);
+        Assert.Equal(0.80, prior.Mean, 2);
+    }
+
+    [Fact]
+    public void For_DifferentCampaigns_WeighsLittle()
+    {
+        var prior = new LaunchPrior(Campaigns(0.3, 0.9, 0.5, 0.7, 0.4, 0.8)).For(FunnelRate.CheckoutConversion, 0, Guid.Empty)!;
+
+        Assert.True(prior.Weight < 10, $"{prior.Weight}");
+    }
+
+    [Fact]
+    public void For_TooFewCampaignsOnceTheCampaignItselfIsLeftOut_Null()
+    {
+        var counts = Campaigns(0.8, 0.8, 0.8, 0.8, 0.8).ToList();
+        var prior = new LaunchPrior(counts);
+
+        Assert.NotNull(prior.For(FunnelRate.CheckoutConversion, 0, Guid.Empty));
+        Assert.Null(prior.For(FunnelRate.CheckoutConversion, 0, counts[0].CampaignId));
+        Assert.Null(prior.For(FunnelRate.FailureShare, 0, Guid.Empty));
     }
 }

@@ -13,14 +13,14 @@ public sealed class ValidateAlertOptionsTests
     {
         // What AppFixture runs with: no grace, no warm-up, evaluation every 2 s.
         var result = OptionsValidation.Validate(Validator, AlertOptions.SectionName,
-            "Alerts:EvaluationIntervalSeconds=2", "Alerts:GraceSeconds=0", "Alerts:WarmupSeconds=0", "Alerts:AllowPrivateWebhookTargets=true");
+            "Alerts:EvaluationIntervalSeconds=2", "Alerts:LatenessSeconds=0", "Alerts:WarmupSeconds=0", "Alerts:AllowPrivateWebhookTargets=true");
 
         Assert.True(result.Succeeded, result.FailureMessage);
     }
 
     [Theory]
     [InlineData("Alerts:EvaluationIntervalSeconds=0", "Alerts:EvaluationIntervalSeconds must be between 1 and 3,600 (was 0)")]
-    [InlineData("Alerts:GraceSeconds=-1", "Alerts:GraceSeconds must be between 0 and 3,600 (was -1)")]
+    [InlineData("Alerts:LatenessSeconds=-1", "Alerts:LatenessSeconds must be between 0 and 3,600 (was -1)")]
     [InlineData("Alerts:WarmupSeconds=3601", "Alerts:WarmupSeconds must be between 0 and 3,600 (was 3,601)")]
     [InlineData("Alerts:WebhookMaxAttempts=16", "Alerts:WebhookMaxAttempts must be between 1 and 15 (was 16)")]
     [InlineData("Alerts:WebhookInitialBackoffSeconds=0", "Alerts:WebhookInitialBackoffSeconds must be between 1 and 600 (was 0)")]

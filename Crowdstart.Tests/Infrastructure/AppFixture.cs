@@ -177,7 +177,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("Processing:PollIntervalMilliseconds", "500");
             // Alerts are evaluated often so browser tests see banners within seconds.
             builder.UseSetting("Alerts:EvaluationIntervalSeconds", "2");
-            builder.UseSetting("Alerts:GraceSeconds", "0");
+            builder.UseSetting("Alerts:LatenessSeconds", "0");
             builder.UseSetting("Alerts:WarmupSeconds", "0");
             // Tests deliver webhooks to receivers on loopback.
             builder.UseSetting("Alerts:AllowPrivateWebhookTargets", "true");

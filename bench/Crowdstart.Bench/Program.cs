@@ -87,16 +87,32 @@ switch (mode)
         foreach (var line in report.Misses.Take(20)) Console.WriteLine("miss: " + line);
         foreach (var line in report.FalseAlertSamples) Console.WriteLine("false: " + line);
         Console.WriteLine($"suite_seconds={sw.Elapsed.TotalSeconds:F1}");
-        Console.WriteLine("50 % silent checkout conversion drop, delay by volume:");
+        Console.WriteLine("Delay by volume (steady traffic, incident 1.5 h after launch):");
+        var volumes = new double[] { 20, 60, 200, 600, 2000 };
+        var byVolume = new (string Label, Crowdstart.Pipeline.Alerts.Conditions Incident, string[] Detectors)[]
+        {
+            ("silent -50 % conversion", new(CheckoutBreakage: 0.5, ReportedFailureShare: 0),
+                [Crowdstart.Pipeline.Alerts.DetectorKinds.CheckoutConversionDrop, Crowdstart.Pipeline.Alerts.DetectorKinds.VisitConversionDrop, Crowdstart.Pipeline.Alerts.DetectorKinds.RevenueStall]),
+            ("checkout outage", new(CheckoutBreakage: 0.6),
+                [Crowdstart.Pipeline.Alerts.DetectorKinds.CheckoutConversionDrop, Crowdstart.Pipeline.Alerts.DetectorKinds.CheckoutFailureSpike, Crowdstart.Pipeline.Alerts.DetectorKinds.VisitConversionDrop, Crowdstart.Pipeline.Alerts.DetectorKinds.RevenueStall]),
+            ("payment failures 7 -> 35 %", new(PaymentFailure: 0.35), [Crowdstart.Pipeline.Alerts.DetectorKinds.CheckoutFailureSpike]),
+        };
         foreach (var (preset, settings) in new[] { ("normal", Crowdstart.Pipeline.Alerts.DetectorSettings.Default), ("sensitive", Crowdstart.Pipeline.Alerts.DetectorSettings.Sensitive) })
         {
-            foreach (var row in Crowdstart.Tests.Alerts.Scenarios.ScenarioSuite.ConversionDropDelayByVolume(int.Parse(Arg("seeds", "5")), [20, 60, 200, 600, 2000], settings))
+            foreach (var (label, incident, detectors) in byVolume)
             {
-                Console.WriteLine($"  {preset,-9} {row.Detector,-32} recall {row.Recall:0.00}  p50 {row.DelayP50Seconds:0} s  p90 {row.DelayP90Seconds:0} s");
+                foreach (var row in Crowdstart.Tests.Alerts.Scenarios.ScenarioSuite.DelayByVolume(int.Parse(Arg("seeds", "5")), volumes, label, incident, detectors, settings))
+                {
+                    Console.WriteLine($"  {preset,-9} {row.Detector,-48} recall {row.Recall:0.00}  p50 {row.DelayP50Seconds:0} s  p90 {row.DelayP90Seconds:0} s");
+                }
             }
         }
         var sensitive = Crowdstart.Tests.Alerts.Scenarios.ScenarioSuite.Run(int.Parse(Arg("seeds", "5")), double.Parse(Arg("hours", "24"), System.Globalization.CultureInfo.InvariantCulture), Crowdstart.Pipeline.Alerts.DetectorSettings.Sensitive);
-        Console.WriteLine($"sensitive preset: false alerts {sensitive.FalseAlertsPer24h:0.00} per 24 h; recall {string.Join(", ", sensitive.Scenarios.Select(x => $"{x.Detector} {x.Recall:0.00} (p50 {x.DelayP50Seconds:0} s)"))}");
+        Console.WriteLine("sensitive preset:");
+        Console.Write(sensitive.ToTable());
+        var calm = Crowdstart.Tests.Alerts.Scenarios.ScenarioSuite.Run(int.Parse(Arg("seeds", "5")), double.Parse(Arg("hours", "24"), System.Globalization.CultureInfo.InvariantCulture), Crowdstart.Pipeline.Alerts.DetectorSettings.Calm);
+        Console.WriteLine("calm preset:");
+        Console.Write(calm.ToTable());
         break;
     }
     case "dashboard":

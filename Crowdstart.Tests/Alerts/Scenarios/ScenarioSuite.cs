@@ -7,9 +7,16 @@ namespace Crowdstart.Tests.Alerts.Scenarios;
 /// <summary>Per-detector figures of a scenario suite run.</summary>
 public sealed record DetectorReport(string Detector, int Incidents, int Detected, double Recall, double? DelayP50Seconds, double? DelayP90Seconds);
 
+/// <summary>False alerts of one incident-free scenario over all its seeds.</summary>
+public sealed record FalseAlertReport(string Scenario, int FalseAlerts, double Hours)
+{
+    public double Per24h => Hours > 0 ? FalseAlerts * 24 / Hours : 0;
+}
+
 /// <summary>The whole suite's result.</summary>
 public sealed record SuiteReport(IReadOnlyList<DetectorReport> Detectors, int FalseAlerts, double SimulatedNormalHours, double FalseAlertsPer24h,
-    IReadOnlyList<string> Misses, IReadOnlyList<string> FalseAlertSamples, IReadOnlyList<DetectorReport> Scenarios)
+    IReadOnlyList<string> Misses, IReadOnlyList<string> FalseAlertSamples, IReadOnlyList<DetectorReport> Scenarios,
+    IReadOnlyList<FalseAlertReport> FalseAlertsByScenario)
 {
     public string ToTable()
     {
@@ -25,6 +32,11 @@ public sealed record SuiteReport(IReadOnlyList<DetectorReport> Detectors, int Fa
         {
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"{d.Detector,-45} {d.Incidents,4} {d.Detected,9} {d.Recall,7:0.00} {Seconds(d.DelayP50Seconds),10} {Seconds(d.DelayP90Seconds),10}"));
+        }
+        foreach (var f in FalseAlertsByScenario)
+        {
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"false alerts, {f.Scenario,-42} {f.FalseAlerts,4} in {f.Hours,6:0} h = {f.Per24h:0.00} per 24 h"));
         }
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"false alerts: {FalseAlerts} in {SimulatedNormalHours:0} simulated hours of incident-free traffic = {FalseAlertsPer24h:0.00} per 24 h"));
@@ -45,41 +57,65 @@ public static class ScenarioSuite
     /// <summary>How long after onset a detection still counts.</summary>
     public static readonly TimeSpan DetectionHorizon = TimeSpan.FromMinutes(20);
 
+    /// <summary>When incidents start: in the launch's first minutes, during its first hour, and once it has settled.</summary>
+    public static readonly IReadOnlyList<(string Label, TimeSpan At)> Onsets =
+        [("T+5 min", TimeSpan.FromMinutes(5)), ("T+30 min", TimeSpan.FromMinutes(30)), ("T+2.5 h", TimeSpan.FromHours(2.5))];
+
     public static IReadOnlyList<Scenario> Scenarios(double hours)
     {
         var day = TimeSpan.FromHours(hours);
-        var incidentAt = TimeSpan.FromHours(2.5);
-        var incidentEnd = incidentAt + TimeSpan.FromMinutes(40);
-        var incidentRun = TimeSpan.FromHours(3.5);
         // A launch: a surge that settles over the first hours, with slow waves on top.
-        double Launch(TimeSpan t, double perMinute) => perMinute * (1 + 2 * Math.Exp(-t.TotalMinutes / 45)) * (1 + 0.3 * Math.Sin(t.TotalMinutes / 4));
-        return
-        [
+        static double Launch(TimeSpan t, double perMinute) => perMinute * (1 + 2 * Math.Exp(-t.TotalMinutes / 45)) * (1 + 0.3 * Math.Sin(t.TotalMinutes / 4));
+        var incidents = new (string Name, Conditions Conditions, string[] Detectors, string? Scope)[]
+        {
+            ("checkout outage", new Conditions(CheckoutBreakage: 0.6),
+                [DetectorKinds.CheckoutConversionDrop, DetectorKinds.CheckoutFailureSpike, DetectorKinds.VisitConversionDrop, DetectorKinds.RevenueStall], null),
+            ("payment failures spike", new Conditions(PaymentFailure: 0.35), [DetectorKinds.CheckoutFailureSpike], null),
+            ("viral spike from one network", new Conditions(BoostedSource: "social:reddit", SourceBoost: 150), [DetectorKinds.TrafficSpike], "driven by social:reddit"),
+            ("traffic collapse", new Conditions(TrafficFactor: 0.15), [DetectorKinds.TrafficDrop], null),
+            ("broken add-to-cart button", new Conditions(CartBreakage: 0.8), [DetectorKinds.RewardToCartDrop, DetectorKinds.VisitConversionDrop], null),
+            ("shipping-cost surprise at checkout", new Conditions(CheckoutAbandon: 0.6), [DetectorKinds.CartToCheckoutDrop, DetectorKinds.VisitConversionDrop], null),
+        };
+        var scenarios = new List<Scenario>
+        {
             new("normal launch", day, t => Launch(t, 60)),
             new("slow steady campaign", day, t => 8 * (1 + 0.2 * Math.Sin(t.TotalMinutes / 9))),
             new("late-night low volume", day, t => 3 + 27 * Math.Pow(Math.Max(0, Math.Sin(Math.PI * t.TotalHours / 24)), 2)),
-            new("checkout outage", incidentRun, t => Launch(t, 60), incidentAt, incidentEnd,
-                new Conditions(CheckoutBreakage: 0.6), [DetectorKinds.CheckoutConversionDrop, DetectorKinds.CheckoutFailureSpike, DetectorKinds.VisitConversionDrop, DetectorKinds.RevenueStall]),
-            new("payment failures spike", incidentRun, t => Launch(t, 60), incidentAt, incidentEnd,
-                new Conditions(PaymentFailure: 0.35), [DetectorKinds.CheckoutFailureSpike]),
-            new("viral spike from one network", incidentRun, t => Launch(t, 60), incidentAt, incidentEnd,
-                new Conditions(BoostedSource: "social:reddit", SourceBoost: 150), [DetectorKinds.TrafficSpike], "driven by social:reddit"),
-            new("traffic collapse", incidentRun, t => Launch(t, 60), incidentAt, incidentEnd,
-                new Conditions(TrafficFactor: 0.15), [DetectorKinds.TrafficDrop]),
-        ];
+            // Different from the platform is not an incident: a third of its checkouts never complete, from launch on.
+            new("launch converting worse than the platform", day, t => Launch(t, 60), Usual: new Conditions(CheckoutBreakage: 0.35, ReportedFailureShare: 0)),
+        };
+        foreach (var (label, at) in Onsets)
+        {
+            foreach (var (name, conditions, detectors, scope) in incidents)
+            {
+                var end = at + TimeSpan.FromMinutes(40);
+                scenarios.Add(new Scenario(at == Onsets[^1].At ? name : $"{name} at {label}", end + TimeSpan.FromMinutes(20), t => Launch(t, 60), at, end,
+                    conditions, detectors, scope));
+            }
+        }
+        return scenarios;
     }
 
     /// <summary>
     /// Detection delay of a 50 % checkout → pledge conversion drop (silent: no failure events) against traffic
     /// volume, to show where a one-minute detection becomes possible.
     /// </summary>
-    public static IReadOnlyList<DetectorReport> ConversionDropDelayByVolume(int seeds, IReadOnlyList<double> visitorsPerMinute, DetectorSettings? settings = null)
+    public static IReadOnlyList<DetectorReport> ConversionDropDelayByVolume(int seeds, IReadOnlyList<double> visitorsPerMinute, DetectorSettings? settings = null) =>
+        DelayByVolume(seeds, visitorsPerMinute, "-50 %", new Conditions(CheckoutBreakage: 0.5, ReportedFailureShare: 0),
+            [DetectorKinds.CheckoutConversionDrop, DetectorKinds.VisitConversionDrop, DetectorKinds.RevenueStall], settings);
+
+    /// <summary>
+    /// Detection delay of an incident against traffic volume (steady traffic, incident 1.5 h after launch): where the
+    /// information for a one-minute detection exists at all.
+    /// </summary>
+    public static IReadOnlyList<DetectorReport> DelayByVolume(int seeds, IReadOnlyList<double> visitorsPerMinute, string label, Conditions incident,
+        IReadOnlyList<string> detectors, DetectorSettings? settings = null)
     {
         var at = TimeSpan.FromHours(1.5);
         return [.. visitorsPerMinute.Select(volume =>
         {
-            var scenario = new Scenario($"-50 % at {volume:0} visitors/min", TimeSpan.FromHours(2), _ => volume, at, at + TimeSpan.FromMinutes(30),
-                new Conditions(CheckoutBreakage: 0.5, ReportedFailureShare: 0), [DetectorKinds.CheckoutConversionDrop, DetectorKinds.VisitConversionDrop]);
+            var scenario = new Scenario($"{label} at {volume:0} visitors/min", TimeSpan.FromHours(2), _ => volume, at, at + TimeSpan.FromMinutes(30),
+                incident, detectors);
             var delays = new List<double>();
             for (var seed = 1; seed <= seeds; seed++)
             {
@@ -100,23 +136,27 @@ public static class ScenarioSuite
     /// <summary>Runs every scenario with <paramref name="seeds"/> seeds.</summary>
     public static SuiteReport Run(int seeds, double normalHours = 24, DetectorSettings? settings = null)
     {
+        _ = ScenarioSimulator.Platform;
         var perDetector = DetectorKinds.All.ToDictionary(d => d, _ => (Incidents: 0, Delays: new List<double>()));
         var perScenario = new Dictionary<string, (int Incidents, List<double> Delays)>();
         var falseAlerts = 0;
         var normalHoursTotal = 0.0;
         var misses = new List<string>();
         var falseSamples = new List<string>();
+        var byScenario = new List<FalseAlertReport>();
         foreach (var scenario in Scenarios(normalHours))
         {
+            var scenarioFalse = 0;
             for (var seed = 1; seed <= seeds; seed++)
             {
                 var alerts = ScenarioSimulator.Run(scenario, seed * 7919 + scenario.Name.Length, settings);
                 var incidentFree = scenario.HasIncident ? scenario.IncidentStart!.Value : scenario.Duration;
-                // The first hour is the learning period in which no detector speaks.
-                normalHoursTotal += Math.Max(0, (incidentFree - TimeSpan.FromHours(1)).TotalHours);
+                // Detectors speak from the launch on: every incident-free minute counts, the launch hour included.
+                normalHoursTotal += incidentFree.TotalHours;
                 foreach (var alert in alerts.Where(a => a.OpenedAt < incidentFree))
                 {
                     falseAlerts++;
+                    scenarioFalse++;
                     if (falseSamples.Count < 10)
                     {
                         falseSamples.Add($"{scenario.Name} seed {seed} at {alert.OpenedAt}: {alert.Detector} {alert.Scope}: {alert.Message}");
@@ -150,6 +190,10 @@ public static class ScenarioSuite
                 perDetector[primary] = entry;
                 perScenario[scenario.Name] = scenarioEntry;
             }
+            if (!scenario.HasIncident)
+            {
+                byScenario.Add(new FalseAlertReport(scenario.Name, scenarioFalse, scenario.Duration.TotalHours * seeds));
+            }
         }
         static DetectorReport Report(string name, int incidents, List<double> found)
         {
@@ -159,6 +203,6 @@ public static class ScenarioSuite
         }
         var reports = perDetector.Where(p => p.Value.Incidents > 0).Select(p => Report(p.Key, p.Value.Incidents, p.Value.Delays)).ToList();
         var scenarios = perScenario.Select(p => Report(p.Key, p.Value.Incidents, p.Value.Delays)).ToList();
-        return new SuiteReport(reports, falseAlerts, normalHoursTotal, normalHoursTotal > 0 ? falseAlerts * 24 / normalHoursTotal : 0, misses, falseSamples, scenarios);
+        return new SuiteReport(reports, falseAlerts, normalHoursTotal, normalHoursTotal > 0 ? falseAlerts * 24 / normalHoursTotal : 0, misses, falseSamples, scenarios, byScenario);
     }
 }
