@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -23,8 +22,6 @@ public sealed class AlertMonitor(
     NpgsqlDataSource dataSource, IDbContextFactory<CrowdstartDbContext> contexts, AlertStore store, IOptions<AlertOptions> options,
     TimeProvider time, ILogger<AlertMonitor> logger, ILogReader? log = null, LaunchPriorStore? priors = null) : BackgroundService
 {
-    private static readonly string[] WatchedTypes =
-        [EventTypes.PageView, EventTypes.RewardView, EventTypes.CartCreated, EventTypes.CheckoutStarted, EventTypes.CheckoutFailed, EventTypes.PledgeCompleted];
     private readonly LaunchPriorStore _priors = priors ?? new LaunchPriorStore(dataSource, time);
     private readonly Dictionary<Guid, (string? SettingsJson, AlertEngine Engine)> _engines = [];
     private readonly Dictionary<Guid, DateTimeOffset> _lastEnd = [];
@@ -143,11 +140,7 @@ public sealed class AlertMonitor(
                 var settings = Settings(settingsJson);
                 var engine = Engine(id, settingsJson, settings, live.GetValueOrDefault(id) ?? [], end);
                 var span = TimeSpan.FromMinutes(Detectors.SpanMinutes(settings));
-                var buckets = new List<BucketCounts>();
-                for (var at = end - span; at < end; at += width)
-                {
-                    buckets.Add(counts.TryGetValue((id, at), out var b) ? b : BucketCounts.Empty(at));
-                }
+                var buckets = BucketCountsReader.Fill(counts, id, end - span, end);
                 var context = new DetectorContext(id, prior, engine.OpenSince);
                 var transitions = engine.Apply(Detectors.Evaluate(new CampaignSeries(buckets, launchAt), settings, context), end);
                 try
@@ -242,43 +235,6 @@ public sealed class AlertMonitor(
         return engine;
     }
 
-    private async Task<Dictionary<(Guid, DateTimeOffset), BucketCounts>> LoadAsync(Guid[] campaigns, DateTimeOffset from, DateTimeOffset end, CancellationToken ct)
-    {
-        var raw = new Dictionary<(Guid, DateTimeOffset), (int Visits, int Checkouts, int Failures, int Pledges, Dictionary<string, int> Sources, int RewardViews, int Carts)>();
-        await using var cmd = dataSource.CreateCommand(
-            """
-            SELECT campaign_id, bucket, type, source, sum(events)::int FROM metric_event_counts
-            WHERE campaign_id = ANY(@campaigns) AND bucket >= @from AND bucket < @end AND type = ANY(@types)
-            GROUP BY campaign_id, bucket, type, source
-            """);
-        cmd.Parameters.AddWithValue("campaigns", campaigns);
-        cmd.Parameters.AddWithValue("from", from);
-        cmd.Parameters.AddWithValue("end", end);
-        cmd.Parameters.AddWithValue("types", WatchedTypes);
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                var key = (reader.GetGuid(0), (DateTimeOffset)reader.GetFieldValue<DateTime>(1));
-                var entry = raw.TryGetValue(key, out var e) ? e : (Visits: 0, Checkouts: 0, Failures: 0, Pledges: 0, Sources: new Dictionary<string, int>(), RewardViews: 0, Carts: 0);
-                var count = reader.GetInt32(4);
-                switch (reader.GetString(2))
-                {
-                    case EventTypes.PageView:
-                        entry.Visits += count;
-                        var source = reader.GetString(3);
-                        entry.Sources[source] = entry.Sources.GetValueOrDefault(source) + count;
-                        break;
-                    case EventTypes.RewardView: entry.RewardViews += count; break;
-                    case EventTypes.CartCreated: entry.Carts += count; break;
-                    case EventTypes.CheckoutStarted: entry.Checkouts += count; break;
-                    case EventTypes.CheckoutFailed: entry.Failures += count; break;
-                    case EventTypes.PledgeCompleted: entry.Pledges += count; break;
-                }
-                raw[key] = entry;
-            }
-        }
-        return raw.ToDictionary(r => r.Key, r => new BucketCounts(r.Key.Item2, r.Value.Visits, r.Value.Checkouts, r.Value.Failures, r.Value.Pledges, r.Value.Sources,
-            r.Value.RewardViews, r.Value.Carts));
-    }
+    private Task<Dictionary<(Guid, DateTimeOffset), BucketCounts>> LoadAsync(Guid[] campaigns, DateTimeOffset from, DateTimeOffset end, CancellationToken ct) =>
+        BucketCountsReader.ReadAsync(dataSource, campaigns, from, end, ct);
 }

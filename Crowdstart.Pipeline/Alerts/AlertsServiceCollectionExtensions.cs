@@ -17,6 +17,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddSingleton<AlertFeed>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<LaunchPriorStore>();
+        services.AddSingleton<AlertReadinessQuery>();
         services.AddSingleton<AlertMonitor>();
         var pipeline = Cluster.InstanceOptions.From(builder.Configuration).Has(Cluster.InstanceRoles.Pipeline);
         if (pipeline)

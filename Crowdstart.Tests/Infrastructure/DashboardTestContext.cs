@@ -83,5 +83,7 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddScoped<CampaignLiveViewModel>();
         Services.AddSingleton(alertFeed);
         Services.AddSingleton(alerts);
+        Services.AddSingleton(new AlertReadinessQuery(db.DataSource, db.Contexts, new LaunchPriorStore(db.DataSource, TimeProvider.System),
+            Options.Create(new AlertOptions()), TimeProvider.System));
     }
 }

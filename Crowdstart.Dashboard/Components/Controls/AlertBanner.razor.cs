@@ -74,7 +74,10 @@ public partial class AlertBanner
     };
 
     /// <summary>A short name of the detector, for people.</summary>
-    public static string Title(AlertInfo alert) => alert.Detector switch
+    public static string Title(AlertInfo alert) => Title(alert.Detector);
+
+    /// <summary>A short name of a detector, for people.</summary>
+    public static string Title(string detector) => detector switch
     {
         DetectorKinds.CheckoutConversionDrop => "Checkout conversion drop",
         DetectorKinds.VisitConversionDrop => "Conversion drop",
@@ -82,7 +85,9 @@ public partial class AlertBanner
         DetectorKinds.TrafficSpike => "Traffic spike",
         DetectorKinds.RevenueStall => "Pledges stalled",
         DetectorKinds.CheckoutFailureSpike => "Checkout failures",
-        _ => alert.Detector,
+        DetectorKinds.RewardToCartDrop => "Add-to-cart drop",
+        DetectorKinds.CartToCheckoutDrop => "Cart → checkout drop",
+        _ => detector,
     };
 
     protected override void OnDispose() => _subscription?.Dispose();
