@@ -99,4 +99,43 @@ public class AlertBrowserTests(AppFixture app, BrowserFixture browser) : Browser
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "webhooks.png"), FullPage = true });
         receiver.Stop();
     }
+
+    [Fact]
+    public async Task CheckoutsFailingInTheLaunchsFirstMinutes_InjectedThroughApi_LaunchNoticeThenBannerWithoutReload()
+    {
+        // Arrange: a campaign launched eight minutes ago, its creator on the campaign page
+        var org = await app.CreateOrganisationAsync("Launch alert org");
+        var campaign = await app.Database.Campaigns.CreateCampaignAsync(org, "launch-" + Guid.NewGuid().ToString("N")[..8], "Launch lamp", "EUR", 50_000m,
+            DateTimeOffset.UtcNow.AddMinutes(-8), allowedLatenessSeconds: 3600);
+        var key = await app.Database.Campaigns.CreateIngestKeyAsync(campaign.Id, "launch test");
+        var context = await NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        await AppFixture.SignInAsync(page, await app.CreateUserAsync(Roles.Creator, org));
+        await page.GotoAsync($"campaigns/{campaign.Id}");
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = 30_000 });
+
+        // Assert: the launch-hour notice says which detectors already judge, and against what
+        var notice = page.GetByTestId("alert-readiness");
+        await Assertions.Expect(notice).ToContainTextAsync("Launch hour: alerts are on", new() { Timeout = 30_000 });
+        await Assertions.Expect(notice.Locator($"[data-detector='{DetectorKinds.CheckoutFailureSpike}']")).Not.ToHaveAttributeAsync("data-basis", "Learning");
+        await Assertions.Expect(page.GetByTestId("alert-item")).ToHaveCountAsync(0);
+
+        // Act: the launch's first eight minutes, the last three with 90 % of checkouts failing, posted through the API
+        var events = IncidentTraffic.Generate(campaign.Id, DateTimeOffset.UtcNow, 200, TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(3),
+            new Conditions(CheckoutBreakage: 0.9));
+        foreach (var chunk in events.Chunk(1000))
+        {
+            var response = await app.PostEventsAsync(key, JsonSerializer.Serialize(chunk.Select(Crowdstart.Pipeline.Events.IngestPayload.Of)));
+            response.EnsureSuccessStatusCode();
+        }
+
+        // Assert: the banner appears on the open page, in the launch's ninth minute
+        var alert = page.GetByTestId("alert-item").First;
+        await Assertions.Expect(alert).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(alert).ToHaveAttributeAsync("data-status", AlertStatus.Open);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "alert-launch-hour.png"), FullPage = true });
+    }
 }
