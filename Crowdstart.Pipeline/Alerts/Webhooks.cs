@@ -25,10 +25,15 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
         return hooks.ConvertAll(h => WebhookInfo.From(h, withSecret: false));
     }
 
-    /// <summary>Adds a webhook; returns it with its secret, the only time the secret is shown.</summary>
-    public async Task<WebhookInfo> CreateAsync(Actor actor, Guid campaignId, string url, CancellationToken ct = default)
+    /// <summary>
+    /// Adds a webhook in <paramref name="format"/> (<see cref="WebhookFormats"/>; JSON when none is given); returns it
+    /// with its secret, the only time the secret is shown.
+    /// </summary>
+    public async Task<WebhookInfo> CreateAsync(Actor actor, Guid campaignId, string url, string? format = null, CancellationToken ct = default)
     {
         await RequireAsync(actor, campaignId, ct);
+        var kind = WebhookFormats.Parse(format)
+            ?? throw new DomainValidationException(nameof(format), $"The format must be one of {string.Join(", ", WebhookFormats.All)}.");
         var target = await ValidateUrlAsync(url, options.Value.AllowPrivateWebhookTargets, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var hook = new AlertWebhook
@@ -39,19 +44,25 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
             CreatedAt = time.GetUtcNow(),
             CreatedByUserId = actor.AuditUserId,
             Secret = "whsec_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(),
+            Format = kind,
         };
         db.AlertWebhooks.Add(hook);
-        audit.Add(db, actor, AuditActions.WebhookCreated, campaignId, details: Redact(hook.Url));
+        audit.Add(db, actor, AuditActions.WebhookCreated, campaignId, details: $"{Redact(hook.Url)} ({kind})");
         await db.SaveChangesAsync(ct);
         return WebhookInfo.From(hook, withSecret: true);
     }
 
+    /// <summary>Removes a webhook (idempotent: removing a removed webhook of the campaign changes nothing); 404 for another campaign's.</summary>
     public async Task DeleteAsync(Actor actor, Guid campaignId, Guid webhookId, CancellationToken ct = default)
     {
         await RequireAsync(actor, campaignId, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var hook = await db.AlertWebhooks.FirstOrDefaultAsync(w => w.Id == webhookId && w.CampaignId == campaignId && w.DeletedAt == null, ct)
+        var hook = await db.AlertWebhooks.FirstOrDefaultAsync(w => w.Id == webhookId && w.CampaignId == campaignId, ct)
             ?? throw new NotFoundException("Unknown webhook.");
+        if (hook.DeletedAt is not null)
+        {
+            return;
+        }
         hook.DeletedAt = time.GetUtcNow();
         audit.Add(db, actor, AuditActions.WebhookDeleted, campaignId, details: Redact(hook.Url));
         await db.SaveChangesAsync(ct);
