@@ -80,14 +80,16 @@ public sealed class ChatPayloadsTests
 
         // Assert: the receiver's checks find no mention, tag, link or expression the app did not put there
         Assert.Empty(ChatSchemas.Check(format, body));
-        Assert.DoesNotContain("<script>", body);
-        Assert.DoesNotContain("<!channel>", body);
-        Assert.DoesNotContain("<at>", body);
-        Assert.DoesNotContain("https://evil.example|", body);
+        Assert.DoesNotContain("<script>", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<!channel>", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<at>", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<https://evil.example", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("[click](", body, StringComparison.Ordinal);
         if (format == WebhookFormats.Discord)
         {
-            Assert.DoesNotContain("@everyone", body);
-            Assert.Contains("@\u200Beveryone", body);
+            // Ordinal: a culture-aware search skips the zero-width space that breaks the mention.
+            Assert.DoesNotContain("@everyone", body, StringComparison.Ordinal);
+            Assert.Contains("@\u200Beveryone", body, StringComparison.Ordinal);
         }
     }
 
@@ -99,13 +101,13 @@ public sealed class ChatPayloadsTests
     [Fact]
     public void DiscordEscape_MentionsAndMarkdown_AreLiteral()
     {
-        Assert.Equal("@\u200Beveryone \\*\\*x\\*\\* \\<@1\\>", ChatPayloads.DiscordEscape("@everyone **x** <@1>"));
+        Assert.Equal("@\u200Beveryone \\*\\*x\\*\\* \\<@\u200B1\\>", ChatPayloads.DiscordEscape("@everyone **x** <@1>"));
     }
 
     [Fact]
     public void TeamsEscape_TagsMarkdownAndExpressions_AreLiteral()
     {
-        Assert.Equal("&lt;at&gt;x&lt;/at&gt; \\[a\\](b) {\u200B{DATE()}}", ChatPayloads.TeamsEscape("<at>x</at> [a](b) {{DATE()}}"));
+        Assert.Equal("&lt;at&gt;x&lt;/at&gt; \\[a\\](b) {\u200B{\u200BDATE()}}", ChatPayloads.TeamsEscape("<at>x</at> [a](b) {{DATE()}}"));
     }
 
     [Theory]

@@ -72,7 +72,8 @@ public sealed class WebhookFormatDeliveryTests(TestDatabase db) : IClassFixture<
 
     private async Task<Arranged> ArrangeAsync(string name = "Aurora Lamp")
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // Whole seconds: PostgreSQL keeps microseconds, so times read back compare equal.
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         var svc = new AccountServices(db, time);
         var campaign = (await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "fmt-" + Guid.NewGuid().ToString("N")[..8], name, "EUR", 10_000m,
             time.GetUtcNow().AddHours(-2))).Id;
