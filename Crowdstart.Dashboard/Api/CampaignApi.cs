@@ -99,6 +99,10 @@ public static class CampaignApi
         one.MapDelete("/webhooks/{webhookId:guid}", DeleteWebhookAsync).RequireAuthorization(Policies.CampaignManager)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Remove a webhook; nothing more is delivered to it.");
+        one.MapPost("/webhooks/{webhookId:guid}/test", TestWebhookAsync).RequireAuthorization(Policies.CampaignManager)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Send a test message (a sample alert, event webhook.test) to the webhook in its format; it shows in the delivery log " +
+                "(404: no such webhook in the campaign).");
         one.MapGet("/webhooks/deliveries", DeliveriesAsync).RequireAuthorization(Policies.CampaignManager)
             .WithSummary("The delivery log, newest first (status: pending, delivered, failed, or muted: held by a mute and dropped " +
                 "because the alert resolved during it).");
@@ -206,6 +210,12 @@ public static class CampaignApi
     {
         await webhooks.DeleteAsync(ActorOf(http), campaignId, webhookId, ct);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Accepted> TestWebhookAsync(Guid campaignId, Guid webhookId, HttpContext http, WebhookStore webhooks, CancellationToken ct)
+    {
+        await webhooks.SendTestAsync(ActorOf(http), campaignId, webhookId, ct);
+        return TypedResults.Accepted($"/api/v1/campaigns/{campaignId}/webhooks/deliveries");
     }
 
     private static async Task<Ok<WebhookDeliveryDto[]>> DeliveriesAsync(Guid campaignId, HttpContext http, WebhookStore webhooks, int? take,

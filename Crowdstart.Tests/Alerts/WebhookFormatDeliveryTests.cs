@@ -315,6 +315,39 @@ public sealed class WebhookFormatDeliveryTests(TestDatabase db) : IClassFixture<
     }
 
     [Fact]
+    public async Task SendTest_EachFormat_SampleAlertDeliveredInTheWebhooksFormat()
+    {
+        // Arrange
+        var a = await ArrangeAsync("Ember <Isles> & @here");
+        var receivers = WebhookFormats.All.Select(f => new Receiver(f)).ToList();
+        try
+        {
+            var hooks = new List<Guid>();
+            foreach (var r in receivers)
+            {
+                hooks.Add((await a.Webhooks.CreateAsync(a.Creator, a.Campaign, r.Url, r.Format)).Id);
+            }
+
+            // Act
+            foreach (var hook in hooks)
+            {
+                await a.Webhooks.SendTestAsync(a.Creator, a.Campaign, hook);
+            }
+            await a.Dispatcher.DeliverDueAsync();
+
+            // Assert
+            Assert.All(await a.Webhooks.DeliveriesAsync(a.Creator, a.Campaign), d => Assert.Equal(("webhook.test", "delivered"), (d.Event, d.Status)));
+            Assert.All(receivers, r => Assert.Empty(Assert.Single(r.Received).Problems));
+            Assert.All(receivers, r => Assert.Contains("Test message", r.Received[0].Body));
+            await Assert.ThrowsAsync<NotFoundException>(() => a.Webhooks.SendTestAsync(a.Creator, a.Campaign, Guid.NewGuid()));
+        }
+        finally
+        {
+            receivers.ForEach(r => r.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task CreateWebhook_UnknownFormat_ValidationErrorNamingFormat()
     {
         var a = await ArrangeAsync();

@@ -74,6 +74,8 @@ public class AccessMatrixTests(AppFixture app)
         ["POST /api/v1/campaigns/{campaignId:guid}/webhooks"] = [S, A, R, A, A, A],
         ["DELETE /api/v1/campaigns/{campaignId:guid}/webhooks/{webhookId:guid}"] = [S, A, R, A, A, A],
         ["GET /api/v1/campaigns/{campaignId:guid}/webhooks/deliveries"] = [S, A, R, A, A, A],
+        // A webhook of its own (the DELETE row removes the other one).
+        ["POST /api/v1/campaigns/{campaignId:guid}/webhooks/{webhookId:guid}/test"] = [S, A, R, A, A, A],
         ["GET /admin/access"] = [S, R, R, A, R, R],
         ["GET /admin/audit"] = [S, R, R, A, R, R],
         ["GET /admin/organisations"] = [S, R, R, A, R, R],
@@ -186,6 +188,7 @@ public class AccessMatrixTests(AppFixture app)
         var keyId = (await app.Services.GetRequiredService<IngestKeys>().CreateAsync(new Actor(creatorA.Id, creatorA.Email, false), campaign, "matrix")).Key.Id;
         var creatorActor = new Actor(creatorA.Id, creatorA.Email, false);
         var webhookId = (await app.Services.GetRequiredService<WebhookStore>().CreateAsync(creatorActor, campaign, "http://127.0.0.1:9/matrix", WebhookFormats.Slack)).Id;
+        var testedWebhookId = (await app.Services.GetRequiredService<WebhookStore>().CreateAsync(creatorActor, campaign, "http://127.0.0.1:9/tested", WebhookFormats.Teams)).Id;
         // A planned mute (the matrix's own POST mutes the hours before it).
         var muteId = (await app.Services.GetRequiredService<AlertStore>().MuteAsync(creatorActor, campaign, DateTimeOffset.UtcNow.AddDays(1),
             DateTimeOffset.UtcNow.AddDays(1).AddHours(2), "matrix: planned maintenance")).Id;
@@ -205,7 +208,7 @@ public class AccessMatrixTests(AppFixture app)
                 .Replace("{CampaignId:guid}", campaign.ToString()).Replace("{campaignId:guid}", campaign.ToString())
                 .Replace("{CustomerId}", "cust-m1").Replace("{customerId}", "cust-m1")
                 .Replace("{keyId:guid}", keyId.ToString()).Replace("{alertId:guid}", alertId.ToString())
-                .Replace("{webhookId:guid}", webhookId.ToString()).Replace("{muteId:guid}", muteId.ToString())
+                .Replace("{webhookId:guid}", (routeKey.EndsWith("/test") ? testedWebhookId : webhookId).ToString()).Replace("{muteId:guid}", muteId.ToString())
                 .Replace("{ruleKey}", "forecast-shortfall").Replace("{documentName}", "v1");
             Assert.DoesNotContain("{", url);
             for (var role = 0; role < clients.Length; role++)
