@@ -80,6 +80,32 @@ public static class CampaignApi
         one.MapPost("/alerts/{alertId:guid}/resolve", ResolveAsync).RequireAuthorization(Policies.CampaignManager)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Resolve an alert by hand (404: no such alert in the campaign; 409: it is already resolved).");
+        one.MapGet("/alerts/mutes", MutesAsync).RequireAuthorization(Policies.CampaignReader)
+            .WithSummary("The campaign's alert mutes: those in force or planned first, then the last ended ones.");
+        one.MapPost("/alerts/mutes", MuteAsync).RequireAuthorization(Policies.CampaignManager)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Mute the campaign's alerts from startsAt (now when left out) until endsAt, at most 7 days, with a reason. Alerts " +
+                "opening meanwhile are recorded but stay off the banner and are not sent to webhooks; those still live when the mute " +
+                "ends are sent then (400: a field is invalid, named in errors; 409: it overlaps another mute).");
+        one.MapDelete("/alerts/mutes/{muteId:guid}", EndMuteAsync).RequireAuthorization(Policies.CampaignManager)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("End a mute now, or cancel a planned one; the alerts it held go out at once (404: no such mute in the campaign; " +
+                "409: it is over already).");
+        one.MapGet("/webhooks", WebhooksAsync).RequireAuthorization(Policies.CampaignManager)
+            .WithSummary("The campaign's alert webhooks (never their secrets).");
+        one.MapPost("/webhooks", CreateWebhookAsync).RequireAuthorization(Policies.CampaignManager).ProducesValidationProblem()
+            .WithSummary("Add an alert webhook: url and format (json: signed JSON events, the default; slack, discord or teams: that " +
+                "service's incoming-webhook message). The response holds the signing secret, shown this once.");
+        one.MapDelete("/webhooks/{webhookId:guid}", DeleteWebhookAsync).RequireAuthorization(Policies.CampaignManager)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Remove a webhook; nothing more is delivered to it.");
+        one.MapPost("/webhooks/{webhookId:guid}/test", TestWebhookAsync).RequireAuthorization(Policies.CampaignManager)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Send a test message (a sample alert, event webhook.test) to the webhook in its format; it shows in the delivery log " +
+                "(404: no such webhook in the campaign).");
+        one.MapGet("/webhooks/deliveries", DeliveriesAsync).RequireAuthorization(Policies.CampaignManager)
+            .WithSummary("The delivery log, newest first (status: pending, delivered, failed, or muted: held by a mute and dropped " +
+                "because the alert resolved during it).");
 
         routes.MapGet("/api/v1/admin/audit", AuditAsync).WithTags("Admin").RequireAuthorization(Policies.Admin)
             .WithSummary("The audit log, newest first, filtered.");
@@ -151,6 +177,50 @@ public static class CampaignApi
 
     private static async Task<Ok<AlertDto>> ResolveAsync(Guid campaignId, Guid alertId, HttpContext http, AlertStore alerts, CancellationToken ct) =>
         TypedResults.Ok(AlertDto.From(await alerts.ResolveAsync(ActorOf(http), campaignId, alertId, ct)));
+
+    private static async Task<Ok<AlertMuteDto[]>> MutesAsync(Guid campaignId, AlertStore alerts, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return TypedResults.Ok((await alerts.MutesAsync(campaignId, ct)).Select(m => AlertMuteDto.From(m, now)).ToArray());
+    }
+
+    private static async Task<Created<AlertMuteDto>> MuteAsync(Guid campaignId, CreateMuteRequest body, HttpContext http, AlertStore alerts,
+        TimeProvider time, CancellationToken ct)
+    {
+        var mute = await alerts.MuteAsync(ActorOf(http), campaignId, body.StartsAt, body.EndsAt, body.Reason, ct);
+        return TypedResults.Created($"/api/v1/campaigns/{campaignId}/alerts/mutes/{mute.Id}", AlertMuteDto.From(mute, time.GetUtcNow()));
+    }
+
+    private static async Task<Ok<AlertMuteDto>> EndMuteAsync(Guid campaignId, Guid muteId, HttpContext http, AlertStore alerts, TimeProvider time,
+        CancellationToken ct) =>
+        TypedResults.Ok(AlertMuteDto.From(await alerts.EndMuteAsync(ActorOf(http), campaignId, muteId, ct), time.GetUtcNow()));
+
+    private static async Task<Ok<WebhookDto[]>> WebhooksAsync(Guid campaignId, HttpContext http, WebhookStore webhooks, CancellationToken ct) =>
+        TypedResults.Ok((await webhooks.ListAsync(ActorOf(http), campaignId, ct)).Select(WebhookDto.From).ToArray());
+
+    private static async Task<Created<CreatedWebhookDto>> CreateWebhookAsync(Guid campaignId, CreateWebhookRequest body, HttpContext http,
+        WebhookStore webhooks, CancellationToken ct)
+    {
+        var hook = await webhooks.CreateAsync(ActorOf(http), campaignId, body.Url ?? "", body.Format, ct);
+        return TypedResults.Created($"/api/v1/campaigns/{campaignId}/webhooks/{hook.Id}",
+            new CreatedWebhookDto(hook.Id, hook.Url, hook.Format, hook.CreatedAt, hook.Secret));
+    }
+
+    private static async Task<NoContent> DeleteWebhookAsync(Guid campaignId, Guid webhookId, HttpContext http, WebhookStore webhooks, CancellationToken ct)
+    {
+        await webhooks.DeleteAsync(ActorOf(http), campaignId, webhookId, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Accepted> TestWebhookAsync(Guid campaignId, Guid webhookId, HttpContext http, WebhookStore webhooks, CancellationToken ct)
+    {
+        await webhooks.SendTestAsync(ActorOf(http), campaignId, webhookId, ct);
+        return TypedResults.Accepted($"/api/v1/campaigns/{campaignId}/webhooks/deliveries");
+    }
+
+    private static async Task<Ok<WebhookDeliveryDto[]>> DeliveriesAsync(Guid campaignId, HttpContext http, WebhookStore webhooks, int? take,
+        CancellationToken ct) =>
+        TypedResults.Ok((await webhooks.DeliveriesAsync(ActorOf(http), campaignId, take ?? 100, ct)).Select(WebhookDeliveryDto.From).ToArray());
 
     private static async Task<Ok<AuditPage>> AuditAsync(HttpContext http, AuditLog audit, DateTimeOffset? from, DateTimeOffset? to, string? action,
         Guid? campaignId, string? actor, string? customerId, int? skip, int? take, CancellationToken ct)

@@ -1,3 +1,6 @@
+using Crowdstart.Dashboard.Utils;
+using Crowdstart.Pipeline.Alerts;
+
 namespace Crowdstart.Dashboard.Services;
 
 public static class DashboardServiceCollectionExtensions
@@ -11,6 +14,8 @@ public static class DashboardServiceCollectionExtensions
         builder.Services.AddSingleton<DashboardMetrics>();
         builder.Services.AddSingleton<UserPreferences>();
         builder.Services.AddSingleton<RecentQueries>();
+        // Links in chat webhooks (the alert store builds the messages on whichever instance changes an alert).
+        builder.Services.AddSingleton<ICampaignLinks, CampaignLinks>();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitMetricsHandler>();
         return builder;
     }

@@ -24,5 +24,7 @@ public static class AuditActions
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeleted = "webhook.deleted";
     public const string AlertSettingsChanged = "alert_settings.changed";
+    public const string AlertsMuted = "alerts.muted";
+    public const string AlertsUnmuted = "alerts.unmuted";
     public const string RecommendationDismissed = "recommendation.dismissed";
 }

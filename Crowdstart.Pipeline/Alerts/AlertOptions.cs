@@ -38,4 +38,11 @@ public sealed class AlertOptions
     /// the server into a probe of its own network (SSRF).
     /// </summary>
     public bool AllowPrivateWebhookTargets { get; set; }
+
+    /// <summary>
+    /// The dashboard's address as creators reach it (e.g. <c>https://analytics.example.com</c>), for the campaign links
+    /// in chat messages. Unset: the first address in <c>Urls</c> unless it is a wildcard; with neither, messages carry no
+    /// link.
+    /// </summary>
+    public string? PublicUrl { get; set; }
 }

@@ -12,11 +12,28 @@ public sealed record AlertQuery(string? Status = null, string? Detector = null, 
 
 /// <summary>
 /// Alerts in PostgreSQL: the monitor's transitions (opened / updated / resolved) and people's acknowledgements
-/// and manual resolutions. Every change is published on <see cref="AlertFeed"/> and queued for the campaign's
-/// webhooks in the same transaction.
+/// and manual resolutions, and the campaign's mutes. Every change is published on <see cref="AlertFeed"/> and queued
+/// for the campaign's webhooks, each in its format (<see cref="WebhookFormats"/>), in the same transaction.
+/// <para>
+/// Mutes: an alert that opens while a mute is in force is recorded with <c>MutedUntil</c> = the mute's end. Until then it
+/// stays off the banner and the overview badge, and its webhook events are queued but held (due at the mute's end); if
+/// it resolves before the mute ends, its held events are dropped (status <c>muted</c>) and nothing is sent; if it is
+/// still live when the mute ends (or is ended early) the held events go out then, in order. Alerts already live when a
+/// mute starts were announced already and carry on as usual.
+/// </para>
 /// </summary>
-public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AlertFeed feed, TimeProvider time)
+public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AlertFeed feed, TimeProvider time,
+    ICampaignLinks? links = null)
 {
+    /// <summary>The longest mute.</summary>
+    public static readonly TimeSpan MaxMute = TimeSpan.FromDays(7);
+
+    /// <summary>How far ahead a mute may be planned.</summary>
+    public static readonly TimeSpan MaxMuteLeadTime = TimeSpan.FromDays(30);
+
+    /// <summary>Length limits of a mute's reason.</summary>
+    public const int MinReasonLength = 3, MaxReasonLength = 200;
+
     /// <summary>Open and acknowledged alerts of a campaign, most severe and newest first.</summary>
     public async Task<List<AlertInfo>> LiveAsync(Guid campaignId, CancellationToken ct = default)
     {
@@ -34,12 +51,41 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         return rows.GroupBy(r => r.CampaignId).ToDictionary(g => g.Key, g => g.Select(r => (r.Detector, r.Scope, r.OpenedAt)).ToList());
     }
 
-    /// <summary>Number of open (not yet acknowledged) alerts per campaign, for the overview badges.</summary>
+    /// <summary>Number of open (not yet acknowledged) alerts per campaign, for the overview badges; alerts held by a mute are left out.</summary>
     public async Task<Dictionary<Guid, int>> OpenCountsAsync(IReadOnlyCollection<Guid> campaigns, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Alerts.AsNoTracking().Where(a => campaigns.Contains(a.CampaignId) && a.Status == AlertStatus.Open)
+        var now = time.GetUtcNow();
+        return await db.Alerts.AsNoTracking().Where(a => campaigns.Contains(a.CampaignId) && a.Status == AlertStatus.Open && (a.MutedUntil == null || a.MutedUntil <= now))
             .GroupBy(a => a.CampaignId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+    }
+
+    /// <summary>
+    /// What the campaign's banner shows now: live alerts not held by a mute, alerts resolved in the last
+    /// <see cref="AlertBannerState.RecoveredShownFor"/> that had been shown (not those that came and went inside a mute),
+    /// the mute in force with the number of alerts it holds, and when this changes without any event.
+    /// </summary>
+    public async Task<AlertBannerState> BannerAsync(Guid campaignId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var since = now - AlertBannerState.RecoveredShownFor;
+        var alerts = await db.Alerts.AsNoTracking()
+            .Where(a => a.CampaignId == campaignId && (a.Status != AlertStatus.Resolved || a.ResolvedAt >= since)).ToListAsync(ct);
+        var mutes = await db.AlertMutes.AsNoTracking().Where(m => m.CampaignId == campaignId && m.EndedAt == null && m.EndsAt > now)
+            .OrderBy(m => m.StartsAt).ToListAsync(ct);
+        var infos = alerts.ConvertAll(AlertInfo.From);
+        var live = infos.Where(a => a.Status != AlertStatus.Resolved && !a.IsHeld(now))
+            .OrderByDescending(a => a.Severity == nameof(AlertSeverity.Critical)).ThenByDescending(a => a.OpenedAt).ToList();
+        var recovered = infos.Where(a => a.Status == AlertStatus.Resolved && !(a.MutedUntil is { } m && m > a.ResolvedAt && m > a.OpenedAt))
+            .OrderByDescending(a => a.ResolvedAt).ToList();
+        var active = mutes.FirstOrDefault(m => m.StartsAt <= now);
+        var held = infos.Count(a => a.Status != AlertStatus.Resolved && a.IsHeld(now));
+        var changes = recovered.Select(a => a.ResolvedAt!.Value + AlertBannerState.RecoveredShownFor)
+            .Concat(mutes.Select(m => m.StartsAt <= now ? m.EndsAt : m.StartsAt))
+            .Concat(infos.Where(a => a.IsHeld(now)).Select(a => a.MutedUntil!.Value));
+        DateTimeOffset? next = changes.Any() ? changes.Min() : null;
+        return new AlertBannerState(live, recovered, active is null ? null : AlertMuteInfo.From(active), held, next);
     }
 
     /// <summary>A campaign's alert history, newest first.</summary>
@@ -80,14 +126,19 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
             switch (t.Kind)
             {
                 case "opened" when live is null:
+                    // A mute in force when the alert opens holds it (at most one mute covers a moment).
+                    var mutedUntil = await db.AlertMutes.AsNoTracking()
+                        .Where(m => m.CampaignId == campaignId && m.EndedAt == null && m.StartsAt <= t.At && m.EndsAt > t.At)
+                        .Select(m => (DateTimeOffset?)m.EndsAt).FirstOrDefaultAsync(ct);
                     var alert = new Alert
                     {
                         Id = Guid.NewGuid(), CampaignId = campaignId, Detector = t.Detector, Scope = t.Scope, Status = AlertStatus.Open,
                         Severity = t.Signal.Severity.ToString(), Message = t.Signal.Message, Value = t.Signal.Value,
                         BaselineLow = t.Signal.BaselineLow, BaselineHigh = t.Signal.BaselineHigh, OpenedAt = t.At, UpdatedAt = t.At,
+                        MutedUntil = mutedUntil,
                     };
                     db.Alerts.Add(alert);
-                    await QueueWebhooksAsync(db, alert, "alert.opened", ct);
+                    await QueueWebhooksAsync(db, alert, AlertNotice.Opened, ct);
                     visible = true;
                     break;
                 case "opened" or "updated" when live is not null:
@@ -107,7 +158,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
                     live.Status = AlertStatus.Resolved;
                     live.ResolvedAt = t.At;
                     live.UpdatedAt = t.At;
-                    await QueueWebhooksAsync(db, live, "alert.resolved", ct);
+                    await QueueWebhooksAsync(db, live, AlertNotice.Resolved, ct);
                     visible = true;
                     break;
             }
@@ -171,7 +222,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
             alert.ResolvedAt = now;
             alert.ResolvedBy = reason;
             alert.UpdatedAt = now;
-            await QueueWebhooksAsync(db, alert, "alert.resolved", ct);
+            await QueueWebhooksAsync(db, alert, AlertNotice.Resolved, ct);
         }
         await db.SaveChangesAsync(ct);
         await feed.EnlistAsync(db.Database, campaignId, ct);
@@ -181,7 +232,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
 
     /// <summary>A creator acknowledges an alert: someone is on it. It still resolves by itself when the metric recovers.</summary>
     public Task<AlertInfo> AcknowledgeAsync(Actor actor, Guid campaignId, Guid alertId, CancellationToken ct = default) =>
-        ChangeAsync(actor, campaignId, alertId, "alert.acknowledged", alert =>
+        ChangeAsync(actor, campaignId, alertId, AlertNotice.Acknowledged, alert =>
         {
             if (alert.Status != AlertStatus.Open)
             {
@@ -195,7 +246,7 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
 
     /// <summary>A creator resolves an alert by hand (e.g. the cause is known and fixed).</summary>
     public Task<AlertInfo> ResolveAsync(Actor actor, Guid campaignId, Guid alertId, CancellationToken ct = default) =>
-        ChangeAsync(actor, campaignId, alertId, "alert.resolved", alert =>
+        ChangeAsync(actor, campaignId, alertId, AlertNotice.Resolved, alert =>
         {
             if (alert.Status == AlertStatus.Resolved)
             {
@@ -226,15 +277,29 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
         return AlertInfo.From(alert);
     }
 
+    /// <summary>
+    /// Queues <paramref name="webhookEvent"/> for every webhook of the alert's campaign, each in its own format. For an
+    /// alert held by a mute the event is due when the mute ends; its resolution inside the mute drops what was held.
+    /// </summary>
     private async Task QueueWebhooksAsync(CrowdstartDbContext db, Alert alert, string webhookEvent, CancellationToken ct)
     {
-        var hooks = await db.AlertWebhooks.AsNoTracking().Where(w => w.CampaignId == alert.CampaignId && w.DeletedAt == null).Select(w => w.Id).ToListAsync(ct);
+        var now = time.GetUtcNow();
+        var info = AlertInfo.From(alert);
+        var held = info.IsHeld(now);
+        if (held && webhookEvent == AlertNotice.Resolved)
+        {
+            // Nobody outside was told it opened: nothing to tell about its end either.
+            await db.WebhookDeliveries.Where(d => d.AlertId == alert.Id && d.Status == "pending" && d.Attempts == 0)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, "muted").SetProperty(d => d.LastError, "not sent: resolved during a mute"), ct);
+            return;
+        }
+        var hooks = await db.AlertWebhooks.AsNoTracking().Where(w => w.CampaignId == alert.CampaignId && w.DeletedAt == null)
+            .Select(w => new { w.Id, w.Format }).ToListAsync(ct);
         if (hooks.Count == 0)
         {
             return;
         }
-        var now = time.GetUtcNow();
-        var payload = JsonSerializer.Serialize(new
+        var json = JsonSerializer.Serialize(new
         {
             @event = webhookEvent,
             sentAt = now,
@@ -243,15 +308,153 @@ public sealed class AlertStore(IDbContextFactory<CrowdstartDbContext> contexts, 
                 id = alert.Id, campaignId = alert.CampaignId, detector = alert.Detector, scope = alert.Scope, status = alert.Status,
                 severity = alert.Severity, message = alert.Message, value = alert.Value, baselineLow = alert.BaselineLow,
                 baselineHigh = alert.BaselineHigh, openedAt = alert.OpenedAt, acknowledgedAt = alert.AcknowledgedAt, resolvedAt = alert.ResolvedAt,
+                summary = AlertWording.Summary(info, AlertWording.Utc), mutedUntil = held ? alert.MutedUntil : null,
             },
         }, JsonSerializerOptions.Web);
+        AlertNotice? notice = null;
+        if (hooks.Any(h => h.Format != WebhookFormats.Json))
+        {
+            var name = await db.Campaigns.AsNoTracking().Where(c => c.Id == alert.CampaignId).Select(c => c.Name).FirstOrDefaultAsync(ct) ?? "Campaign";
+            notice = new AlertNotice(webhookEvent, info, name, links?.CampaignPage(alert.CampaignId), now);
+        }
         foreach (var hook in hooks)
         {
             db.WebhookDeliveries.Add(new WebhookDelivery
             {
-                WebhookId = hook, CampaignId = alert.CampaignId, AlertId = alert.Id, Event = webhookEvent, Payload = payload,
-                Status = "pending", CreatedAt = now, NextAttemptAt = now,
+                WebhookId = hook.Id, CampaignId = alert.CampaignId, AlertId = alert.Id, Event = webhookEvent,
+                Payload = hook.Format == WebhookFormats.Json ? json : ChatPayloads.Build(hook.Format, notice!),
+                Status = "pending", CreatedAt = now, NextAttemptAt = held ? alert.MutedUntil!.Value : now,
             });
         }
+    }
+
+    // ---------------------------------------------------------------- mutes
+
+    /// <summary>The campaign's mutes that are in force or to come, then the last ended ones (newest first), at most 50.</summary>
+    public async Task<List<AlertMuteInfo>> MutesAsync(Guid campaignId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var mutes = await db.AlertMutes.AsNoTracking().Where(m => m.CampaignId == campaignId).OrderByDescending(m => m.StartsAt).Take(50).ToListAsync(ct);
+        var now = time.GetUtcNow();
+        return [.. mutes.Select(AlertMuteInfo.From).OrderByDescending(m => m.Until > now).ThenBy(m => m.Until > now ? m.StartsAt : DateTimeOffset.MaxValue)
+            .ThenByDescending(m => m.StartsAt)];
+    }
+
+    /// <summary>
+    /// Mutes the campaign's alerts from <paramref name="startsAt"/> (now when null) until <paramref name="endsAt"/>, for
+    /// <paramref name="reason"/>. Creators of the campaign only; validated (each problem naming its field); refused with a
+    /// conflict when it overlaps a mute in force or planned; audited; banners change at once.
+    /// </summary>
+    public async Task<AlertMuteInfo> MuteAsync(Actor actor, Guid campaignId, DateTimeOffset? startsAt, DateTimeOffset? endsAt, string? reason,
+        CancellationToken ct = default)
+    {
+        if (!await access.CanManageAsync(actor, campaignId, ct))
+        {
+            throw new AccessDeniedException("You cannot manage this campaign's alerts.");
+        }
+        var now = time.GetUtcNow();
+        var errors = new List<FieldError>();
+        var why = reason?.Trim() ?? "";
+        if (why.Length is < MinReasonLength or > MaxReasonLength)
+        {
+            errors.Add(new FieldError("reason", $"Give a reason of {MinReasonLength} to {MaxReasonLength} characters (e.g. \"payment provider maintenance\")."));
+        }
+        // A start a few minutes back (a form filled slowly) means now; further back is a mistake.
+        var from = startsAt ?? now;
+        if (from < now - TimeSpan.FromMinutes(5))
+        {
+            errors.Add(new FieldError("startsAt", "The mute cannot start in the past."));
+        }
+        else if (from > now + MaxMuteLeadTime)
+        {
+            errors.Add(new FieldError("startsAt", $"A mute can be planned at most {MaxMuteLeadTime.TotalDays:0} days ahead."));
+        }
+        from = from < now ? now : from;
+        if (endsAt is not { } until)
+        {
+            errors.Add(new FieldError("endsAt", "Say when the mute ends."));
+            until = from;
+        }
+        else if (until <= from)
+        {
+            errors.Add(new FieldError("endsAt", "The mute must end after it starts."));
+        }
+        else if (until - from > MaxMute)
+        {
+            errors.Add(new FieldError("endsAt", $"A mute lasts at most {MaxMute.TotalDays:0} days."));
+        }
+        if (errors.Count > 0)
+        {
+            throw new DomainValidationException(errors);
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // One mute change of a campaign at a time, so two overlapping requests cannot both pass the check below.
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM campaigns WHERE id = {campaignId} FOR UPDATE", ct);
+        var clash = await db.AlertMutes.AsNoTracking()
+            .Where(m => m.CampaignId == campaignId && m.EndedAt == null && m.StartsAt < until && m.EndsAt > from).FirstOrDefaultAsync(ct);
+        if (clash is not null)
+        {
+            throw new ConflictException($"It overlaps the mute from {AlertWording.Utc(clash.StartsAt)} to {AlertWording.Utc(clash.EndsAt)} " +
+                $"({clash.Reason}); end that one first or choose another period.");
+        }
+        var mute = new AlertMute
+        {
+            Id = Guid.NewGuid(), CampaignId = campaignId, StartsAt = from, EndsAt = until, Reason = why, CreatedAt = now,
+            CreatedByUserId = actor.AuditUserId, CreatedBy = actor.Name,
+        };
+        db.AlertMutes.Add(mute);
+        db.AuditLog.Add(new AuditEntry
+        {
+            At = now, ActorUserId = actor.AuditUserId, ActorName = actor.Name, Action = AuditActions.AlertsMuted, CampaignId = campaignId,
+            Details = JsonSerializer.Serialize(new { muteId = mute.Id, startsAt = from, endsAt = until, reason = why }, JsonSerializerOptions.Web),
+        });
+        await db.SaveChangesAsync(ct);
+        await feed.EnlistAsync(db.Database, campaignId, ct);
+        await tx.CommitAsync(ct);
+        feed.PublishHere(campaignId);
+        return AlertMuteInfo.From(mute);
+    }
+
+    /// <summary>
+    /// Ends a mute now (or cancels it before it starts). Alerts it holds that are still live go to the webhooks at once
+    /// and appear on the banner. 404 for a mute of another campaign; 409 when it is over already.
+    /// </summary>
+    public async Task<AlertMuteInfo> EndMuteAsync(Actor actor, Guid campaignId, Guid muteId, CancellationToken ct = default)
+    {
+        if (!await access.CanManageAsync(actor, campaignId, ct))
+        {
+            throw new AccessDeniedException("You cannot manage this campaign's alerts.");
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var mute = await db.AlertMutes.FromSql($"SELECT * FROM alert_mutes WHERE id = {muteId} AND campaign_id = {campaignId} FOR UPDATE").FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException("Unknown mute.");
+        var now = time.GetUtcNow();
+        if (mute.EndedAt is not null || mute.EndsAt <= now)
+        {
+            throw new ConflictException("The mute is over already.");
+        }
+        mute.EndedAt = now;
+        mute.EndedBy = actor.Name;
+        // Release what it holds: the alerts show, their held events are due now.
+        var heldAlerts = await db.Alerts.Where(a => a.CampaignId == campaignId && a.MutedUntil > now && a.OpenedAt >= mute.StartsAt).ToListAsync(ct);
+        foreach (var alert in heldAlerts)
+        {
+            alert.MutedUntil = now;
+        }
+        var ids = heldAlerts.ConvertAll(a => a.Id);
+        await db.WebhookDeliveries.Where(d => ids.Contains(d.AlertId) && d.Status == "pending" && d.Attempts == 0 && d.NextAttemptAt > now)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.NextAttemptAt, now), ct);
+        db.AuditLog.Add(new AuditEntry
+        {
+            At = now, ActorUserId = actor.AuditUserId, ActorName = actor.Name, Action = AuditActions.AlertsUnmuted, CampaignId = campaignId,
+            Details = JsonSerializer.Serialize(new { muteId, released = ids.Count }, JsonSerializerOptions.Web),
+        });
+        await db.SaveChangesAsync(ct);
+        await feed.EnlistAsync(db.Database, campaignId, ct);
+        await tx.CommitAsync(ct);
+        feed.PublishHere(campaignId);
+        return AlertMuteInfo.From(mute);
     }
 }

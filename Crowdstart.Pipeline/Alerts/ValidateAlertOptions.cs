@@ -14,5 +14,8 @@ public sealed class ValidateAlertOptions : IValidateOptions<AlertOptions>
         .Range(nameof(options.WebhookMaxAttempts), options.WebhookMaxAttempts, 1, 15)
         .Range(nameof(options.WebhookInitialBackoffSeconds), options.WebhookInitialBackoffSeconds, 1, 600)
         .Range(nameof(options.WebhookTimeoutSeconds), options.WebhookTimeoutSeconds, 1, 300)
+        .Require(string.IsNullOrWhiteSpace(options.PublicUrl) || Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" &&
+                 string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.UserInfo),
+            $"{AlertOptions.SectionName}:{nameof(options.PublicUrl)} must be an absolute http(s) URL without query or credentials (was '{options.PublicUrl}')")
         .Result();
 }

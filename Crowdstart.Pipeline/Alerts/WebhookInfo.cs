@@ -4,7 +4,7 @@ namespace Crowdstart.Pipeline.Alerts;
 
 /// <summary>
 /// An outbound webhook of a campaign. Its <c>Secret</c> (the signing key) is only in the answer to its creation, shown
-/// once; listings leave it empty.
+/// once; listings leave it empty. <c>Format</c> is one of <see cref="WebhookFormats"/>.
 /// </summary>
 public sealed record WebhookInfo(
     Guid Id,
@@ -13,8 +13,9 @@ public sealed record WebhookInfo(
     string Secret,
     DateTimeOffset CreatedAt,
     Guid? CreatedByUserId,
-    DateTimeOffset? DeletedAt)
+    DateTimeOffset? DeletedAt,
+    string Format = WebhookFormats.Json)
 {
     internal static WebhookInfo From(AlertWebhook w, bool withSecret) =>
-        new(w.Id, w.CampaignId, w.Url, withSecret ? w.Secret : "", w.CreatedAt, w.CreatedByUserId, w.DeletedAt);
+        new(w.Id, w.CampaignId, w.Url, withSecret ? w.Secret : "", w.CreatedAt, w.CreatedByUserId, w.DeletedAt, w.Format);
 }

@@ -15,8 +15,11 @@ namespace Crowdstart.Pipeline.Alerts;
 /// Creators' outbound webhooks: one URL per hook, a secret shown once at creation, and the delivery log.
 /// </summary>
 public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts, CampaignAccess access, AuditLog audit, IOptions<AlertOptions> options,
-    TimeProvider time)
+    TimeProvider time, ICampaignLinks? links = null)
 {
+    /// <summary>The event of a test message.</summary>
+    public const string TestEvent = "webhook.test";
+
     public async Task<List<WebhookInfo>> ListAsync(Actor actor, Guid campaignId, CancellationToken ct = default)
     {
         await RequireAsync(actor, campaignId, ct);
@@ -25,10 +28,15 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
         return hooks.ConvertAll(h => WebhookInfo.From(h, withSecret: false));
     }
 
-    /// <summary>Adds a webhook; returns it with its secret, the only time the secret is shown.</summary>
-    public async Task<WebhookInfo> CreateAsync(Actor actor, Guid campaignId, string url, CancellationToken ct = default)
+    /// <summary>
+    /// Adds a webhook in <paramref name="format"/> (<see cref="WebhookFormats"/>; JSON when none is given); returns it
+    /// with its secret, the only time the secret is shown.
+    /// </summary>
+    public async Task<WebhookInfo> CreateAsync(Actor actor, Guid campaignId, string url, string? format = null, CancellationToken ct = default)
     {
         await RequireAsync(actor, campaignId, ct);
+        var kind = WebhookFormats.Parse(format)
+            ?? throw new DomainValidationException(nameof(format), $"The format must be one of {string.Join(", ", WebhookFormats.All)}.");
         var target = await ValidateUrlAsync(url, options.Value.AllowPrivateWebhookTargets, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var hook = new AlertWebhook
@@ -39,22 +47,61 @@ public sealed class WebhookStore(IDbContextFactory<CrowdstartDbContext> contexts
             CreatedAt = time.GetUtcNow(),
             CreatedByUserId = actor.AuditUserId,
             Secret = "whsec_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(),
+            Format = kind,
         };
         db.AlertWebhooks.Add(hook);
-        audit.Add(db, actor, AuditActions.WebhookCreated, campaignId, details: Redact(hook.Url));
+        audit.Add(db, actor, AuditActions.WebhookCreated, campaignId, details: $"{Redact(hook.Url)} ({kind})");
         await db.SaveChangesAsync(ct);
         return WebhookInfo.From(hook, withSecret: true);
     }
 
+    /// <summary>Removes a webhook (idempotent: removing a removed webhook of the campaign changes nothing); 404 for another campaign's.</summary>
     public async Task DeleteAsync(Actor actor, Guid campaignId, Guid webhookId, CancellationToken ct = default)
     {
         await RequireAsync(actor, campaignId, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var hook = await db.AlertWebhooks.FirstOrDefaultAsync(w => w.Id == webhookId && w.CampaignId == campaignId && w.DeletedAt == null, ct)
+        var hook = await db.AlertWebhooks.FirstOrDefaultAsync(w => w.Id == webhookId && w.CampaignId == campaignId, ct)
             ?? throw new NotFoundException("Unknown webhook.");
+        if (hook.DeletedAt is not null)
+        {
+            return;
+        }
         hook.DeletedAt = time.GetUtcNow();
         audit.Add(db, actor, AuditActions.WebhookDeleted, campaignId, details: Redact(hook.Url));
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Queues a test message to one webhook, due now: a sample alert in the webhook's format (event <c>webhook.test</c>),
+    /// so a creator sees in the channel what an alert will look like and in the delivery log whether it arrived.
+    /// </summary>
+    public async Task<long> SendTestAsync(Actor actor, Guid campaignId, Guid webhookId, CancellationToken ct = default)
+    {
+        await RequireAsync(actor, campaignId, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var hook = await db.AlertWebhooks.AsNoTracking().FirstOrDefaultAsync(w => w.Id == webhookId && w.CampaignId == campaignId && w.DeletedAt == null, ct)
+            ?? throw new NotFoundException("Unknown webhook.");
+        var name = await db.Campaigns.AsNoTracking().Where(c => c.Id == campaignId).Select(c => c.Name).FirstAsync(ct);
+        var now = time.GetUtcNow();
+        var sample = new AlertInfo(Guid.Empty, campaignId, DetectorKinds.CheckoutConversionDrop, "campaign", AlertStatus.Open, nameof(AlertSeverity.Warning),
+            $"Test message from Crowdstart Analytics, sent by {actor.Name}: alerts of this campaign will look like this", 0.12, 0.31, 0.44, now, now,
+            null, null, null, null, null);
+        var payload = hook.Format == WebhookFormats.Json
+            ? System.Text.Json.JsonSerializer.Serialize(new { @event = TestEvent, sentAt = now, alert = new
+            {
+                id = sample.Id, campaignId, detector = sample.Detector, scope = sample.Scope, status = sample.Status, severity = sample.Severity,
+                message = sample.Message, value = sample.Value, baselineLow = sample.BaselineLow, baselineHigh = sample.BaselineHigh, openedAt = now,
+                acknowledgedAt = (DateTimeOffset?)null, resolvedAt = (DateTimeOffset?)null, summary = sample.Message, mutedUntil = (DateTimeOffset?)null,
+            } }, System.Text.Json.JsonSerializerOptions.Web)
+            : ChatPayloads.Build(hook.Format, new AlertNotice(AlertNotice.Opened, sample, name, links?.CampaignPage(campaignId), now));
+        var delivery = new WebhookDelivery
+        {
+            WebhookId = hook.Id, CampaignId = campaignId, AlertId = Guid.Empty, Event = TestEvent, Payload = payload, Status = "pending", CreatedAt = now,
+            NextAttemptAt = now,
+        };
+        db.WebhookDeliveries.Add(delivery);
+        await db.SaveChangesAsync(ct);
+        return delivery.Id;
     }
 
     /// <summary>The campaign's most recent deliveries (the delivery log).</summary>

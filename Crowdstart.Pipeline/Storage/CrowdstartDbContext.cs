@@ -25,6 +25,7 @@ public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> op
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AlertWebhook> AlertWebhooks => Set<AlertWebhook>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<AlertMute> AlertMutes => Set<AlertMute>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<IngestKey> IngestKeys => Set<IngestKey>();
     public DbSet<PersonalToken> PersonalTokens => Set<PersonalToken>();

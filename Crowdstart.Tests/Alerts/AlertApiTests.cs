@@ -211,10 +211,105 @@ public class AlertApiTests(AppFixture app)
         Assert.True(query.TryGetProperty("400", out _) && query.TryGetProperty("422", out _) && query.TryGetProperty("429", out _));
     }
 
+    [Fact]
+    public async Task PostMute_EndBeforeStartAndShortReason_ValidationProblemNamingBothFields()
+    {
+        // Arrange
+        var (campaign, creator) = await CampaignWithCreatorAsync();
+        using var client = await app.SignInAsync(creator);
+        var start = DateTimeOffset.UtcNow.AddHours(2);
+
+        // Act
+        using var response = await client.PostAsJsonAsync($"api/v1/campaigns/{campaign}/alerts/mutes", new { startsAt = start, endsAt = start.AddHours(-1), reason = "x" });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("after it starts", errors.GetProperty("endsAt")[0].GetString());
+        Assert.Contains("reason", errors.GetProperty("reason")[0].GetString());
+    }
+
+    [Fact]
+    public async Task PostMute_Valid_CreatedListedAsActiveThenEndedAndTheAlertsSummarySaysRecovered()
+    {
+        // Arrange
+        var (campaign, creator) = await CampaignWithCreatorAsync();
+        using var client = await app.SignInAsync(creator);
+
+        // Act
+        using var created = await client.PostAsJsonAsync($"api/v1/campaigns/{campaign}/alerts/mutes",
+            new { endsAt = DateTimeOffset.UtcNow.AddHours(2), reason = "payment provider maintenance" });
+        var mute = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var listed = await client.GetFromJsonAsync<JsonElement>($"api/v1/campaigns/{campaign}/alerts/mutes");
+        using var overlapping = await client.PostAsJsonAsync($"api/v1/campaigns/{campaign}/alerts/mutes",
+            new { endsAt = DateTimeOffset.UtcNow.AddHours(1), reason = "a second mute" });
+        using var ended = await client.DeleteAsync($"api/v1/campaigns/{campaign}/alerts/mutes/{mute.GetProperty("id").GetGuid()}");
+        using var unknown = await client.DeleteAsync($"api/v1/campaigns/{campaign}/alerts/mutes/{Guid.NewGuid()}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(["active", "createdAt", "createdBy", "endedAt", "endedBy", "endsAt", "id", "reason", "startsAt", "until"], Names(mute));
+        Assert.True(mute.GetProperty("active").GetBoolean());
+        Assert.Equal("payment provider maintenance", Assert.Single(listed.EnumerateArray()).GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, overlapping.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        var after = await ended.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(after.GetProperty("active").GetBoolean());
+        Assert.Equal(creator.Email, after.GetProperty("endedBy").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetAlerts_ResolvedAlert_SummarySaysRecoveredAfterHowLong()
+    {
+        // Arrange: an alert that opened 12 minutes before it resolved by itself
+        var (campaign, creator) = await CampaignWithCreatorAsync();
+        await app.Database.ScalarAsync<int>(
+            "WITH a AS (INSERT INTO alerts (id, campaign_id, detector, scope, status, severity, message, value, baseline_low, baseline_high, opened_at, updated_at, resolved_at) " +
+            $"VALUES ('{Guid.NewGuid()}', '{campaign}', 'traffic_drop', 'campaign', 'resolved', 'Warning', 'Visits fell to 3/min over the last 3 min', 3, 20, 30, " +
+            "now() - interval '20 minutes', now(), now() - interval '8 minutes') RETURNING 1) SELECT count(*)::int FROM a");
+        using var client = await app.SignInAsync(creator);
+
+        // Act
+        var body = await client.GetFromJsonAsync<JsonElement>($"api/v1/campaigns/{campaign}/alerts");
+
+        // Assert
+        var summary = Assert.Single(body.EnumerateArray()).GetProperty("summary").GetString();
+        Assert.StartsWith("Recovered at ", summary);
+        Assert.Contains("after 12 min. Last reading while open: Visits fell to 3/min", summary);
+    }
+
+    [Fact]
+    public async Task PostWebhook_DiscordFormat_CreatedWithTheSecretOnceAndListedWithItsFormat()
+    {
+        // Arrange
+        var (campaign, creator) = await CampaignWithCreatorAsync();
+        using var client = await app.SignInAsync(creator);
+
+        // Act
+        using var created = await client.PostAsJsonAsync($"api/v1/campaigns/{campaign}/webhooks", new { url = "http://127.0.0.1:9/discord", format = "discord" });
+        var hook = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var listed = await client.GetFromJsonAsync<JsonElement>($"api/v1/campaigns/{campaign}/webhooks");
+        using var badFormat = await client.PostAsJsonAsync($"api/v1/campaigns/{campaign}/webhooks", new { url = "http://127.0.0.1:9/x", format = "irc" });
+        using var deleted = await client.DeleteAsync($"api/v1/campaigns/{campaign}/webhooks/{hook.GetProperty("id").GetGuid()}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.StartsWith("whsec_", hook.GetProperty("secret").GetString());
+        Assert.Equal("discord", hook.GetProperty("format").GetString());
+        var item = Assert.Single(listed.EnumerateArray());
+        Assert.Equal(["createdAt", "format", "id", "url"], Names(item));
+        Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
+        Assert.True((await badFormat.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("format", out _));
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"api/v1/campaigns/{campaign}/webhooks")).EnumerateArray());
+    }
+
     private static readonly string[] AlertFields =
     [
-        "acknowledgedAt", "acknowledgedBy", "baselineHigh", "baselineLow", "campaignId", "detector", "id", "message", "openedAt", "resolvedAt",
-        "resolvedBy", "scope", "severity", "status", "updatedAt", "value",
+        "acknowledgedAt", "acknowledgedBy", "baselineHigh", "baselineLow", "campaignId", "detector", "id", "message", "mutedUntil", "openedAt", "resolvedAt",
+        "resolvedBy", "scope", "severity", "status", "summary", "updatedAt", "value",
     ];
 
     private static string[] Names(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];

@@ -41,4 +41,24 @@ public sealed class ValidateAlertOptionsTests
             "Alerts:WebhookMaxAttempts must be between 1 and 15 (was 0)",
             "Alerts:WebhookTimeoutSeconds must be between 1 and 300 (was 0)");
     }
+
+    [Theory]
+    [InlineData("Alerts:PublicUrl=analytics.example.com")]
+    [InlineData("Alerts:PublicUrl=ftp://analytics.example.com")]
+    [InlineData("Alerts:PublicUrl=https://user:pw@analytics.example.com")]
+    public void Validate_PublicUrlNotAnAbsoluteHttpUrl_FailsNamingTheKey(string setting)
+    {
+        var result = OptionsValidation.Validate(Validator, AlertOptions.SectionName, setting);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("Alerts:PublicUrl must be an absolute http(s) URL", result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_PublicUrlHttps_Succeeds()
+    {
+        var result = OptionsValidation.Validate(Validator, AlertOptions.SectionName, "Alerts:PublicUrl=https://analytics.example.com/crowdstart");
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Crowdstart.Pipeline.Accounts;
+using Crowdstart.Pipeline.Alerts;
 using Crowdstart.Pipeline.Events;
 using Crowdstart.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -63,6 +64,18 @@ public class AccessMatrixTests(AppFixture app)
         ["GET /api/v1/campaigns/{campaignId:guid}/alerts"] = [S, A, R, A, A, A],
         ["POST /api/v1/campaigns/{campaignId:guid}/alerts/{alertId:guid}/acknowledge"] = [S, A, R, A, A, A],
         ["POST /api/v1/campaigns/{campaignId:guid}/alerts/{alertId:guid}/resolve"] = [S, A, R, A, A, A],
+        // Mutes: readers see them, creators mute and unmute. After the first creator's mute or unmute the others' repeat is
+        // an authorised 409 (overlap / over already).
+        ["GET /api/v1/campaigns/{campaignId:guid}/alerts/mutes"] = [S, A, R, A, A, A],
+        ["POST /api/v1/campaigns/{campaignId:guid}/alerts/mutes"] = [S, A, R, A, A, A],
+        ["DELETE /api/v1/campaigns/{campaignId:guid}/alerts/mutes/{muteId:guid}"] = [S, A, R, A, A, A],
+        // Webhooks: creators only (the URLs of chat webhooks carry their tokens); deleting twice is a no-op.
+        ["GET /api/v1/campaigns/{campaignId:guid}/webhooks"] = [S, A, R, A, A, A],
+        ["POST /api/v1/campaigns/{campaignId:guid}/webhooks"] = [S, A, R, A, A, A],
+        ["DELETE /api/v1/campaigns/{campaignId:guid}/webhooks/{webhookId:guid}"] = [S, A, R, A, A, A],
+        ["GET /api/v1/campaigns/{campaignId:guid}/webhooks/deliveries"] = [S, A, R, A, A, A],
+        // A webhook of its own (the DELETE row removes the other one).
+        ["POST /api/v1/campaigns/{campaignId:guid}/webhooks/{webhookId:guid}/test"] = [S, A, R, A, A, A],
         ["GET /admin/access"] = [S, R, R, A, R, R],
         ["GET /admin/audit"] = [S, R, R, A, R, R],
         ["GET /admin/organisations"] = [S, R, R, A, R, R],
@@ -173,6 +186,12 @@ public class AccessMatrixTests(AppFixture app)
             $"WITH a AS (INSERT INTO alerts (id, campaign_id, detector, scope, status, severity, message, value, baseline_low, baseline_high, opened_at, updated_at) " +
             $"VALUES ('{alertId}', '{campaign}', 'traffic_drop', 'campaign', 'open', 'Warning', 'matrix alert', 0, 0, 0, now(), now()) RETURNING 1) SELECT count(*)::int FROM a");
         var keyId = (await app.Services.GetRequiredService<IngestKeys>().CreateAsync(new Actor(creatorA.Id, creatorA.Email, false), campaign, "matrix")).Key.Id;
+        var creatorActor = new Actor(creatorA.Id, creatorA.Email, false);
+        var webhookId = (await app.Services.GetRequiredService<WebhookStore>().CreateAsync(creatorActor, campaign, "http://127.0.0.1:9/matrix", WebhookFormats.Slack)).Id;
+        var testedWebhookId = (await app.Services.GetRequiredService<WebhookStore>().CreateAsync(creatorActor, campaign, "http://127.0.0.1:9/tested", WebhookFormats.Teams)).Id;
+        // A planned mute (the matrix's own POST mutes the hours before it).
+        var muteId = (await app.Services.GetRequiredService<AlertStore>().MuteAsync(creatorActor, campaign, DateTimeOffset.UtcNow.AddDays(1),
+            DateTimeOffset.UtcNow.AddDays(1).AddHours(2), "matrix: planned maintenance")).Id;
         var clients = new[]
         {
             app.NewCookieClient(), await app.SignInAsync(creatorA), await app.SignInAsync(creatorB), await app.SignInAsync(admin),
@@ -189,6 +208,7 @@ public class AccessMatrixTests(AppFixture app)
                 .Replace("{CampaignId:guid}", campaign.ToString()).Replace("{campaignId:guid}", campaign.ToString())
                 .Replace("{CustomerId}", "cust-m1").Replace("{customerId}", "cust-m1")
                 .Replace("{keyId:guid}", keyId.ToString()).Replace("{alertId:guid}", alertId.ToString())
+                .Replace("{webhookId:guid}", (routeKey.EndsWith("/test") ? testedWebhookId : webhookId).ToString()).Replace("{muteId:guid}", muteId.ToString())
                 .Replace("{ruleKey}", "forecast-shortfall").Replace("{documentName}", "v1");
             Assert.DoesNotContain("{", url);
             for (var role = 0; role < clients.Length; role++)
@@ -198,6 +218,10 @@ public class AccessMatrixTests(AppFixture app)
                 {
                     _ when routeKey.EndsWith("/access-requests") => JsonContent.Create(new { reason = $"matrix test request by role {role}" }),
                     _ when routeKey.StartsWith("POST") && routeKey.EndsWith("/keys") => JsonContent.Create(new { name = $"matrix {role}" }),
+                    _ when routeKey.StartsWith("POST") && routeKey.EndsWith("/alerts/mutes") =>
+                        JsonContent.Create(new { endsAt = DateTimeOffset.UtcNow.AddHours(2), reason = $"matrix mute by role {role}" }),
+                    _ when routeKey.StartsWith("POST") && routeKey.EndsWith("/webhooks") =>
+                        JsonContent.Create(new { url = $"http://127.0.0.1:9/matrix-{role}", format = "discord" }),
                     "POST /api/v1/events" => JsonContent.Create(Array.Empty<object>()),
                     "POST /api/v1/query" => JsonContent.Create(new { campaigns = new[] { campaign }, measures = new[] { "count" } }),
                     "POST /account/login" => new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = "x@y.test", ["Password"] = "whatever-password" }),

@@ -27,6 +27,7 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         b.Property(x => x.AcknowledgedBy).HasColumnName("acknowledged_by").HasMaxLength(256);
         b.Property(x => x.ResolvedAt).HasColumnName("resolved_at");
         b.Property(x => x.ResolvedBy).HasColumnName("resolved_by").HasMaxLength(256);
+        b.Property(x => x.MutedUntil).HasColumnName("muted_until");
         b.HasIndex(x => new { x.CampaignId, x.OpenedAt });
         // The database keeps the promise of one live alert per detector and scope, whatever the app does.
         b.HasIndex(x => new { x.CampaignId, x.Detector, x.Scope }).IsUnique().HasFilter("status <> 'resolved'").HasDatabaseName("ux_alerts_live");
@@ -47,6 +48,7 @@ internal sealed class AlertWebhookConfiguration : IEntityTypeConfiguration<Alert
         b.Property(x => x.CreatedAt).HasColumnName("created_at");
         b.Property(x => x.CreatedByUserId).HasColumnName("created_by_user_id");
         b.Property(x => x.DeletedAt).HasColumnName("deleted_at");
+        b.Property(x => x.Format).HasColumnName("format").HasMaxLength(20).HasDefaultValue("json");
         b.HasIndex(x => x.CampaignId);
         b.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -74,5 +76,27 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         b.HasIndex(x => new { x.Status, x.NextAttemptAt });
         b.HasIndex(x => new { x.CampaignId, x.CreatedAt });
         b.HasOne<AlertWebhook>().WithMany().HasForeignKey(x => x.WebhookId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AlertMuteConfiguration : IEntityTypeConfiguration<AlertMute>
+{
+    public void Configure(EntityTypeBuilder<AlertMute> b)
+    {
+        b.ToTable("alert_mutes");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).HasColumnName("id");
+        b.Property(x => x.CampaignId).HasColumnName("campaign_id");
+        b.Property(x => x.StartsAt).HasColumnName("starts_at");
+        b.Property(x => x.EndsAt).HasColumnName("ends_at");
+        b.Property(x => x.Reason).HasColumnName("reason").HasMaxLength(200);
+        b.Property(x => x.CreatedAt).HasColumnName("created_at");
+        b.Property(x => x.CreatedByUserId).HasColumnName("created_by_user_id");
+        b.Property(x => x.CreatedBy).HasColumnName("created_by").HasMaxLength(256);
+        b.Property(x => x.EndedAt).HasColumnName("ended_at");
+        b.Property(x => x.EndedBy).HasColumnName("ended_by").HasMaxLength(256);
+        b.HasIndex(x => new { x.CampaignId, x.EndsAt });
+        b.ToTable(t => t.HasCheckConstraint("ck_alert_mutes_period", "ends_at > starts_at"));
+        b.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -26,6 +26,30 @@ public sealed class Alert
     public DateTimeOffset? ResolvedAt { get; set; }
     /// <summary>Who resolved it by hand; null when it resolved by itself.</summary>
     public string? ResolvedBy { get; set; }
+    /// <summary>
+    /// End of the mute the alert opened in (its webhooks are held until then and it stays off the banner); null when it
+    /// opened unmuted. Set to the moment a mute was ended early.
+    /// </summary>
+    public DateTimeOffset? MutedUntil { get; set; }
+}
+
+/// <summary>
+/// A period during which a campaign's new alerts are recorded but neither shown on the banner nor sent to webhooks
+/// (e.g. a planned payment-provider maintenance). At most one mute of a campaign covers any moment.
+/// </summary>
+public sealed class AlertMute
+{
+    public Guid Id { get; set; }
+    public Guid CampaignId { get; set; }
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset EndsAt { get; set; }
+    public required string Reason { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public Guid? CreatedByUserId { get; set; }
+    public required string CreatedBy { get; set; }
+    /// <summary>When it was ended (or cancelled, before it started) by hand; null while it runs its course.</summary>
+    public DateTimeOffset? EndedAt { get; set; }
+    public string? EndedBy { get; set; }
 }
 
 /// <summary>An outbound webhook of a campaign: alert events are POSTed to it, signed with its secret.</summary>
@@ -39,6 +63,8 @@ public sealed class AlertWebhook
     public DateTimeOffset CreatedAt { get; set; }
     public Guid? CreatedByUserId { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
+    /// <summary>The message format: <c>json</c> (signed JSON, the default), <c>slack</c>, <c>discord</c> or <c>teams</c>.</summary>
+    public string Format { get; set; } = "json";
 }
 
 /// <summary>One alert event to deliver to one webhook, with its attempts so far (the delivery log).</summary>
@@ -51,7 +77,7 @@ public sealed class WebhookDelivery
     /// <summary><c>alert.opened</c>, <c>alert.acknowledged</c> or <c>alert.resolved</c>.</summary>
     public required string Event { get; set; }
     public required string Payload { get; set; }
-    /// <summary><c>pending</c>, <c>delivered</c> or <c>failed</c> (gave up).</summary>
+    /// <summary><c>pending</c>, <c>delivered</c>, <c>failed</c> (gave up) or <c>muted</c> (held by a mute, then not sent: the alert resolved during it).</summary>
     public required string Status { get; set; }
     public int Attempts { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

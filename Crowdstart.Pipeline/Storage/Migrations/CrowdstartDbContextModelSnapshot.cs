@@ -66,6 +66,10 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("message");
 
+                    b.Property<DateTimeOffset?>("MutedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("muted_until");
+
                     b.Property<DateTimeOffset>("OpenedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("opened_at");
@@ -117,6 +121,64 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.ToTable("alerts", (string)null);
                 });
 
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.AlertMute", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("ended_by");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "EndsAt");
+
+                    b.ToTable("alert_mutes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_alert_mutes_period", "ends_at > starts_at");
+                        });
+                });
+
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.AlertWebhook", b =>
                 {
                     b.Property<Guid>("Id")
@@ -139,6 +201,14 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.Property<DateTimeOffset?>("DeletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deleted_at");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("json")
+                        .HasColumnName("format");
 
                     b.Property<string>("Secret")
                         .IsRequired()
@@ -1450,6 +1520,15 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                 });
 
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.Alert", b =>
+                {
+                    b.HasOne("Crowdstart.Pipeline.Storage.Entities.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.AlertMute", b =>
                 {
                     b.HasOne("Crowdstart.Pipeline.Storage.Entities.Campaign", null)
                         .WithMany()
