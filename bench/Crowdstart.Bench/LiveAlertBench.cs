@@ -22,9 +22,10 @@ using Npgsql;
 /// replayed through the ingest API (mid-campaign: launched 2.5 h ago, so it has an own baseline; launch hour: launched
 /// minutes ago); then demo-like visitors (<see cref="IncidentTraffic"/>, the demo funnel) posted in real time, a batch
 /// a second; the creator's campaign page open in Chromium; at a known wall-clock onset the journeys switch to the
-/// suite's checkout outage (60 % of checkouts break). Measured from the onset: the alert row in the database (its
-/// opened_at, stamped by the monitor) and the banner's alert item appearing in the browser (a MutationObserver's
-/// clock). No detection within the timeout is a miss.
+/// suite's checkout outage (60 % of checkouts break). Measured from the onset: the alert row appearing in the database
+/// (what the API serves; polled every 250 ms), the banner's alert item appearing in the browser (a MutationObserver's
+/// clock), and the row's opened_at (the end of the window the monitor judged: data time, which trails the wall clock
+/// by the monitor's grace). No detection within the timeout is a miss.
 /// </summary>
 static class LiveAlertBench
 {
@@ -65,7 +66,7 @@ static class LiveAlertBench
 
         Console.WriteLine($"live_alert_summary variant={variant} visitors_per_min={visitorsPerMinute:F0} runs={runs} " +
             $"detected_server={results.Count(r => r.Server is not null)} detected_browser={results.Count(r => r.Browser is not null)} " +
-            $"server_p50_s={P(results, r => r.Server, 0.5, timeoutMinutes)} server_p90_s={P(results, r => r.Server, 0.9, timeoutMinutes)} " +
+            $"window_p50_s={P(results, r => r.Window, 0.5, timeoutMinutes)} server_p50_s={P(results, r => r.Server, 0.5, timeoutMinutes)} server_p90_s={P(results, r => r.Server, 0.9, timeoutMinutes)} " +
             $"browser_p50_s={P(results, r => r.Browser, 0.5, timeoutMinutes)} browser_p90_s={P(results, r => r.Browser, 0.9, timeoutMinutes)} " +
             $"server_to_browser_p50_s={P(results, r => r.Browser - r.Server, 0.5, timeoutMinutes)} " +
             $"detectors={string.Join(",", results.Where(r => r.Detector is not null).GroupBy(r => r.Detector).Select(g => $"{g.Key}x{g.Count()}"))} " +
@@ -73,12 +74,12 @@ static class LiveAlertBench
         return 0;
     }
 
-    private sealed record RunResult(double? Server, double? Browser, string? Detector, string? BrowserDetector, string? Message, List<string> BeforeOnset,
+    private sealed record RunResult(double? Window, double? Server, double? Browser, string? Detector, string? BrowserDetector, string? Message, List<string> BeforeOnset,
         int HistoryEvents, double HistorySeconds, long LiveEvents, int IngestFailures)
     {
         public string Line(int run, string variant, double visitorsPerMinute, int timeoutMinutes) =>
             $"live_alert run={run} variant={variant} visitors_per_min={visitorsPerMinute:F0} " +
-            (Server is { } s ? $"server_s={s:F1} " : $"server=not_detected_within_{timeoutMinutes}_min ") +
+            (Server is { } s ? $"window_s={Window:F1} server_s={s:F1} " : $"server=not_detected_within_{timeoutMinutes}_min ") +
             (Browser is { } b ? $"browser_s={b:F1} " : $"browser=not_detected_within_{timeoutMinutes}_min ") +
             $"detector={Detector ?? "-"} banner_detector={BrowserDetector ?? "-"} history_events={HistoryEvents} history_post_s={HistorySeconds:F1} " +
             $"live_events={LiveEvents} ingest_failures={IngestFailures}" +
@@ -157,7 +158,7 @@ static class LiveAlertBench
         var serverTask = WaitForAlertRowAsync(dataSource, campaign.Id, onset, deadline);
         var browserTask = WaitForBannerAsync(page, deadline);
         await Task.WhenAll(serverTask, browserTask);
-        var (openedAt, detector, message) = await serverTask;
+        var (rowAt, openedAt, detector, message) = await serverTask;
         var (seenAt, bannerDetector) = await browserTask;
 
         await stop.CancelAsync();
@@ -170,7 +171,7 @@ static class LiveAlertBench
             end.Parameters.Add(new NpgsqlParameter { Value = campaign.Id });
             await end.ExecuteNonQueryAsync();
         }
-        return new RunResult((openedAt - onset)?.TotalSeconds, (seenAt - onset)?.TotalSeconds, detector, bannerDetector, message, beforeOnset,
+        return new RunResult((openedAt - onset)?.TotalSeconds, (rowAt - onset)?.TotalSeconds, (seenAt - onset)?.TotalSeconds, detector, bannerDetector, message, beforeOnset,
             past.Count, historySeconds, Interlocked.Read(ref live), failures);
     }
 
@@ -229,7 +230,8 @@ static class LiveAlertBench
         return (DateTimeOffset.FromUnixTimeMilliseconds(seen.GetProperty("at").GetInt64()), seen.GetProperty("detector").GetString());
     }
 
-    private static async Task<(DateTimeOffset? OpenedAt, string? Detector, string? Message)> WaitForAlertRowAsync(NpgsqlDataSource dataSource, Guid campaign,
+    /// <summary>When (wall clock) an alert opened since the onset first shows in the database, and its opened_at (data time).</summary>
+    private static async Task<(DateTimeOffset? RowAt, DateTimeOffset? OpenedAt, string? Detector, string? Message)> WaitForAlertRowAsync(NpgsqlDataSource dataSource, Guid campaign,
         DateTimeOffset onset, DateTimeOffset deadline)
     {
         while (DateTimeOffset.UtcNow < deadline)
@@ -241,12 +243,12 @@ static class LiveAlertBench
             await using var reader = await cmd.ExecuteReaderAsync();
             if (await reader.ReadAsync())
             {
-                return (new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero), reader.GetString(1), reader.GetString(2));
+                return (DateTimeOffset.UtcNow, new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero), reader.GetString(1), reader.GetString(2));
             }
             await reader.DisposeAsync();
-            await Task.Delay(500);
+            await Task.Delay(250);
         }
-        return (null, null, null);
+        return (null, null, null, null);
     }
 
     private static async Task<List<string>> AlertsBeforeOnsetAsync(NpgsqlDataSource dataSource, Guid campaign, DateTimeOffset onset)
