@@ -6,8 +6,8 @@
 # monitor on, demo off) on its own database; per run a fresh campaign, its history replayed through the ingest API,
 # demo-like visitors posted in real time (a batch a second), the creator's campaign page open in Chromium, then a
 # checkout outage (60 % of checkouts break) at a known onset; prints onset → alert row (server) and onset → banner
-# item (browser) per run, their p50/p90 and the detector that fired. About 6–7 min per detected run, timeout + 3 min
-# per miss. See docs/benchmarks.md.
+# item (browser) per run, their p50/p90 and the detector that fired. Each run takes ≈ 2.5 min + its delay (5 runs at
+# 60/min took 36 min on 2 cores), a miss ≈ 2.5 min + the timeout. See docs/benchmarks.md.
 #   [VARIANT=mid|launch] [TIMEOUT_MINUTES=10] [LEAD=120] [APP_PORT=5094] scripts/bench-alerts.sh --live [runs=5] [visitors-per-minute=60]
 #   VARIANT=mid (default): launched 2.5 h before, history replayed, so the campaign has its own baseline.
 #   VARIANT=launch: launched 5 min before; detectors that need a learning hour report "not detected within N min".
