@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Shared by the benchmark scripts (source after scripts/pg.sh, from the repo root). Every benchmark runs on one
-# cluster of its own, kept between runs (port 55434, fsync on), each in its own database.
+# cluster of its own, kept between runs (port 55434, fsync on; BENCH_PG_PORT and BENCH_PG_DATA move it), each in its own database.
 
-BENCH_PG_DATA=/var/lib/crowdstart/bench-pgdata
-BENCH_PG_PORT=55434
+BENCH_PG_DATA=${BENCH_PG_DATA:-/var/lib/crowdstart/bench-pgdata}
+BENCH_PG_PORT=${BENCH_PG_PORT:-55434}
 BENCH="dotnet bench/Crowdstart.Bench/bin/Release/net10.0/Crowdstart.Bench.dll"
 
 # bench_database NAME [CONNECTION SETTINGS=Maximum Pool Size=40] [keep]: starts the benchmark cluster, drops

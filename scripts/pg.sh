@@ -55,7 +55,15 @@ pg_start() {
     fi
     local opts="-p $port -k $data -c listen_addresses=127.0.0.1 -c max_connections=200"
     for setting in "$@"; do opts="$opts -c $setting"; done
-    pg_as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 -o "$opts" start >/dev/null
+    # The server outlives this script: it must not inherit the caller's descriptors, or a `flock LOCK script` stays
+    # locked for as long as the cluster runs (the benchmark clusters are kept between runs).
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            if [ "$fd" -gt 2 ] && [ "$fd" -lt 255 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+        done
+        pg_as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 -o "$opts" start >/dev/null
+    )
 }
 
 pg_stop() {

@@ -106,14 +106,8 @@ static class DashboardBench
         }
         var before = Rss(appPid);
         using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-renderer-backgrounding", "--disable-background-timer-throttling"] });
-        var context = await browser.NewContextAsync(new() { BaseURL = app.ToString(), ViewportSize = new() { Width = 1280, Height = 800 } });
-        await context.AddCookiesAsync(cookies.GetAllCookies().Select(c => new Microsoft.Playwright.Cookie
-        {
-            Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, HttpOnly = c.HttpOnly, Secure = c.Secure,
-        }));
+        await using var browser = await LaunchChromiumAsync(playwright, chromium);
+        var context = await SignedInContextAsync(browser, app, cookies);
         var opened = new List<Microsoft.Playwright.IPage>();
         sw.Restart();
         for (var i = 0; i < pages; i++)
@@ -238,6 +232,23 @@ static class DashboardBench
         }
     }
 
+    /// <summary>Headless Debian Chromium, with nothing throttling background pages (the benchmarks watch pages that are not focused).</summary>
+    internal static Task<Microsoft.Playwright.IBrowser> LaunchChromiumAsync(Microsoft.Playwright.IPlaywright playwright, string chromium) =>
+        playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-renderer-backgrounding", "--disable-background-timer-throttling"] });
+
+    /// <summary>A browser context on <paramref name="app"/> carrying the cookies of a sign-in (<see cref="SignInAsync"/>).</summary>
+    internal static async Task<Microsoft.Playwright.IBrowserContext> SignedInContextAsync(Microsoft.Playwright.IBrowser browser, Uri app, CookieContainer cookies)
+    {
+        var context = await browser.NewContextAsync(new() { BaseURL = app.ToString(), ViewportSize = new() { Width = 1280, Height = 800 } });
+        await context.AddCookiesAsync(cookies.GetAllCookies().Select(c => new Microsoft.Playwright.Cookie
+        {
+            Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, HttpOnly = c.HttpOnly, Secure = c.Secure,
+        }));
+        return context;
+    }
+
     internal static async Task<CookieContainer> SignInAsync(Uri app, string email, string password)
     {
         var cookies = new CookieContainer();
@@ -261,7 +272,10 @@ static class DashboardBench
     internal static string Summary(List<double> values)
     {
         var sorted = values.Order().ToArray();
-        double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        double P(double q) => Percentile(sorted, q);
         return $"p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {sorted[^1]:F1} ms (n={sorted.Length})";
     }
+
+    /// <summary>Nearest-rank percentile <paramref name="q"/> (0–1) of values sorted ascending.</summary>
+    internal static double Percentile(IReadOnlyList<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, Math.Max(0, (int)Math.Ceiling(q * sorted.Count) - 1))];
 }

@@ -35,7 +35,7 @@ static class HubFreshnessBench
         await stop.CancelAsync();
         await loadTask.ContinueWith(_ => { });
         var sorted = latencies.Order().ToArray();
-        double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        double P(double q) => DashboardBench.Percentile(sorted, q);
         Console.WriteLine($"hub_freshness log={label} rate_target={rate} load_accepted_per_s={achieved:F0} probes={sorted.Length} " +
             $"p50_ms={P(0.5):F0} p95_ms={P(0.95):F0} p99_ms={P(0.99):F0} max_ms={sorted[^1]:F0}");
     }

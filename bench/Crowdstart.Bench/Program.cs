@@ -25,6 +25,8 @@
 //                                                   ingest latency of one campaign while another account floods the explorer
 //   dashboard --db CS --url U --email E --password P --app-pid PID [--events 2000000] [--rate 5000] [--seconds 60] [--pages 100]
 //                                                   initial load, commit → hub latency under load, memory per open page
+//   live-alerts --db CS --url U [--runs 5] [--visitors 60] [--variant mid|launch] [--timeout-minutes 10] [--lead 120] [--chromium /usr/bin/chromium]
+//                                                   checkout outage injected into live demo-like traffic: onset → alert row, onset → banner in Chromium
 // `http` is the load generator (its own process, loopback); `copy` is the engine's limit: binary COPY of
 // rows of the same shape into the same event_log table, with no HTTP, validation or dedupe.
 using System.Diagnostics;
@@ -115,6 +117,10 @@ switch (mode)
         Console.Write(calm.ToTable());
         break;
     }
+    case "live-alerts":
+        return await LiveAlertBench.RunAsync(Arg("db"), new Uri(Arg("url")), int.Parse(Arg("runs", "5")),
+            double.Parse(Arg("visitors", "60"), System.Globalization.CultureInfo.InvariantCulture), Arg("variant", "mid"), int.Parse(Arg("timeout-minutes", "10")),
+            int.Parse(Arg("lead", "120")), Arg("chromium", "/usr/bin/chromium"));
     case "dashboard":
         await DashboardBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("email"), Arg("password"), int.Parse(Arg("events", "2000000")),
             int.Parse(Arg("rate", "5000")), int.Parse(Arg("seconds", "60")), int.Parse(Arg("pages", "100")), int.Parse(Arg("app-pid")),
