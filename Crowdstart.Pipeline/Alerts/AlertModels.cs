@@ -68,7 +68,7 @@ public sealed record DetectorSettings
     /// this stretch starts (or where an open alert's stretch started, so an ongoing incident never becomes normal).
     /// Funnel rates need minutes of outcomes; traffic changes show within a minute.
     /// </summary>
-    public int ConversionMemoryMinutes { get; init; } = 10;
+    public int ConversionMemoryMinutes { get; init; } = 20;
     public int TrafficMemoryMinutes { get; init; } = 3;
 
     /// <summary>
