@@ -25,7 +25,7 @@ using Npgsql;
 /// suite's checkout outage (60 % of checkouts break). Measured from the onset: the alert row appearing in the database
 /// (what the API serves; polled every 250 ms), the banner's alert item appearing in the browser (a MutationObserver's
 /// clock), and the row's opened_at (the end of the window the monitor judged: data time, which trails the wall clock
-/// by the monitor's grace). No detection within the timeout is a miss.
+/// by the monitor's lateness, 2 s, capped at the pipeline's watermark). No detection within the timeout is a miss.
 /// </summary>
 static class LiveAlertBench
 {
