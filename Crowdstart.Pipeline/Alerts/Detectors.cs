@@ -36,10 +36,12 @@ public static class Detectors
     private sealed record RateTest(string Detector, string Label, FunnelRate Rate, bool Rise, double? Guard, Func<DetectorSettings, int> MinTrials,
         Func<DetectorSettings, double, double> Designed);
 
+    private static readonly RateTest CheckoutConversionTest = new(DetectorKinds.CheckoutConversionDrop, "Checkout → pledge conversion",
+        FunnelRate.CheckoutConversion, false, null, s => s.MinCheckouts, (s, p0) => p0 * (1 - s.MinRelativeChange));
+
     private static readonly RateTest[] RateTests =
     [
-        new(DetectorKinds.CheckoutConversionDrop, "Checkout → pledge conversion", FunnelRate.CheckoutConversion, false, null, s => s.MinCheckouts,
-            (s, p0) => p0 * (1 - s.MinRelativeChange)),
+        CheckoutConversionTest,
         new(DetectorKinds.VisitConversionDrop, "Visit → pledge conversion", FunnelRate.VisitConversion, false, null, s => s.MinVisits,
             (s, p0) => p0 * (1 - s.MinRelativeChange)),
         // Pledges (almost) stop while checkouts go on: designed for a fall to a tenth, with a guard from the first minute.
@@ -157,7 +159,7 @@ public static class Detectors
         var perBucket = (double)s.Sum(rate.Trials, Math.Max(0, s.Count - memory), s.Count) / Math.Min(memory, s.Count);
         var information = Cusum.RateInformation(p0, p1, perBucket);
         if (test.Detector == DetectorKinds.CheckoutFailureSpike &&
-            Baseline(s, settings, context, RateTests[0]) is { Basis: DetectorBasis.Own or DetectorBasis.Platform } conversion)
+            Baseline(s, settings, context, CheckoutConversionTest) is { Basis: DetectorBasis.Own or DetectorBasis.Platform } conversion)
         {
             // Failed checkouts are checkouts that did not pledge: the test weighs the pledges that go missing as well as
             // the failures that appear (designed: the extra failures replace as many pledges), which is most of an
@@ -285,11 +287,12 @@ public static class Detectors
         }
         // Each source is a test of its own: the threshold grows with their number (a union bound).
         var extra = Math.Log(Math.Max(1, sources.Count));
+        var sourceMedians = new Dictionary<string, double>();
         foreach (var source in sources)
         {
             var (minutes, _) = TrafficBaseline(s, settings, context, DetectorKinds.TrafficSpike, b => b.VisitsBySource.GetValueOrDefault(source));
             var (_, sourceP90) = Quantiles(minutes);
-            var sourceMedian = Statistics.Median(minutes);
+            var sourceMedian = sourceMedians[source] = Statistics.Median(minutes);
             var l0 = Math.Max(sourceP90, 1) / BucketsPerMinute;
             var state = Cusum.Count(from, s.Count, i => s[i].VisitsBySource.GetValueOrDefault(source), l0, settings.TrafficSpikeFactor * l0);
             if (state.Statistic >= settings.Threshold(Cusum.CountInformation(l0, settings.TrafficSpikeFactor * l0)) + extra &&
@@ -317,8 +320,7 @@ public static class Detectors
                     {
                         now += s[i].VisitsBySource.GetValueOrDefault(source);
                     }
-                    var (minutes, _) = TrafficBaseline(s, settings, context, DetectorKinds.TrafficSpike, b => b.VisitsBySource.GetValueOrDefault(source));
-                    return (Source: source, Excess: now - Statistics.Median(minutes) * runMinutes);
+                    return (Source: source, Excess: now - sourceMedians[source] * runMinutes);
                 }).OrderByDescending(x => x.Excess).FirstOrDefault()
                 : default;
             if (top.Source is not null && excess > 0 && top.Excess >= 0.6 * excess)

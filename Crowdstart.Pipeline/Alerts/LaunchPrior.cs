@@ -39,13 +39,25 @@ public sealed class LaunchPrior
 
     public static readonly LaunchPrior Empty = new([]);
 
-    private readonly Dictionary<(string Rate, int Hour), List<CampaignRateCounts>> _counts;
+    /// <summary>
+    /// Sums of the campaigns' rates per rate and hour, so a fit without one campaign is a subtraction: the monitor asks
+    /// for every rate of every live campaign every 10 seconds.
+    /// </summary>
+    private sealed record Moments(int Count, double Sum, double SumOfSquares, double SumOfInverseTrials);
+
+    private readonly Dictionary<(string Rate, int Hour), Moments> _moments = [];
+    private readonly Dictionary<(string Rate, int Hour, Guid Campaign), (double Rate, double Trials)> _members = [];
 
     public LaunchPrior(IEnumerable<CampaignRateCounts> counts)
     {
-        _counts = counts.Where(c => c.Trials >= MinTrials && c.Hour is >= 0 and < Hours)
-            .GroupBy(c => (c.Rate, c.Hour)).ToDictionary(g => g.Key, g => g.ToList());
-        Campaigns = _counts.Values.SelectMany(v => v).Select(c => c.CampaignId).Distinct().Count();
+        foreach (var c in counts.Where(c => c.Trials >= MinTrials && c.Hour is >= 0 and < Hours))
+        {
+            var rate = Math.Min(0.999, (double)c.Successes / c.Trials);
+            _members[(c.Rate, c.Hour, c.CampaignId)] = (rate, c.Trials);
+            var m = _moments.GetValueOrDefault((c.Rate, c.Hour)) ?? new Moments(0, 0, 0, 0);
+            _moments[(c.Rate, c.Hour)] = new Moments(m.Count + 1, m.Sum + rate, m.SumOfSquares + rate * rate, m.SumOfInverseTrials + 1.0 / c.Trials);
+        }
+        Campaigns = _members.Keys.Select(k => k.Campaign).Distinct().Count();
     }
 
     /// <summary>Campaigns that contributed to any rate.</summary>
@@ -54,36 +66,33 @@ public sealed class LaunchPrior
     /// <summary>The prior of <paramref name="rate"/> at <paramref name="hour"/> since launch, without <paramref name="excluding"/>; null when too few campaigns.</summary>
     public RatePrior? For(FunnelRate rate, int hour, Guid excluding)
     {
-        if (!_counts.TryGetValue((rate.Name, Math.Clamp(hour, 0, Hours - 1)), out var all))
+        hour = Math.Clamp(hour, 0, Hours - 1);
+        if (!_moments.TryGetValue((rate.Name, hour), out var m))
         {
             return null;
         }
-        var rates = new List<(double Rate, double Trials)>(all.Count);
-        foreach (var c in all)
+        if (_members.TryGetValue((rate.Name, hour, excluding), out var own))
         {
-            if (c.CampaignId != excluding)
-            {
-                rates.Add((Math.Min(0.999, (double)c.Successes / c.Trials), c.Trials));
-            }
+            m = new Moments(m.Count - 1, m.Sum - own.Rate, m.SumOfSquares - own.Rate * own.Rate, m.SumOfInverseTrials - 1.0 / own.Trials);
         }
-        return Fit(rates);
+        return Fit(m.Count, m.Sum, m.SumOfSquares, m.SumOfInverseTrials);
     }
 
     /// <summary>
     /// Method of moments: the mean of the campaigns' rates, and their spread after taking out what sampling alone
     /// explains (a small campaign's rate is noisy without campaigns being different).
     /// </summary>
-    public static RatePrior? Fit(IReadOnlyList<(double Rate, double Trials)> rates)
+    private static RatePrior? Fit(int count, double sum, double sumOfSquares, double sumOfInverseTrials)
     {
-        if (rates.Count < MinCampaigns)
+        if (count < MinCampaigns)
         {
             return null;
         }
-        var mean = Math.Clamp(rates.Average(r => r.Rate), 0.001, 0.999);
-        var spread = rates.Sum(r => (r.Rate - mean) * (r.Rate - mean)) / (rates.Count - 1);
-        var sampling = rates.Average(r => mean * (1 - mean) / r.Trials);
+        var mean = Math.Clamp(sum / count, 0.001, 0.999);
+        var spread = Math.Max(0, sumOfSquares - count * mean * mean) / (count - 1);
+        var sampling = mean * (1 - mean) * sumOfInverseTrials / count;
         var between = Math.Max(spread - sampling, 1e-9);
         var weight = Math.Clamp(mean * (1 - mean) / between - 1, 2, MaxWeight);
-        return new RatePrior(mean * weight, (1 - mean) * weight, rates.Count);
+        return new RatePrior(mean * weight, (1 - mean) * weight, count);
     }
 }
