@@ -41,6 +41,9 @@ public sealed record CampaignLiveView(
     /// <summary>Net revenue of the equal-length range before this one (the revenue chart's ghost series); null when there is none.</summary>
     public IReadOnlyList<RevenuePoint>? PreviousRevenue { get; init; }
 
+    /// <summary>5-min conversion of the equal-length range before this one (the conversion chart's ghost series); null when there is none.</summary>
+    public IReadOnlyList<ConversionPoint>? PreviousConversion { get; init; }
+
     /// <summary>Set on the last good view when refreshing it failed (e.g. the database is unreachable): shown as stale.</summary>
     public string? Problem { get; init; }
 }

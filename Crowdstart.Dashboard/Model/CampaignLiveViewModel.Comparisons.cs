@@ -88,6 +88,37 @@ public sealed partial class CampaignLiveViewModel
         }
     }
 
+    /// <summary>Legend name of the conversion chart's ghost series.</summary>
+    public const string PreviousConversionSeries = "5 min · previous period";
+
+    private CampaignLiveView? _conversionWithPreviousFor;
+    private IReadOnlyList<object> _conversionWithPrevious = [];
+
+    /// <summary>
+    /// <see cref="ConversionSeries"/> plus the previous range's 5-min conversion moved forward by one range; the same list
+    /// instance until the view changes.
+    /// </summary>
+    public IReadOnlyList<object> ConversionSeriesWithPrevious
+    {
+        get
+        {
+            if (View is not { } view)
+            {
+                return ConversionSeries;
+            }
+            if (!ReferenceEquals(_conversionWithPreviousFor, view))
+            {
+                _conversionWithPreviousFor = view;
+                var shift = MetricWindows.LivePoint(view.At) - view.From;
+                _conversionWithPrevious = view.PreviousConversion is { Count: > 0 } previous
+                    ? [.. ConversionSeries, new ChartSeries(PreviousConversionSeries, "line", [.. previous.Where(p => p.Rate is not null)
+                        .Select(p => new[] { (double)(p.At + shift).ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) })])]
+                    : ConversionSeries;
+            }
+            return _conversionWithPrevious;
+        }
+    }
+
     private double[][] PreviousPoints(CampaignLiveView view, IReadOnlyList<RevenuePoint> previous)
     {
         var shift = view.From - previous[0].At;

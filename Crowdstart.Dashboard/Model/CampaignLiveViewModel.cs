@@ -165,13 +165,14 @@ public sealed partial class CampaignLiveViewModel(CampaignAccess access, Current
         ConversionOptions = new
         {
             chart = new { type = "line", height = 280, animations = new { enabled = false }, toolbar = new { show = false }, zoom = new { enabled = false } },
-            stroke = new { width = new[] { 1.5, 2.5, 3 }, curve = "straight" },
+            // The fourth series is the previous period's 5-min line (CampaignLiveViewModel.Comparisons.cs): thin, dotted, grey.
+            stroke = new { width = new[] { 1.5, 2.5, 3, 1.5 }, curve = "straight", dashArray = new[] { 0, 0, 0, 3 } },
             dataLabels = new { enabled = false },
             legend = new { position = "top" },
             xaxis = new { type = "datetime", labels = new { datetimeUTC = false } },
             yaxis = new { min = 0, csFormat = "percent", title = new { text = "Visitors who pledged" } },
             tooltip = new { shared = true, x = new { format = "dd MMM HH:mm:ss" } },
-            colors = new[] { "#94a3b8", "#8b8bff", "#2dd4bf" },
+            colors = new[] { "#94a3b8", "#8b8bff", "#2dd4bf", "#64748b" },
             noData = new { text = "No visitors in this range yet" },
         };
         HistogramOptions = new

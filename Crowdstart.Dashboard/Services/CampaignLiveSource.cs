@@ -84,7 +84,9 @@ public sealed class CampaignLiveSource(
         var forecastTask = forecasts is null ? Task.FromResult<ForecastView?>(null) : forecasts.GetAsync(campaignId, ct);
         var previousTask = comparisons is null ? Task.FromResult<PreviousPeriod?>(null) : comparisons.GetPreviousPeriodAsync(campaignId, now, ct);
         var previousRevenueTask = PreviousRevenueAsync(campaign, range, from, now, hourly, ct);
-        await Task.WhenAll([snapshotTask, revenueTask, earlyTask, feedTask, forecastTask, previousTask, previousRevenueTask, .. conversionTasks.Values]);
+        var previousConversionTask = PreviousConversionAsync(campaign, range, from, now, ct);
+        await Task.WhenAll([snapshotTask, revenueTask, earlyTask, feedTask, forecastTask, previousTask, previousRevenueTask, previousConversionTask,
+            .. conversionTasks.Values]);
         if (await snapshotTask is not { } snapshot)
         {
             return null;
@@ -108,7 +110,7 @@ public sealed class CampaignLiveSource(
             Stopwatch.GetElapsedTime(started))
         {
             Forecast = forecast, Recommendations = advice, RecommendationsFailed = adviceFailed,
-            Previous = await previousTask, PreviousRevenue = await previousRevenueTask,
+            Previous = await previousTask, PreviousRevenue = await previousRevenueTask, PreviousConversion = await previousConversionTask,
         };
     }
 
@@ -128,6 +130,24 @@ public sealed class CampaignLiveSource(
         }
         return await metrics.GetRevenueSeriesAsync(campaign.Id, previousFrom, from, hourly, ct);
     }
+
+    /// <summary>
+    /// The 5-min visit → pledge conversion over the equal-length range just before this one (the conversion chart's ghost
+    /// series); null under the same conditions as <see cref="PreviousRevenueAsync"/>.
+    /// </summary>
+    private async Task<IReadOnlyList<ConversionPoint>?> PreviousConversionAsync(CampaignInfo campaign, LiveRange range, DateTimeOffset from,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var span = MetricWindows.LivePoint(now) - from;
+        if (comparisons is null || range == LiveRange.SinceLaunch || from - span < campaign.LaunchAt)
+        {
+            return null;
+        }
+        return await metrics.GetConversionSeriesAsync(campaign.Id, PreviousConversionWindow, from - span, from, ct);
+    }
+
+    /// <summary>The conversion window whose previous period the conversion chart draws.</summary>
+    public const int PreviousConversionWindow = 300;
 
     /// <summary>
     /// The recommendations from the snapshot and forecast just read (their own raw-event reads are cached for 30 s). A

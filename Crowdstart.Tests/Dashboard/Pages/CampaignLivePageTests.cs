@@ -257,7 +257,7 @@ public abstract class CampaignLivePageTests<TDatabase>(TDatabase db) : IClassFix
         var other = await db.Campaigns.CreateCampaignAsync(org, "cmp-" + Guid.NewGuid().ToString("N")[..8], "Tile Ember", "EUR", 1000m, now.AddDays(-2));
         await Crowdstart.Pipeline.Storage.TimeSeriesPartitions.EnsureAsync(db.DataSource, now.AddDays(-2), daysBack: 1, daysAhead: 3);
         await AppendAndProcessAsync([
-            // The hour before the last: €100. The last hour: €150 (€50 of it after T+3 h).
+            // The hour before the last: €100. The last hour: €150 here and €10 below (€50 of it after T+3 h).
             EventFactory.Event(campaign.Id, "p1", EventTypes.PledgeCompleted, now.AddMinutes(-90), 100m),
             EventFactory.Event(campaign.Id, "p2", EventTypes.PledgeCompleted, now.AddMinutes(-30), 100m),
             EventFactory.Event(campaign.Id, "p3", EventTypes.PledgeCompleted, now.AddMinutes(-2), 50m),
@@ -270,26 +270,41 @@ public abstract class CampaignLivePageTests<TDatabase>(TDatabase db) : IClassFix
             EventFactory.Event(other.Id, "o1", EventTypes.PledgeCompleted, other.LaunchAt.AddMinutes(30), 160m),
             EventFactory.Event(other.Id, "o2", EventTypes.PledgeCompleted, other.LaunchAt.AddHours(5), 999m),
         ]);
+        // Visits and a pledge of the range before the live one, received on time (so they count in its live windows).
+        await db.Log.AppendAsync([
+            EventFactory.Event(campaign.Id, "v1", EventTypes.PageView, now.AddMinutes(-20)),
+            EventFactory.Event(campaign.Id, "v2", EventTypes.PageView, now.AddMinutes(-20)),
+            EventFactory.Event(campaign.Id, "v1", EventTypes.PledgeCompleted, now.AddMinutes(-19.5), 10m),
+        ], new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now.AddMinutes(-19)));
+        _feed.Publish([.. await db.Log.ProcessAllAsync()]);
 
         // Act
         var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, campaign.Id));
 
         // Assert: every tile carries its definition; changes say their unit; value and subtitle read the same window
-        cut.WaitForAssertion(() => Assert.Equal("€150", cut.Find("[data-testid=kpi-revenue-hour]").TextContent), Wait);
+        cut.WaitForAssertion(() => Assert.Equal("€160", cut.Find("[data-testid=kpi-revenue-hour]").TextContent), Wait);
         Assert.All(cut.FindComponents<KpiTile>(), t => Assert.Contains(t.Instance.Definition, Crowdstart.Dashboard.Model.MetricDefinitions.All.Select(d => d.Definition)));
-        Assert.Equal("▲ 50 %", cut.Find("[data-testid=kpi-revenue-hour-trend]").TextContent);
+        Assert.Equal("▲ 60 %", cut.Find("[data-testid=kpi-revenue-hour-trend]").TextContent);
         Assert.Equal("vs previous hour (€100)", cut.Find("[data-testid=kpi-revenue-hour-comparison]").TextContent);
         Assert.Equal("25 %", cut.Find("[data-testid=kpi-checkout-failures]").TextContent);
         Assert.Equal("▲ 25 pp", cut.Find("[data-testid=kpi-checkout-failures-trend]").TextContent);
         Assert.StartsWith("1 of 4 checkouts failed in the last 5 min", cut.Find("[data-testid=kpi-checkout-failures-hint]").TextContent);
         Assert.Equal("since launch · no previous period", cut.Find("[data-testid=kpi-late-comparison]").TextContent);
         Assert.Equal("Visit → pledge conversion · 5 min", cut.FindComponents<KpiTile>().Single(t => t.Instance.TestId == "kpi-conversion-5m").Instance.Label);
-        // The other launch at the same age: €200 vs €160 in the first 3 h of each.
-        cut.WaitForAssertion(() => Assert.Equal("Tile Aurora is 25 % ahead of Tile Ember at T+3 h.", cut.Find("[data-testid=launch-comparison-sentence]").TextContent), Wait);
-        Assert.Equal("€200 vs €160 net pledged in the first 3 h of each", cut.Find("[data-testid=launch-comparison-detail]").TextContent);
+        // The other launch at the same age: €210 vs €160 in the first 3 h of each.
+        cut.WaitForAssertion(() => Assert.Equal("Tile Aurora is 31 % ahead of Tile Ember at T+3 h.", cut.Find("[data-testid=launch-comparison-sentence]").TextContent), Wait);
+        Assert.Equal("€210 vs €160 net pledged in the first 3 h of each", cut.Find("[data-testid=launch-comparison-detail]").TextContent);
         // The revenue chart has the previous 15 minutes as its ghost series.
         cut.WaitForAssertion(() => Assert.Single(ChartCalls("create", "campaign-revenue")), Wait);
         var created = (IReadOnlyList<object>)ChartCalls("create", "campaign-revenue")[0].Arguments[3]!;
         Assert.Contains(created, x => x is ChartSeries { Name: Crowdstart.Dashboard.Model.CampaignLiveViewModel.PreviousPeriodSeries });
+        cut.WaitForAssertion(() => Assert.Single(ChartCalls("create", "campaign-conversion")), Wait);
+        var conversion = (IReadOnlyList<object>)ChartCalls("create", "campaign-conversion")[0].Arguments[3]!;
+        var ghost = Assert.Single(conversion.OfType<ChartSeries>(), x => x.Name == Crowdstart.Dashboard.Model.CampaignLiveViewModel.PreviousConversionSeries);
+        // Moved forward by one range: every point lies inside the range drawn, none before it.
+        var range = (double[])ChartCalls("create", "campaign-conversion")[0].Arguments[5]!;
+        Assert.NotEmpty(ghost.Data);
+        Assert.All(ghost.Data, p => Assert.InRange(p[0], range[0], range[1]));
+        Assert.Contains(ghost.Data, p => p[1] == 50);
     }
 }
