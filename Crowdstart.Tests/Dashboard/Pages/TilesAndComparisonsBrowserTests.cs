@@ -134,6 +134,21 @@ public class TilesAndComparisonsBrowserTests(AppFixture app, BrowserFixture brow
         Assert.Contains("Cumulative", map[1]);
         Assert.Contains("Net pledged", map[0]);
         Assert.Contains(Crowdstart.Dashboard.Model.CampaignLiveViewModel.PreviousPeriodSeries, map[0]);
+        await creator.Locator("#campaign-conversion[data-chart-ready='true']").WaitForAsync(new() { Timeout = 30_000 });
+        var conversionNames = await creator.EvaluateAsync<string[]>("() => ApexCharts.getChartByID('campaign-conversion').w.globals.seriesNames");
+        Assert.Contains(Crowdstart.Dashboard.Model.CampaignLiveViewModel.PreviousConversionSeries, conversionNames);
+        await creator.Locator("#campaign-revenue").ScrollIntoViewIfNeededAsync();
+        await creator.ScreenshotAsync(new() { Path = Shot("revenue-goal-and-ghost.png") });
+        await creator.Locator("#campaign-conversion").ScrollIntoViewIfNeededAsync();
+        await creator.ScreenshotAsync(new() { Path = Shot("conversion-ghost.png") });
+
+        // At phone width the tiles stack with their changes and the comparison line wraps under its selector.
+        var phone = await SignedInPageAsync(creatorUser, 390, 844);
+        await GoAsync(phone, $"campaigns/{aurora.Id}");
+        await Assertions.Expect(phone.GetByTestId("launch-comparison-sentence")).ToContainTextAsync("Ember Isles", new() { Timeout = 30_000 });
+        await phone.GetByTestId("kpi-revenue-hour").ScrollIntoViewIfNeededAsync();
+        await phone.ScreenshotAsync(new() { Path = Shot("tiles-phone.png") });
+        await phone.Context.CloseAsync();
 
         // The badge: the creator asks for customer-level access; the admin's menu shows it without a reload.
         await GoAsync(admin, "/");
