@@ -307,4 +307,24 @@ public abstract class CampaignLivePageTests<TDatabase>(TDatabase db) : IClassFix
         Assert.All(ghost.Data, p => Assert.InRange(p[0], range[0], range[1]));
         Assert.Contains(ghost.Data, p => p[1] == 50);
     }
+
+    [Fact]
+    public async Task CampaignLive_FirstHourAfterLaunch_EqualTilesSayWhyAndHaveNoPreviousPeriod()
+    {
+        // Arrange: 20 minutes after the launch, last hour = first 4 h = everything pledged
+        var campaign = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "first-" + Guid.NewGuid().ToString("N")[..8], "First Hour Lamp", "EUR", 1000m, DateTimeOffset.UtcNow.AddMinutes(-20));
+        await AppendAndProcessAsync([EventFactory.Event(campaign.Id, "f1", EventTypes.PledgeCompleted, DateTimeOffset.UtcNow.AddMinutes(-5), 70m)]);
+
+        // Act
+        var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, campaign.Id));
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal("€70", cut.Find("[data-testid=kpi-revenue-hour]").TextContent), Wait);
+        Assert.Equal("€70", cut.Find("[data-testid=kpi-early-velocity]").TextContent);
+        Assert.StartsWith("first hour since launch: all pledged so far", cut.Find("[data-testid=kpi-revenue-hour-hint]").TextContent);
+        Assert.Contains("until T+4 h this is all pledged since launch", cut.Find("[data-testid=kpi-early-velocity-hint]").TextContent);
+        Assert.Equal("no previous period", cut.Find("[data-testid=kpi-revenue-hour-comparison]").TextContent);
+        Assert.Equal("no previous period", cut.Find("[data-testid=kpi-social-comparison]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=kpi-revenue-hour-trend]"));
+    }
 }
