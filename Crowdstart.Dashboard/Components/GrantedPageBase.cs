@@ -101,6 +101,27 @@ public abstract class GrantedPageBase : LiveComponentBase
     }
 
     /// <summary>Whether the page's data is on screen.</summary>
+    /// <summary>
+    /// Reads the data again for the signed-in user (a new search, filter or page), with the same outcomes as the first load:
+    /// an ended grant shows as ended, a malformed request as not found.
+    /// </summary>
+    protected async Task ReloadDataAsync()
+    {
+        if (AccessEnded || IsDisposed)
+        {
+            return;
+        }
+        try
+        {
+            await LoadDataAsync(await User.RequireAsync());
+        }
+        catch (AccessDeniedException)
+        {
+            AccessEnded = true;
+            ClearData();
+        }
+    }
+
     protected abstract bool DataLoaded { get; }
 
     /// <summary>Reads the data (through <see cref="CustomerData"/>, which audits the read).</summary>

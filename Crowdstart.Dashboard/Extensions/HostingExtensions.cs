@@ -49,6 +49,7 @@ public static class HostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddTransient<Model.CampaignsOverviewViewModel>();
         builder.Services.AddTransient<Model.CampaignLiveViewModel>();
+        builder.Services.AddTransient<Model.CampaignComparisonViewModel>();
         builder.AddDashboardServices();
         builder.AddCampaignHub();
         // Metrics for a Prometheus scrape: the pipeline's and the dashboard's instruments, plus ASP.NET Core's own

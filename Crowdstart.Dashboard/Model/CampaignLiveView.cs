@@ -35,6 +35,15 @@ public sealed record CampaignLiveView(
     /// <summary>The recommendations could not be computed this time (their raw-event reads failed or timed out); the rest of the view is current.</summary>
     public bool RecommendationsFailed { get; init; }
 
+    /// <summary>Every live window's figures one window earlier (the tiles' deltas); null when the source has no comparison reader.</summary>
+    public PreviousPeriod? Previous { get; init; }
+
+    /// <summary>Net revenue of the equal-length range before this one (the revenue chart's ghost series); null when there is none.</summary>
+    public IReadOnlyList<RevenuePoint>? PreviousRevenue { get; init; }
+
+    /// <summary>5-min conversion of the equal-length range before this one (the conversion chart's ghost series); null when there is none.</summary>
+    public IReadOnlyList<ConversionPoint>? PreviousConversion { get; init; }
+
     /// <summary>Set on the last good view when refreshing it failed (e.g. the database is unreachable): shown as stale.</summary>
     public string? Problem { get; init; }
 }

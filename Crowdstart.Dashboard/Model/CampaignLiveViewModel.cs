@@ -10,7 +10,7 @@ namespace Crowdstart.Dashboard.Model;
 /// Options objects are built once per campaign and axis mode (charts are created once); series are rebuilt on
 /// every view so the charts update in place.
 /// </summary>
-public sealed class CampaignLiveViewModel(CampaignAccess access, CurrentUser user, TimeProvider time)
+public sealed partial class CampaignLiveViewModel(CampaignAccess access, CurrentUser user, TimeProvider time)
 {
     public bool Loaded { get; private set; }
     public CampaignInfo? Campaign { get; private set; }
@@ -144,7 +144,8 @@ public sealed class CampaignLiveViewModel(CampaignAccess access, CurrentUser use
         RevenueOptions = new
         {
             chart = new { type = "line", height = 320, animations = new { enabled = false }, toolbar = new { show = false }, zoom = new { enabled = false } },
-            stroke = new { width = new[] { 0, 3, 2 }, curve = "straight", dashArray = new[] { 0, 0, 6 } },
+            // The fourth series is the previous period's ghost (CampaignLiveViewModel.Comparisons.cs): thin, dotted, grey.
+            stroke = new { width = new[] { 0, 3, 2, 1.5 }, curve = "straight", dashArray = new[] { 0, 0, 6, 3 } },
             dataLabels = new { enabled = false },
             legend = new { position = "top" },
             xaxis = LaunchAnchored
@@ -153,24 +154,25 @@ public sealed class CampaignLiveViewModel(CampaignAccess access, CurrentUser use
             yaxis = new object[]
             {
                 // No floor at zero: a minute where refunds outweigh pledges is negative.
-                new { seriesName = "Net pledged", title = new { text = "Per interval" }, csFormat = "currency:" + currency, forceNiceScale = true },
+                new { seriesName = new[] { "Net pledged", PreviousPeriodSeries }, title = new { text = "Per interval" }, csFormat = "currency:" + currency, forceNiceScale = true },
                 // Cumulative and goal share one scale, so the goal line sits where the campaign really meets its goal.
                 new { seriesName = new[] { "Cumulative", "Goal" }, opposite = true, title = new { text = "Cumulative" }, min = 0, csFormat = "currency:" + currency },
             },
             tooltip = new { shared = true, x = new { format = "dd MMM HH:mm" } },
-            colors = new[] { "#8b8bff", "#2dd4bf", "#f59e0b" },
+            colors = new[] { "#8b8bff", "#2dd4bf", "#f59e0b", "#94a3b8" },
             noData = new { text = "No pledges in this range yet" },
         };
         ConversionOptions = new
         {
             chart = new { type = "line", height = 280, animations = new { enabled = false }, toolbar = new { show = false }, zoom = new { enabled = false } },
-            stroke = new { width = new[] { 1.5, 2.5, 3 }, curve = "straight" },
+            // The fourth series is the previous period's 5-min line (CampaignLiveViewModel.Comparisons.cs): thin, dotted, grey.
+            stroke = new { width = new[] { 1.5, 2.5, 3, 1.5 }, curve = "straight", dashArray = new[] { 0, 0, 0, 3 } },
             dataLabels = new { enabled = false },
             legend = new { position = "top" },
             xaxis = new { type = "datetime", labels = new { datetimeUTC = false } },
             yaxis = new { min = 0, csFormat = "percent", title = new { text = "Visitors who pledged" } },
             tooltip = new { shared = true, x = new { format = "dd MMM HH:mm:ss" } },
-            colors = new[] { "#94a3b8", "#8b8bff", "#2dd4bf" },
+            colors = new[] { "#94a3b8", "#8b8bff", "#2dd4bf", "#64748b" },
             noData = new { text = "No visitors in this range yet" },
         };
         HistogramOptions = new

@@ -174,18 +174,21 @@ public sealed class ExplorerForm
         }
     }
 
-    /// <summary>A one-line description, e.g. "count by type · pledge_completed · last 24 h".</summary>
+    /// <summary>A one-line description in words, e.g. "Events by Event · Pledge · last 24 h · Aurora".</summary>
     public string Summary(Func<Guid, string> campaignName)
     {
         var parts = new List<string>
         {
-            string.Join(", ", Measures) + (GroupBy.Count > 0 ? " by " + string.Join(" × ", GroupBy.OrderBy(DimensionOrder)) : ""),
+            string.Join(", ", Measures.Select(m => ExplorerResultView.Header(m, null)))
+                + (GroupBy.Count > 0 ? " by " + string.Join(" × ", GroupBy.OrderBy(DimensionOrder).Select(ExplorerLabels.FieldLabel)) : ""),
         };
         if (Types.Count > 0)
         {
-            parts.Add(string.Join(", ", Types));
+            parts.Add(string.Join(", ", Types.Select(Services.DashboardFormatter.EventName)));
         }
-        parts.AddRange(Filters.Select(f => f.Op is "exists" or "missing" ? $"{f.Field} {f.Op}" : $"{f.Field} {f.Op} {f.Values}"));
+        parts.AddRange(Filters.Select(f => f.Op is "exists" or "missing"
+            ? $"{ExplorerLabels.FieldLabel(f.Field)} {ExplorerLabels.OperatorLabel(f.Op)}"
+            : $"{ExplorerLabels.FieldLabel(f.Field)} {ExplorerLabels.OperatorLabel(f.Op)} {f.Values}"));
         parts.Add(Time switch
         {
             ExplorerTimeMode.LastHours => $"last {LastHours.ToString("0.##", CultureInfo.InvariantCulture)} h",

@@ -80,14 +80,14 @@ public sealed class ExplorerResultView
     }
 
     /// <summary>
-    /// The result as CSV (RFC 4180): a header of column names, raw values (ISO 8601 UTC times, invariant numbers,
+    /// The result as CSV (RFC 4180): a header of the columns' names in words (as the table shows them), raw values (ISO 8601 UTC times, invariant numbers,
     /// campaign names). Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with an
     /// apostrophe: property values come from campaign pages' visitors.
     /// </summary>
     public string ToCsv()
     {
         var csv = new StringBuilder();
-        csv.AppendJoin(',', Columns.Select(c => Escape(c.Name))).Append("\r\n");
+        csv.AppendJoin(',', Columns.Select(c => Escape(c.Header))).Append("\r\n");
         foreach (var row in Rows)
         {
             csv.AppendJoin(',', row.Select((v, i) => Escape(Raw(v, Columns[i])))).Append("\r\n");

@@ -29,7 +29,8 @@ public sealed class CampaignLiveSource(
     TimeProvider time,
     ILogger<CampaignLiveSource> logger,
     ForecastQuery? forecasts = null,
-    RecommendationService? recommendations = null)
+    RecommendationService? recommendations = null,
+    ComparisonQuery? comparisons = null)
 {
     /// <summary>Windowed figures slide with time: recomputed at least this often while watched.</summary>
     public static readonly TimeSpan SlideInterval = TimeSpan.FromSeconds(5);
@@ -81,7 +82,11 @@ public sealed class CampaignLiveSource(
             w => metrics.GetConversionSeriesAsync(campaignId, w, from, MetricWindows.LivePoint(now), ct));
         var feedTask = feed.RecentAsync(campaignId, FeedRows, ct);
         var forecastTask = forecasts is null ? Task.FromResult<ForecastView?>(null) : forecasts.GetAsync(campaignId, ct);
-        await Task.WhenAll([snapshotTask, revenueTask, earlyTask, feedTask, forecastTask, .. conversionTasks.Values]);
+        var previousTask = comparisons is null ? Task.FromResult<PreviousPeriod?>(null) : comparisons.GetPreviousPeriodAsync(campaignId, now, ct);
+        var previousRevenueTask = PreviousRevenueAsync(campaign, range, from, now, hourly, ct);
+        var previousConversionTask = PreviousConversionAsync(campaign, range, from, now, ct);
+        await Task.WhenAll([snapshotTask, revenueTask, earlyTask, feedTask, forecastTask, previousTask, previousRevenueTask, previousConversionTask,
+            .. conversionTasks.Values]);
         if (await snapshotTask is not { } snapshot)
         {
             return null;
@@ -102,8 +107,47 @@ public sealed class CampaignLiveSource(
         var forecast = await forecastTask;
         var (advice, adviceFailed) = await RecommendationsAsync(campaign, snapshot, forecast, ct);
         return new CampaignLiveView(campaign, range, now, from, hourly, snapshot, totals, revenue, before, early, conversion, rows,
-            Stopwatch.GetElapsedTime(started)) { Forecast = forecast, Recommendations = advice, RecommendationsFailed = adviceFailed };
+            Stopwatch.GetElapsedTime(started))
+        {
+            Forecast = forecast, Recommendations = advice, RecommendationsFailed = adviceFailed,
+            Previous = await previousTask, PreviousRevenue = await previousRevenueTask, PreviousConversion = await previousConversionTask,
+        };
     }
+
+    /// <summary>
+    /// The revenue series of the equal-length range just before this one (the charts' ghost series), in whole intervals;
+    /// null when that range would start before the launch minute, or the range is "since launch" (nothing before it).
+    /// </summary>
+    private async Task<IReadOnlyList<RevenuePoint>?> PreviousRevenueAsync(CampaignInfo campaign, LiveRange range, DateTimeOffset from,
+        DateTimeOffset now, bool hourly, CancellationToken ct)
+    {
+        var step = hourly ? TimeSpan.TicksPerHour : TimeSpan.TicksPerMinute;
+        var start = (from - (now - from)).UtcTicks;
+        var previousFrom = new DateTimeOffset(start - start % step, TimeSpan.Zero);
+        if (comparisons is null || range == LiveRange.SinceLaunch || previousFrom < Pipeline.Events.EventTime.MinuteOf(campaign.LaunchAt))
+        {
+            return null;
+        }
+        return await metrics.GetRevenueSeriesAsync(campaign.Id, previousFrom, from, hourly, ct);
+    }
+
+    /// <summary>
+    /// The 5-min visit → pledge conversion over the equal-length range just before this one (the conversion chart's ghost
+    /// series); null under the same conditions as <see cref="PreviousRevenueAsync"/>.
+    /// </summary>
+    private async Task<IReadOnlyList<ConversionPoint>?> PreviousConversionAsync(CampaignInfo campaign, LiveRange range, DateTimeOffset from,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var span = MetricWindows.LivePoint(now) - from;
+        if (comparisons is null || range == LiveRange.SinceLaunch || from - span < campaign.LaunchAt)
+        {
+            return null;
+        }
+        return await metrics.GetConversionSeriesAsync(campaign.Id, PreviousConversionWindow, from - span, from, ct);
+    }
+
+    /// <summary>The conversion window whose previous period the conversion chart draws.</summary>
+    public const int PreviousConversionWindow = 300;
 
     /// <summary>
     /// The recommendations from the snapshot and forecast just read (their own raw-event reads are cached for 30 s). A

@@ -70,7 +70,10 @@ public sealed class DashboardFormatter
     public string Seconds(int? seconds) => seconds is { } s ? Elapsed(TimeSpan.FromSeconds(s)) : "—";
 
     /// <summary>Event types as people say them.</summary>
-    public string EventLabel(string type) => type switch
+    public string EventLabel(string type) => EventName(type);
+
+    /// <summary>Event types as people say them, where no formatter is at hand (one list for the whole dashboard).</summary>
+    public static string EventName(string type) => type switch
     {
         "page_view" => "Visit",
         "reward_view" => "Reward viewed",

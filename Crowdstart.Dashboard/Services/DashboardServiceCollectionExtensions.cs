@@ -11,6 +11,7 @@ public static class DashboardServiceCollectionExtensions
     {
         builder.Services.AddSingleton<DashboardFormatter>();
         builder.Services.AddSingleton<CampaignLiveSource>();
+        builder.Services.AddSingleton<PendingRequestsSource>();
         builder.Services.AddSingleton<DashboardMetrics>();
         builder.Services.AddSingleton<UserPreferences>();
         builder.Services.AddSingleton<RecentQueries>();

@@ -166,6 +166,16 @@ public sealed class DataAccessGrants(
         return await RequestsAsync(r => r.Status == AccessRequestStatus.Pending, ct);
     }
 
+    /// <summary>
+    /// How many requests wait for a decision: the admin menu's badge (<c>PendingRequestsSource</c> reads it once per change for
+    /// every open page; only admins are shown it). A count, no names or reasons.
+    /// </summary>
+    public async Task<int> CountPendingAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.DataAccessRequests.CountAsync(r => r.Status == AccessRequestStatus.Pending, ct);
+    }
+
     /// <summary>The actor's own requests for one campaign, newest first.</summary>
     public Task<List<RequestView>> MyRequestsAsync(Actor actor, Guid campaignId, CancellationToken ct = default) =>
         RequestsAsync(r => r.UserId == actor.UserId && r.CampaignId == campaignId, ct);

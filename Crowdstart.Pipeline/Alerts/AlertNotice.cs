@@ -27,7 +27,7 @@ public sealed record AlertNotice(string Event, AlertInfo Alert, string CampaignN
     public const string Acknowledged = "alert.acknowledged";
     public const string Resolved = "alert.resolved";
 
-    /// <summary>The headline: "Critical: Checkout conversion drop", "Recovered: Traffic drop", "Acknowledged: …".</summary>
+    /// <summary>The headline: "Critical: Checkout → pledge conversion drop", "Recovered: Traffic drop", "Acknowledged: …".</summary>
     public string Headline => Event switch
     {
         Resolved when Alert.ResolvedBy is null => "Recovered: " + AlertWording.Title(Alert.Detector),

@@ -12,8 +12,8 @@ public static class AlertWording
     /// <summary>A short name of the detector, for people.</summary>
     public static string Title(string detector) => detector switch
     {
-        DetectorKinds.CheckoutConversionDrop => "Checkout conversion drop",
-        DetectorKinds.VisitConversionDrop => "Conversion drop",
+        DetectorKinds.CheckoutConversionDrop => "Checkout → pledge conversion drop",
+        DetectorKinds.VisitConversionDrop => "Visit → pledge conversion drop",
         DetectorKinds.TrafficDrop => "Traffic drop",
         DetectorKinds.TrafficSpike => "Traffic spike",
         DetectorKinds.RevenueStall => "Pledges stalled",

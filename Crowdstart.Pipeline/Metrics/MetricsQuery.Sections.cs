@@ -6,7 +6,7 @@ namespace Crowdstart.Pipeline.Metrics;
 /// <summary>The snapshot's sections, one read each over pre-computed rows.</summary>
 public sealed partial class MetricsQuery
 {
-    private static async Task<(List<SocialAmplification>, List<CheckoutHealth>)> WindowCountsAsync(NpgsqlConnection connection, Guid campaignId,
+    internal static async Task<(List<SocialAmplification>, List<CheckoutHealth>)> WindowCountsAsync(NpgsqlConnection connection, Guid campaignId,
         DateTimeOffset live, CancellationToken ct)
     {
         // One pass over the longest window's buckets; shorter windows are sub-ranges of it.

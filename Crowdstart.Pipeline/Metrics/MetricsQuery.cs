@@ -215,7 +215,7 @@ public sealed partial class MetricsQuery(NpgsqlDataSource dataSource) : IMetrics
             : null;
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
+    internal static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         var cmd = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)

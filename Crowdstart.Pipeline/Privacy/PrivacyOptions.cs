@@ -59,10 +59,11 @@ public sealed class PrivacyOptions
                (_allowed.TryGetValue("*", out var any) && any.Contains(key));
     }
 
-    /// <summary>The keys allowed for <paramref name="type"/>, for error messages.</summary>
+    /// <summary>The keys allowed for <paramref name="type"/>, each once (a key allowed for every type and for this one too is not repeated), for error messages.</summary>
     public IEnumerable<string> AllowedFor(string type)
     {
         var source = AllowedProperties is { Count: > 0 } configured ? configured : BuiltInAllowedProperties;
-        return (source.TryGetValue(type, out var keys) ? keys : []).Concat(source.TryGetValue("*", out var any) ? any : []).Order(StringComparer.Ordinal);
+        return (source.TryGetValue(type, out var keys) ? keys : []).Concat(source.TryGetValue("*", out var any) ? any : [])
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
     }
 }

@@ -41,7 +41,7 @@ public sealed class ChatPayloadsTests
 
         // Assert
         Assert.Empty(ChatSchemas.Check(format, body));
-        Assert.Contains("Checkout conversion drop", body);
+        Assert.Contains("Checkout → pledge conversion drop", body);
         Assert.Contains("Aurora Lamp", body);
         Assert.Contains("12 %", body);
         Assert.Contains("31 %–44 %", body);

@@ -67,7 +67,7 @@ public sealed class DashboardTestContext : BunitContext
     }
 
     /// <summary>
-    /// What the campaign page reads, over <paramref name="db"/>: campaigns, rollups, metrics, the event feed, the
+    /// What the campaign page reads, over <paramref name="db"/>: campaigns, rollups, metrics and their comparisons, the event feed, the
     /// live source fed by <paramref name="feed"/> (unthrottled, so a commit shows at once) and alerts.
     /// </summary>
     public void AddCampaignPageServices(TestDatabase db, CampaignChangeFeed feed, AlertStore alerts, AlertFeed alertFeed)
@@ -79,8 +79,10 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton(feed);
         Services.AddSingleton(Options.Create(new ProcessingOptions { NotifyThrottleMilliseconds = 0 }));
         Services.AddSingleton<ILogger<CampaignLiveSource>>(NullLogger<CampaignLiveSource>.Instance);
+        Services.AddSingleton(new ComparisonQuery(db.DataSource));
         Services.AddSingleton<CampaignLiveSource>();
         Services.AddScoped<CampaignLiveViewModel>();
+        Services.AddScoped<CampaignComparisonViewModel>();
         Services.AddSingleton(alertFeed);
         Services.AddSingleton(alerts);
         Services.AddSingleton(new AlertReadinessQuery(db.DataSource, db.Contexts, new LaunchPriorStore(db.DataSource, TimeProvider.System),

@@ -150,6 +150,49 @@ public static class MetricsOracle
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Net pledged (pledges − refunds, late events included) with <paramref name="from"/> ≤ occurredAt &lt; <paramref name="to"/>.</summary>
+    public static async Task<decimal> NetAsync(NpgsqlDataSource db, Guid campaign, DateTimeOffset from, DateTimeOffset to)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT coalesce(sum(CASE type WHEN 'pledge_completed' THEN amount WHEN 'pledge_refunded' THEN -amount ELSE 0 END), 0)
+            FROM event_log WHERE campaign_id = @c AND occurred_at >= @from AND occurred_at < @to
+            """);
+        cmd.Parameters.AddWithValue("c", campaign);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        return (decimal)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Net pledged over the first <paramref name="age"/> after the campaign's launch minute, from raw events and the campaign
+    /// row alone (the same-age comparison's definition, docs/metrics.md "Comparisons").
+    /// </summary>
+    public static async Task<decimal> NetSinceLaunchAsync(NpgsqlDataSource db, Guid campaign, TimeSpan age)
+    {
+        await using var cmd = db.CreateCommand($"""
+            SELECT coalesce(sum(CASE e.type WHEN 'pledge_completed' THEN e.amount WHEN 'pledge_refunded' THEN -e.amount ELSE 0 END), 0)
+            FROM event_log e JOIN campaigns c ON c.id = e.campaign_id
+            WHERE e.campaign_id = @c AND e.occurred_at >= date_trunc('minute', c.launch_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+              AND e.occurred_at < (date_trunc('minute', c.launch_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') + {Interval(age)}
+            """);
+        cmd.Parameters.AddWithValue("c", campaign);
+        return (decimal)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Non-late page views whose source matches the SQL <paramref name="sourceLike"/> pattern, with from ≤ occurredAt &lt; to.</summary>
+    public static async Task<long> PageViewsAsync(NpgsqlDataSource db, Guid campaign, string sourceLike, DateTimeOffset from, DateTimeOffset to, TimeSpan lateness)
+    {
+        await using var cmd = db.CreateCommand($"""
+            SELECT count(*) FROM event_log WHERE campaign_id = @c AND type = 'page_view' AND source LIKE @s
+              AND occurred_at >= @from AND occurred_at < @to AND received_at - occurred_at <= {Interval(lateness)}
+            """);
+        cmd.Parameters.AddWithValue("c", campaign);
+        cmd.Parameters.AddWithValue("s", sourceLike);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
     private static async Task<List<string>> RowsAsync(NpgsqlDataSource db, string sql, Guid campaign)
     {
         await using var cmd = db.CreateCommand(sql);

@@ -39,4 +39,15 @@ public sealed class ValidatePrivacyOptionsTests
             "Privacy:DefaultGrantHours must be between 1 and 720 (was 0)",
             "Privacy:MaxGrantHours must be between 1 and 720 (was 1,000)");
     }
+
+    [Fact]
+    public void AllowedFor_KeyAllowedForEveryTypeAndForTheType_ListedOnce()
+    {
+        var options = new PrivacyOptions();
+
+        var allowed = options.AllowedFor(Crowdstart.Pipeline.Events.EventTypes.RewardView).ToList();
+
+        Assert.Single(allowed, "reward");
+        Assert.Equal(allowed.Distinct().Count(), allowed.Count);
+    }
 }

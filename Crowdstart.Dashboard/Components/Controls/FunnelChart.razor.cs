@@ -75,6 +75,11 @@ public partial class FunnelChart
         return series;
     }
 
+    /// <summary>The pledge step when it directly follows the checkout step: its step conversion is the checkout → pledge conversion.</summary>
+    private (FunnelStepResult Checkout, FunnelStepResult Pledge)? CheckoutToPledge =>
+        Steps.Zip(Steps.Skip(1)).FirstOrDefault(p => p.First.Type == Pipeline.Events.EventTypes.CheckoutStarted
+            && p.Second.Type == Pipeline.Events.EventTypes.PledgeCompleted) is ({ } checkout, { } pledge) ? (checkout, pledge) : null;
+
     private string AccessibleSummary => "Funnel: " + string.Join(", ",
         Steps.Select(s => $"{Format.EventLabel(s.Type)} {Format.Count(s.Customers)}"));
 }

@@ -15,7 +15,13 @@ public partial class KpiTile
     /// <summary>Context under the value (e.g. the other windows).</summary>
     [Parameter] public string? Hint { get; set; }
 
-    /// <summary>A short change next to the value, e.g. "▲ 12 %"; <see cref="TrendUp"/> colours it.</summary>
+    /// <summary>What the figure means (from <see cref="Model.MetricDefinitions"/>): the tile's tooltip, also read by screen readers.</summary>
+    [Parameter] public string? Definition { get; set; }
+
+    /// <summary>A line under the value saying what <see cref="Trend"/> compares with, or why there is nothing to compare.</summary>
+    [Parameter] public string? Comparison { get; set; }
+
+    /// <summary>A short change next to the value, labelled relative or in points: "▲ 12 %", "▼ 1.5 pp"; <see cref="TrendUp"/> colours it.</summary>
     [Parameter] public string? Trend { get; set; }
 
     /// <summary>True for good news, false for bad, null for neutral.</summary>
@@ -39,5 +45,5 @@ public partial class KpiTile
     [Parameter] public string? TestId { get; set; }
 
     private string AccessibleText => Value is null ? $"{Label}: loading" : string.Join(". ",
-        new[] { $"{Label}: {Value}", Trend, Hint }.Where(x => !string.IsNullOrEmpty(x)));
+        new[] { $"{Label}: {Value}", Trend, Comparison, Hint }.Where(x => !string.IsNullOrEmpty(x)));
 }

@@ -40,6 +40,7 @@ public partial class CampaignLive : LiveComponentBase
     [CascadingParameter(Name = "DarkMode")] public bool DarkMode { get; set; }
 
     [Inject] public required CampaignLiveViewModel Model { get; init; }
+    [Inject] public required CampaignComparisonViewModel Comparison { get; init; }
     [Inject] public required CampaignLiveSource Source { get; init; }
     [Inject] public required CustomerData Customers { get; init; }
     [Inject] public required AccessChangeFeed AccessChanges { get; init; }
@@ -88,6 +89,10 @@ public partial class CampaignLive : LiveComponentBase
                 return;
             }
             _hasGrant = hasGrant;
+            if (Model.Campaign is { } loaded)
+            {
+                await Comparison.LoadAsync(loaded);
+            }
         }
         if (Model.Campaign?.Id != CampaignId)
         {
@@ -103,6 +108,7 @@ public partial class CampaignLive : LiveComponentBase
                 {
                     Model.Apply(view);
                     await RefreshCustomerFeedAsync();
+                    await Comparison.RefreshAsync();
                 }
             }));
         }
@@ -133,20 +139,6 @@ public partial class CampaignLive : LiveComponentBase
         }
     }
 
-    private (string? Text, bool? Up) ConversionTrend
-    {
-        get
-        {
-            var (now, hour) = (Model.Conversion(300).Rate, Model.Conversion(3600).Rate);
-            if (now is not { } a || hour is not { } b || b == 0)
-            {
-                return (null, null);
-            }
-            var change = (a - b) / b;
-            return Math.Abs(change) < 0.005 ? ("= 1 h", null) : ($"{(change > 0 ? "▲" : "▼")} {Format.Percent(Math.Abs(change))} vs 1 h", change > 0);
-        }
-    }
-
     private string TopNetwork(SocialAmplification social) =>
         social.ByNetwork.OrderByDescending(kv => kv.Value).FirstOrDefault() is { Key: { } network, Value: > 0 } ? $" · top: {Format.SourceLabel("social:" + network)}" : "";
 
@@ -171,6 +163,8 @@ public partial class CampaignLive : LiveComponentBase
             _recommendationError = ex.Message;
         }
     }
+
+    private Task SelectComparisonAsync(Guid? otherId) => Comparison.SelectAsync(otherId);
 
     private void SetLaunchAnchored(bool value) => Model.SetLaunchAnchored(value);
 

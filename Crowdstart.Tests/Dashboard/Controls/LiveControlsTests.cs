@@ -45,6 +45,32 @@ public class LiveControlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void KpiTile_Definition_InTooltipAndAccessibleDescriptionWithTheComparisonLine()
+    {
+        var definition = Crowdstart.Dashboard.Model.MetricDefinitions.CheckoutFailures;
+
+        var cut = _ctx.Render<KpiTile>(p => p.Add(c => c.Label, definition.Name).Add(c => c.Definition, definition.Definition).Add(c => c.Value, "25 %")
+            .Add(c => c.Trend, "▲ 15 pp").Add(c => c.TrendUp, false).Add(c => c.Comparison, "vs previous 5 min (10 %)").Add(c => c.TestId, "kpi"));
+
+        Assert.Equal(definition.Definition, cut.FindComponent<MudBlazor.MudTooltip>().Instance.Text);
+        Assert.Equal(definition.Definition, cut.Find("[role=group]").GetAttribute("aria-description"));
+        Assert.Equal("0", cut.Find("[role=group]").GetAttribute("tabindex"));
+        Assert.Equal("vs previous 5 min (10 %)", cut.Find("[data-testid=kpi-comparison]").TextContent);
+        Assert.Equal("Checkout failures · 5 min: 25 %. ▲ 15 pp. vs previous 5 min (10 %)", cut.Find("[role=group]").GetAttribute("aria-label"));
+    }
+
+    [Fact]
+    public void FunnelChart_CheckoutThenPledge_NamesCheckoutToPledgeConversionApartFromVisits()
+    {
+        var cut = _ctx.Render<FunnelChart>(p => p.Add(c => c.Steps, Funnel((100, 0), (50, 0), (20, 0), (10, 0), (4, 0))));
+
+        var line = cut.Find("[data-testid=funnel-checkout-conversion]").TextContent;
+
+        Assert.Contains("Checkout → pledge conversion: 40 %", line);
+        Assert.Contains("4 of 10 customers who started a checkout", line);
+    }
+
+    [Fact]
     public void KpiTile_NoValueYet_ShowsSkeletonNotZero()
     {
         var cut = _ctx.Render<KpiTile>(p => p.Add(c => c.Label, "Revenue").Add(c => c.TestId, "kpi"));

@@ -117,6 +117,22 @@ public class ExplorerFormTests
         var id = Guid.NewGuid();
         var form = new ExplorerForm { Campaigns = [id], Types = ["pledge_completed"], GroupBy = ["network"], Measures = ["count"], Time = ExplorerTimeMode.LastHours, LastHours = 24 };
 
-        Assert.Equal("count by network · pledge_completed · last 24 h · Aurora", form.Summary(_ => "Aurora"));
+        Assert.Equal("Events by Network · Pledge · last 24 h · Aurora", form.Summary(_ => "Aurora"));
+    }
+
+    [Fact]
+    public void Summary_FiltersAndProperties_InWordsNotIds()
+    {
+        var form = new ExplorerForm
+        {
+            Campaigns = [Guid.NewGuid()], Types = ["checkout_failed", "page_view"], GroupBy = ["property:reward"], Measures = ["unique_customers", "sum_amount"],
+            Filters = [new ExplorerFilter { Field = "source", Op = "not", Values = "direct" }, new ExplorerFilter { Field = "property:payment", Op = "exists" }],
+            Time = ExplorerTimeMode.AllTime,
+        };
+
+        var summary = form.Summary(_ => "Ember Isles");
+
+        Assert.Equal("Unique customers, Amount by reward (property) · Checkout failed, Visit · Source none of direct · payment (property) is set · all time · Ember Isles", summary);
+        Assert.DoesNotContain("_", summary);
     }
 }

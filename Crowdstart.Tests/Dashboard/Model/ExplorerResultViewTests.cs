@@ -49,7 +49,7 @@ public class ExplorerResultViewTests
     }
 
     [Fact]
-    public void ToCsv_QuotesEscapesAndDefusesFormulas()
+    public void ToCsv_HeadersInWords_QuotesEscapesAndDefusesFormulas()
     {
         var view = View([new("campaign", false, false), new("day", false, true), new("property:utm_campaign", false, false), new("sum_amount", true, false), new("p50_amount", true, false)],
         [
@@ -59,7 +59,7 @@ public class ExplorerResultViewTests
 
         var lines = view.ToCsv().Split("\r\n");
 
-        Assert.Equal("campaign,day,property:utm_campaign,sum_amount,p50_amount", lines[0]);
+        Assert.Equal("Campaign,Day (UTC),utm_campaign,Amount (EUR),Median amount", lines[0]);
         Assert.Equal("\"Aurora, the lamp\",2026-11-26T00:00:00Z,\"'=HYPERLINK(\"\"http://x\"\")\",-12.5,0.1", lines[1]);
         Assert.Equal("\"Aurora, the lamp\",2026-11-27T00:00:00Z,,3,", lines[2]);
         Assert.Equal("", lines[3]);

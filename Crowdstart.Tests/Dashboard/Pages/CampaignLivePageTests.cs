@@ -241,4 +241,90 @@ public abstract class CampaignLivePageTests<TDatabase>(TDatabase db) : IClassFix
         cut.WaitForAssertion(() => Assert.Contains($"driven by {hostile}", cut.Find("[data-testid=alert-item]").TextContent), Wait);
         Assert.Empty(cut.FindAll("[data-testid=alert-item] img"));
     }
+
+    [Fact]
+    public async Task CampaignLive_HistoryBeforeTheWindows_TilesShowDefinitionsChangesAndSameAgeComparison()
+    {
+        // Arrange: an organisation of the creator's own with two launches; this one 3 h 10 min ago, the other two days ago.
+        var org = await db.CreateOrganisationAsync("Compare " + Guid.NewGuid().ToString("N")[..6]);
+        await using (var seed = await db.Contexts.CreateDbContextAsync())
+        {
+            seed.OrganisationMembers.Add(new Crowdstart.Pipeline.Storage.Entities.OrganisationMember { OrganisationId = org, UserId = _creatorId });
+            await seed.SaveChangesAsync();
+        }
+        var now = DateTimeOffset.UtcNow;
+        var campaign = await db.Campaigns.CreateCampaignAsync(org, "cmp-" + Guid.NewGuid().ToString("N")[..8], "Tile Aurora", "EUR", 1000m, now.AddMinutes(-190));
+        var other = await db.Campaigns.CreateCampaignAsync(org, "cmp-" + Guid.NewGuid().ToString("N")[..8], "Tile Ember", "EUR", 1000m, now.AddDays(-2));
+        await Crowdstart.Pipeline.Storage.TimeSeriesPartitions.EnsureAsync(db.DataSource, now.AddDays(-2), daysBack: 1, daysAhead: 3);
+        await AppendAndProcessAsync([
+            // The hour before the last: €100. The last hour: €150 here and €10 below (€50 of it after T+3 h).
+            EventFactory.Event(campaign.Id, "p1", EventTypes.PledgeCompleted, now.AddMinutes(-90), 100m),
+            EventFactory.Event(campaign.Id, "p2", EventTypes.PledgeCompleted, now.AddMinutes(-30), 100m),
+            EventFactory.Event(campaign.Id, "p3", EventTypes.PledgeCompleted, now.AddMinutes(-2), 50m),
+            // The 5 min before the last 5: 2 checkouts, none failed. The last 5 min: 4 checkouts, 1 failed.
+            EventFactory.Event(campaign.Id, "k1", EventTypes.CheckoutStarted, now.AddMinutes(-7)),
+            EventFactory.Event(campaign.Id, "k2", EventTypes.CheckoutStarted, now.AddMinutes(-7)),
+            .. Enumerable.Range(0, 4).Select(i => EventFactory.Event(campaign.Id, $"k{3 + i}", EventTypes.CheckoutStarted, now.AddMinutes(-2))),
+            EventFactory.Event(campaign.Id, "k3", EventTypes.CheckoutFailed, now.AddMinutes(-2)),
+            // The other campaign's first 3 h: €160.
+            EventFactory.Event(other.Id, "o1", EventTypes.PledgeCompleted, other.LaunchAt.AddMinutes(30), 160m),
+            EventFactory.Event(other.Id, "o2", EventTypes.PledgeCompleted, other.LaunchAt.AddHours(5), 999m),
+        ]);
+        // Visits and a pledge of the range before the live one, received on time (so they count in its live windows).
+        await db.Log.AppendAsync([
+            EventFactory.Event(campaign.Id, "v1", EventTypes.PageView, now.AddMinutes(-20)),
+            EventFactory.Event(campaign.Id, "v2", EventTypes.PageView, now.AddMinutes(-20)),
+            EventFactory.Event(campaign.Id, "v1", EventTypes.PledgeCompleted, now.AddMinutes(-19.5), 10m),
+        ], new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now.AddMinutes(-19)));
+        _feed.Publish([.. await db.Log.ProcessAllAsync()]);
+
+        // Act
+        var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, campaign.Id));
+
+        // Assert: every tile carries its definition; changes say their unit; value and subtitle read the same window
+        cut.WaitForAssertion(() => Assert.Equal("€160", cut.Find("[data-testid=kpi-revenue-hour]").TextContent), Wait);
+        Assert.All(cut.FindComponents<KpiTile>(), t => Assert.Contains(t.Instance.Definition, Crowdstart.Dashboard.Model.MetricDefinitions.All.Select(d => d.Definition)));
+        Assert.Equal("▲ 60 %", cut.Find("[data-testid=kpi-revenue-hour-trend]").TextContent);
+        Assert.Equal("vs previous hour (€100)", cut.Find("[data-testid=kpi-revenue-hour-comparison]").TextContent);
+        Assert.Equal("25 %", cut.Find("[data-testid=kpi-checkout-failures]").TextContent);
+        Assert.Equal("▲ 25 pp", cut.Find("[data-testid=kpi-checkout-failures-trend]").TextContent);
+        Assert.StartsWith("1 of 4 checkouts failed in the last 5 min", cut.Find("[data-testid=kpi-checkout-failures-hint]").TextContent);
+        Assert.Equal("since launch · no previous period", cut.Find("[data-testid=kpi-late-comparison]").TextContent);
+        Assert.Equal("Visit → pledge conversion · 5 min", cut.FindComponents<KpiTile>().Single(t => t.Instance.TestId == "kpi-conversion-5m").Instance.Label);
+        // The other launch at the same age: €210 vs €160 in the first 3 h of each.
+        cut.WaitForAssertion(() => Assert.Equal("Tile Aurora is 31 % ahead of Tile Ember at T+3 h.", cut.Find("[data-testid=launch-comparison-sentence]").TextContent), Wait);
+        Assert.Equal("€210 vs €160 net pledged in the first 3 h of each", cut.Find("[data-testid=launch-comparison-detail]").TextContent);
+        // The revenue chart has the previous 15 minutes as its ghost series.
+        cut.WaitForAssertion(() => Assert.Single(ChartCalls("create", "campaign-revenue")), Wait);
+        var created = (IReadOnlyList<object>)ChartCalls("create", "campaign-revenue")[0].Arguments[3]!;
+        Assert.Contains(created, x => x is ChartSeries { Name: Crowdstart.Dashboard.Model.CampaignLiveViewModel.PreviousPeriodSeries });
+        cut.WaitForAssertion(() => Assert.Single(ChartCalls("create", "campaign-conversion")), Wait);
+        var conversion = (IReadOnlyList<object>)ChartCalls("create", "campaign-conversion")[0].Arguments[3]!;
+        var ghost = Assert.Single(conversion.OfType<ChartSeries>(), x => x.Name == Crowdstart.Dashboard.Model.CampaignLiveViewModel.PreviousConversionSeries);
+        // Moved forward by one range: every point lies inside the range drawn, none before it.
+        var range = (double[])ChartCalls("create", "campaign-conversion")[0].Arguments[5]!;
+        Assert.NotEmpty(ghost.Data);
+        Assert.All(ghost.Data, p => Assert.InRange(p[0], range[0], range[1]));
+        Assert.Contains(ghost.Data, p => p[1] == 50);
+    }
+
+    [Fact]
+    public async Task CampaignLive_FirstHourAfterLaunch_EqualTilesSayWhyAndHaveNoPreviousPeriod()
+    {
+        // Arrange: 20 minutes after the launch, last hour = first 4 h = everything pledged
+        var campaign = await db.Campaigns.CreateCampaignAsync(db.OrganisationId, "first-" + Guid.NewGuid().ToString("N")[..8], "First Hour Lamp", "EUR", 1000m, DateTimeOffset.UtcNow.AddMinutes(-20));
+        await AppendAndProcessAsync([EventFactory.Event(campaign.Id, "f1", EventTypes.PledgeCompleted, DateTimeOffset.UtcNow.AddMinutes(-5), 70m)]);
+
+        // Act
+        var cut = _ctx.Render<CampaignLive>(p => p.Add(c => c.CampaignId, campaign.Id));
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal("€70", cut.Find("[data-testid=kpi-revenue-hour]").TextContent), Wait);
+        Assert.Equal("€70", cut.Find("[data-testid=kpi-early-velocity]").TextContent);
+        Assert.StartsWith("first hour since launch: all pledged so far", cut.Find("[data-testid=kpi-revenue-hour-hint]").TextContent);
+        Assert.Contains("until T+4 h this is all pledged since launch", cut.Find("[data-testid=kpi-early-velocity-hint]").TextContent);
+        Assert.Equal("no previous period", cut.Find("[data-testid=kpi-revenue-hour-comparison]").TextContent);
+        Assert.Equal("no previous period", cut.Find("[data-testid=kpi-social-comparison]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=kpi-revenue-hour-trend]"));
+    }
 }

@@ -102,17 +102,18 @@ public class ExplorePageBrowserTests(AppFixture app, BrowserFixture browser) : B
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("q-export").ClickAsync());
         var csv = (await File.ReadAllTextAsync((await download.PathAsync())!)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         var header = csv[0].Split(',').ToList();
-        Assert.Equal(["network", "property:reward"], header.Take(2));
+        // Headers in words, as the table has them.
+        Assert.Equal(["Network", "reward"], header.Take(2));
         Assert.Equal(4, csv.Length);
         var rows = csv.Skip(1).Select(line => line.Split(',')).Select(cells =>
-            $"{cells[0]}|{cells[1]}|{cells[header.IndexOf("count")]}|{decimal.Parse(cells[header.IndexOf("sum_amount")], CultureInfo.InvariantCulture):0.##}").ToList();
+            $"{cells[0]}|{cells[1]}|{cells[header.IndexOf("Events")]}|{decimal.Parse(cells[header.IndexOf("Amount (EUR)")], CultureInfo.InvariantCulture):0.##}").ToList();
         Assert.Equal(["reddit|early_bird|2|30", "reddit|standard|1|100", "twitter|early_bird|1|30"], rows);
         Assert.EndsWith(".csv", download.SuggestedFilename);
 
         // The link is the query: opening it runs it again, and it is listed among the recent queries
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByTestId("q-row-count")).ToHaveTextAsync("3 rows", new() { Timeout = Timeout });
-        await Assertions.Expect(page.GetByTestId("recent-query").First).ToContainTextAsync("network", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("recent-query").First).ToContainTextAsync("by Network × reward (property) · Pledge", new() { Timeout = Timeout });
         await context.CloseAsync();
     }
 

@@ -19,6 +19,7 @@ public partial class DataAccess
     private Guid? _campaignId;
     private string? _reason;
     private int _hours;
+    private readonly Dictionary<Guid, int> _approveHours = [];
     private bool _includeEnded;
     private string? _message;
     private Severity _messageSeverity = Severity.Success;
@@ -56,10 +57,27 @@ public partial class DataAccess
         await LoadAsync();
     }
 
+    /// <summary>The durations a request can be approved for: common ones up to the longest allowed, and the default.</summary>
+    private IEnumerable<int> DurationChoices
+    {
+        get
+        {
+            var max = (int)Grants.MaxDuration.TotalHours;
+            return new[] { 1, 4, 8, 24, 72, 168, 720, (int)Grants.DefaultDuration.TotalHours, max }.Where(h => h <= max).Distinct().Order();
+        }
+    }
+
+    private static string DurationLabel(int hours) => hours % 24 == 0 && hours >= 48 ? $"{hours / 24} days" : $"{hours} h";
+
+    /// <summary>The duration chosen for this request (the default grant duration until changed).</summary>
+    private int ApproveHours(Guid requestId) => _approveHours.GetValueOrDefault(requestId, (int)Grants.DefaultDuration.TotalHours);
+
     private Task ApproveAsync(Guid requestId) => RunAsync(async actor =>
     {
-        await Grants.ApproveAsync(actor, requestId, TimeSpan.FromHours(_hours));
-        return $"Approved for {_hours} h.";
+        var hours = ApproveHours(requestId);
+        await Grants.ApproveAsync(actor, requestId, TimeSpan.FromHours(hours));
+        _approveHours.Remove(requestId);
+        return $"Approved for {DurationLabel(hours)}.";
     });
 
     private Task DenyAsync(Guid requestId) => RunAsync(async actor =>
