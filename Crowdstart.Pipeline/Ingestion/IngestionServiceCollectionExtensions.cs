@@ -24,6 +24,10 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<IngestKeyAuthenticator>();
         services.AddSingleton<IngestKeyThrottle>();
         services.AddSingleton<IngestAdmission>();
+        services.AddSingleton<IngestActivity>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestActivity>());
+        services.AddSingleton<SegmentMappingCache>();
+        services.AddSingleton(sp => new SegmentMapper(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value));
         return builder;
     }
 }
