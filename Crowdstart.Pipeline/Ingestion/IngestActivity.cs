@@ -153,9 +153,10 @@ public sealed class IngestActivity(NpgsqlDataSource dataSource, IOptions<Ingesti
             """
             INSERT INTO ingest_rejections (campaign_id, key_id, received_at, channel, event_name, field, reason)
             SELECT v.campaign_id, v.key_id, v.received_at, v.channel, v.event_name, v.field, v.reason
-            FROM unnest(@campaigns, @keys, @ats, @channels, @names, @fields, @reasons)
-                AS v(campaign_id, key_id, received_at, channel, event_name, field, reason)
+            FROM unnest(@campaigns, @keys, @ats, @channels, @names, @fields, @reasons) WITH ORDINALITY
+                AS v(campaign_id, key_id, received_at, channel, event_name, field, reason, ord)
             WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = v.campaign_id)
+            ORDER BY v.ord
             """, connection, tx))
         {
             insert.Parameters.Add(new NpgsqlParameter("campaigns", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = batch.Select(r => r.CampaignId).ToArray() });
