@@ -188,8 +188,8 @@ public sealed class SegmentMapper(PrivacyOptions privacy)
 
     /// <summary>
     /// The session id: <c>context.sessionId</c> when the client sends one (RudderStack does; Segment has none), else
-    /// derived as <c>sg-</c> + the first 16 hex digits of SHA-256("customerId|yyyy-MM-dd") of the event's UTC day: one
-    /// session per customer per day.
+    /// derived as <c>sg-</c> + the first 8 bytes of SHA-256("customerId|yyyy-MM-dd") of the event's UTC day, written as
+    /// 16 letters a–p (one per 4 bits; digits could read as a card number): one session per customer per day.
     /// </summary>
     public static string SessionId(JsonElement context, string customerId, DateTimeOffset occurredAt)
     {
@@ -199,7 +199,14 @@ public sealed class SegmentMapper(PrivacyOptions privacy)
         }
         var day = occurredAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(customerId + "|" + day));
-        return "sg-" + Convert.ToHexStringLower(hash, 0, 8);
+        // Letters a–p, one per 4 bits: hex digits could spell a card number ("sg-4111…") and be refused as PII.
+        var id = new char[16];
+        for (var i = 0; i < 8; i++)
+        {
+            id[2 * i] = (char)('a' + (hash[i] >> 4));
+            id[2 * i + 1] = (char)('a' + (hash[i] & 0x0F));
+        }
+        return "sg-" + new string(id);
     }
 
     /// <summary>

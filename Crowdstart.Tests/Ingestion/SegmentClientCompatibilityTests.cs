@@ -98,7 +98,8 @@ public class SegmentClientCompatibilityTests(AppFixture app)
     }
 
     private static string SessionOf(string customer, DateTimeOffset at) =>
-        "sg-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(customer + "|" + at.UtcDateTime.ToString("yyyy-MM-dd"))))[..16];
+        "sg-" + string.Concat(SHA256.HashData(Encoding.UTF8.GetBytes(customer + "|" + at.UtcDateTime.ToString("yyyy-MM-dd")))[..8]
+            .Select(b => $"{(char)('a' + (b >> 4))}{(char)('a' + (b & 0x0F))}"));
 
     private static JsonObject SegmentArgs(Step step, Traffic traffic)
     {

@@ -213,7 +213,8 @@ public class SegmentMapperTests
     public void SessionId_NoContextSession_DerivedFromCustomerAndUtcDay()
     {
         // Arrange: the documented rule, computed here on its own
-        var expected = "sg-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("u-1|2026-12-06")))[..16];
+        var expected = "sg-" + string.Concat(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("u-1|2026-12-06")))[..16]
+            .Select(h => (char)('a' + Convert.ToInt32(h.ToString(), 16))));
 
         // Act
         var morning = SegmentMapper.SessionId(default, "u-1", new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
@@ -227,6 +228,20 @@ public class SegmentMapperTests
         Assert.Equal(morning, evening);
         Assert.NotEqual(morning, next);
         Assert.Equal("1733480000", sent);
+    }
+
+    [Fact]
+    public void SessionId_AnyCustomer_NeverRefusedAsPersonalData()
+    {
+        // Arrange: derived ids once spelled card numbers in hex ("sg-" + 16 digits passing Luhn) and were refused
+        var day = new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
+
+        // Act
+        var refused = Enumerable.Range(0, 100_000).Select(i => SegmentMapper.SessionId(default, $"c-{i}", day))
+            .Where(id => Crowdstart.Pipeline.Privacy.PiiScanner.FindInId(id) is not null).ToList();
+
+        // Assert
+        Assert.Empty(refused);
     }
 
     [Fact]
