@@ -73,6 +73,10 @@ public class IngestKeysBrowserTests(AppFixture app, BrowserFixture browser) : Br
         await Assertions.Expect(page.GetByTestId("copied")).ToContainTextAsync("Copied");
         Assert.Contains("/v1/batch", await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
         await page.ScreenshotAsync(new() { Path = Shot("ingest-keys-connection.png"), FullPage = true });
+        await page.SetViewportSizeAsync(390, 844);
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page scrolls sideways at phone width");
+        await page.ScreenshotAsync(new() { Path = Shot("ingest-keys-connection-phone.png"), FullPage = true });
+        await page.SetViewportSizeAsync(1440, 900);
 
         // Assert: a Segment event name mapped from the page
         await page.GetByTestId("add-mapping").ClickAsync();
