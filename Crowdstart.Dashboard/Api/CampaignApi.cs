@@ -13,8 +13,11 @@ namespace Crowdstart.Dashboard.Api;
 /// <summary>A campaign as API clients see it.</summary>
 public sealed record CampaignDto(Guid Id, string Slug, string Name, string Currency, decimal Goal, DateTimeOffset LaunchAt, DateTimeOffset? EndAt);
 
-/// <summary>An ingest key as listed (never the key itself).</summary>
-public sealed record IngestKeyDto(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+/// <summary>
+/// An ingest key as listed (never the key itself); <c>LastEventAt</c>: when it last brought an event (accepted or
+/// rejected), a few seconds behind, null if never.
+/// </summary>
+public sealed record IngestKeyDto(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastEventAt);
 
 /// <summary>A key just created: <see cref="Key"/> is shown this once.</summary>
 public sealed record CreatedIngestKeyDto(Guid Id, string Name, string Prefix, string Key);
@@ -67,6 +70,7 @@ public static class CampaignApi
         one.MapDelete("/keys/{keyId:guid}", RevokeKeyAsync).RequireAuthorization(Policies.CampaignManager)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Revoke an ingest key; it stops working at once.");
+        one.MapIngestConnectionApi();
         one.MapGet("/customers", CustomersAsync).RequireAuthorization(Policies.CustomerData)
             .WithSummary("Recently active customers (pseudonymous ids). Needs a live data-access grant; audited.");
         one.MapGet("/customers/{customerId}/events", TimelineAsync).RequireAuthorization(Policies.CustomerData).ProducesValidationProblem()
@@ -145,7 +149,7 @@ public static class CampaignApi
     private static async Task<Ok<IngestKeyDto[]>> ListKeysAsync(Guid campaignId, HttpContext http, IngestKeys keys, CancellationToken ct)
     {
         var list = await keys.ListAsync(ActorOf(http), campaignId, ct);
-        return TypedResults.Ok(list.Select(k => new IngestKeyDto(k.Id, k.Name, k.Prefix, k.CreatedAt, k.RevokedAt)).ToArray());
+        return TypedResults.Ok(list.Select(k => new IngestKeyDto(k.Id, k.Name, k.Prefix, k.CreatedAt, k.RevokedAt, k.LastEventAt)).ToArray());
     }
 
     private static async Task<Created<CreatedIngestKeyDto>> CreateKeyAsync(Guid campaignId, CreateKeyRequest body, HttpContext http, IngestKeys keys,

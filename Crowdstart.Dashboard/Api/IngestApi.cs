@@ -69,7 +69,7 @@ public static class IngestApi
     private static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> IngestCoreAsync(HttpContext http, IngestServices services,
         CancellationToken ct)
     {
-        var (authenticator, throttle, validator, appender, admission, options, metrics) = services;
+        var (authenticator, throttle, validator, appender, admission, options, metrics, activity) = services;
         var limits = options.Value;
         var client = http.Connection.RemoteIpAddress;
         if (throttle.RetryAfter(client) is { } wait)
@@ -104,6 +104,10 @@ public static class IngestApi
         {
             return TooLarge(limits);
         }
+        if (admission.PausedFor() is { } paused)
+        {
+            return Unavailable(http, paused, "Ingest is paused; retry after the time in Retry-After.");
+        }
         if (!appender.HasRoomFor(limits.MaxEventsPerRequest))
         {
             return Unavailable(http, TimeSpan.FromSeconds(1), "The event log is saturated; retry after the time in Retry-After.");
@@ -137,9 +141,14 @@ public static class IngestApi
         }
         var (_, valid, errors, redactions) = batch;
 
-        foreach (var error in errors)
+        activity.Touch(target);
+        for (var i = 0; i < errors.Count; i++)
         {
-            metrics.Rejected(error.Field);
+            metrics.Rejected(errors[i].Field);
+            if (i < IngestActivity.MaxRejectionsPerRequest)
+            {
+                activity.Reject(target, IngestActivity.ApiChannel, batch.RejectedTypes.GetValueOrDefault(errors[i].Index), errors[i].Field, errors[i].Reason);
+            }
         }
         if (valid.Count == 0)
         {
@@ -216,7 +225,7 @@ public static class IngestApi
 
     private static ProblemHttpResult Unavailable(HttpContext http, TimeSpan retryAfter, string detail)
     {
-        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
         return Problem(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable", detail);
     }
 

@@ -13,6 +13,7 @@ namespace Crowdstart.Dashboard.Api;
 /// <param name="Admission">Bounds requests being parsed and waiting.</param>
 /// <param name="Options">Request and event limits.</param>
 /// <param name="Metrics">Accepted, rejected and refused counts.</param>
+/// <param name="Activity">Last event per key and the rejected events, written behind the request.</param>
 public sealed record IngestServices(
     IngestKeyAuthenticator Authenticator,
     IngestKeyThrottle Throttle,
@@ -20,4 +21,5 @@ public sealed record IngestServices(
     IEventLog Appender,
     IngestAdmission Admission,
     IOptions<IngestionOptions> Options,
-    PipelineMetrics Metrics);
+    PipelineMetrics Metrics,
+    IngestActivity Activity);

@@ -95,11 +95,15 @@ public static class HostingExtensions
         if (instance.Has(Pipeline.Cluster.InstanceRoles.Ingest))
         {
             app.MapIngestApi();
+            app.MapSegmentApi();
         }
         else
         {
-            app.Map(IngestApi.EventsRoute, NotServed(Pipeline.Cluster.InstanceRoles.Ingest)).AllowAnonymous().ExcludeFromDescription()
-                .WithDisplayName(NotServedName + Pipeline.Cluster.InstanceRoles.Ingest);
+            foreach (var route in SegmentApi.Routes.Select(r => r.Route).Prepend(IngestApi.EventsRoute))
+            {
+                app.Map(route, NotServed(Pipeline.Cluster.InstanceRoles.Ingest)).AllowAnonymous().ExcludeFromDescription()
+                    .WithDisplayName(NotServedName + Pipeline.Cluster.InstanceRoles.Ingest);
+            }
         }
         if (instance.Has(Pipeline.Cluster.InstanceRoles.Dashboard))
         {

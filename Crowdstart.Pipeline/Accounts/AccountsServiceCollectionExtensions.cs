@@ -16,6 +16,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<CustomerData>();
         services.AddSingleton<Organisations>();
         services.AddSingleton<IngestKeys>();
+        services.AddSingleton<IngestConnection>();
         services.AddSingleton<PersonalTokens>();
         services.AddSingleton<CampaignManagement>();
         return builder;

@@ -13,6 +13,7 @@ public static class AuditActions
     public const string AccessRevoked = "access.revoked";
     public const string IngestKeyCreated = "ingest_key.created";
     public const string IngestKeyRevoked = "ingest_key.revoked";
+    public const string SegmentMappingsChanged = "segment_mappings.changed";
     public const string PersonalTokenCreated = "personal_token.created";
     public const string PersonalTokenRevoked = "personal_token.revoked";
     public const string RetentionChanged = "retention.changed";

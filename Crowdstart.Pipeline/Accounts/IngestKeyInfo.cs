@@ -2,7 +2,7 @@ using Crowdstart.Pipeline.Storage.Entities;
 
 namespace Crowdstart.Pipeline.Accounts;
 
-/// <summary>An ingest key as its campaign's creators see it: the hash never leaves the pipeline.</summary>
+/// <summary>An ingest key as its campaign's creators see it: the hash never leaves the pipeline. <c>LastEventAt</c> is a few seconds behind.</summary>
 public sealed record IngestKeyInfo(
     Guid Id,
     Guid CampaignId,
@@ -11,7 +11,9 @@ public sealed record IngestKeyInfo(
     DateTimeOffset CreatedAt,
     DateTimeOffset? RevokedAt,
     Guid? CreatedByUserId,
-    Guid? RevokedByUserId)
+    Guid? RevokedByUserId,
+    DateTimeOffset? LastEventAt = null)
 {
-    internal static IngestKeyInfo From(IngestKey k) => new(k.Id, k.CampaignId, k.Name, k.Prefix, k.CreatedAt, k.RevokedAt, k.CreatedByUserId, k.RevokedByUserId);
+    internal static IngestKeyInfo From(IngestKey k) =>
+        new(k.Id, k.CampaignId, k.Name, k.Prefix, k.CreatedAt, k.RevokedAt, k.CreatedByUserId, k.RevokedByUserId, k.LastEventAt);
 }

@@ -9,7 +9,8 @@ namespace Crowdstart.Pipeline.Ingestion;
 /// <summary>What the validator needs to know about the request's campaign.</summary>
 /// <param name="CampaignId">The campaign the ingest key writes to.</param>
 /// <param name="Currency">The campaign's currency; pledge amounts must be in it.</param>
-public sealed record IngestTarget(Guid CampaignId, string Currency);
+/// <param name="KeyId">The ingest key that was presented (for "last event received" and the rejected-events list).</param>
+public sealed record IngestTarget(Guid CampaignId, string Currency, Guid KeyId = default);
 
 /// <summary>
 /// Validates one event on its own and reports every problem it finds with the field and the reason.

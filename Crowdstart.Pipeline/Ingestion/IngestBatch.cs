@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Crowdstart.Pipeline.Events;
 
 namespace Crowdstart.Pipeline.Ingestion;
@@ -9,6 +10,9 @@ namespace Crowdstart.Pipeline.Ingestion;
 /// <param name="Redactions">Fields removed from accepted events (personal data), each with its index, field and reason.</param>
 public sealed record IngestBatch(BodyProblem? Problem, List<EventRecord> Valid, List<EventError> Errors, List<EventError> Redactions)
 {
+    /// <summary>The <c>type</c> each rejected event said it had (by index), for the rejected-events list; absent when it had none.</summary>
+    public IReadOnlyDictionary<int, string> RejectedTypes { get; init; } = new Dictionary<int, string>();
+
     /// <summary>
     /// Parses a body (a JSON array or NDJSON) and validates each event on its own, so a bad event never takes the good
     /// ones down with it. Validation copies what it keeps: the caller may release the body as soon as this returns.
@@ -24,6 +28,7 @@ public sealed record IngestBatch(BodyProblem? Problem, List<EventRecord> Valid, 
         }
         using var _ = parsed;
         var valid = new List<EventRecord>(parsed!.Events.Count);
+        var rejectedTypes = new Dictionary<int, string>();
         foreach (var (index, element, parseError) in parsed.Events)
         {
             if (parseError is not null)
@@ -35,7 +40,24 @@ public sealed record IngestBatch(BodyProblem? Problem, List<EventRecord> Valid, 
             {
                 valid.Add(record);
             }
+            else if (TypeOf(element) is { } type)
+            {
+                rejectedTypes[index] = type;
+            }
         }
-        return new IngestBatch(null, valid, errors, redactions);
+        return new IngestBatch(null, valid, errors, redactions) { RejectedTypes = rejectedTypes };
+    }
+
+    private static string? TypeOf(JsonElement element)
+    {
+        try
+        {
+            return element.ValueKind == JsonValueKind.Object && element.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+                ? type.GetString() : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // a lone surrogate escape
+        }
     }
 }

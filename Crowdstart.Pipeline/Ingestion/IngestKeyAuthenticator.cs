@@ -42,13 +42,19 @@ public sealed class IngestKeyAuthenticator
     private bool CacheTrusted => _bus is not { IsListening: false };
 
     /// <summary>The key's campaign, or null when the header is missing, malformed, unknown or revoked.</summary>
-    public async Task<IngestTarget?> AuthenticateAsync(string? authorization, CancellationToken ct)
+    public Task<IngestTarget?> AuthenticateAsync(string? authorization, CancellationToken ct)
     {
         if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return null;
+            return Task.FromResult<IngestTarget?>(null);
         }
-        var key = authorization["Bearer ".Length..].Trim();
+        return AuthenticateKeyAsync(authorization["Bearer ".Length..], ct);
+    }
+
+    /// <summary>The campaign of a key presented without the Bearer scheme (Segment's write key), or null.</summary>
+    public async Task<IngestTarget?> AuthenticateKeyAsync(string? presented, CancellationToken ct)
+    {
+        var key = presented?.Trim() ?? "";
         if (key.Length is < 8 or > 200)
         {
             return null;
@@ -67,7 +73,7 @@ public sealed class IngestKeyAuthenticator
 
         await using var cmd = _dataSource.CreateCommand(
             """
-            SELECT c.id, c.currency FROM ingest_keys k JOIN campaigns c ON c.id = k.campaign_id
+            SELECT c.id, c.currency, k.id FROM ingest_keys k JOIN campaigns c ON c.id = k.campaign_id
             WHERE k.key_hash = @h AND k.revoked_at IS NULL
             """);
         cmd.Parameters.AddWithValue("h", CampaignStore.HashKey(key));
@@ -76,7 +82,7 @@ public sealed class IngestKeyAuthenticator
         {
             if (await reader.ReadAsync(ct))
             {
-                target = new IngestTarget(reader.GetGuid(0), reader.GetString(1).Trim());
+                target = new IngestTarget(reader.GetGuid(0), reader.GetString(1).Trim(), reader.GetGuid(2));
             }
         }
         var expires = now.AddSeconds(_options.Value.KeyCacheSeconds);

@@ -46,4 +46,13 @@ public sealed class IngestionOptions
 
     /// <summary>The sliding window of <see cref="FailedKeyAttemptsPerWindow"/>, in seconds.</summary>
     public int FailedKeyWindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// How often "last event received" per key and the rejected events are written to the database, in seconds:
+    /// ingest requests only note them in memory.
+    /// </summary>
+    public int ActivityFlushSeconds { get; set; } = 2;
+
+    /// <summary>Rejected events kept per campaign (with their reasons, never their values) for the ingest keys page.</summary>
+    public int RejectedEventsPerCampaign { get; set; } = 50;
 }

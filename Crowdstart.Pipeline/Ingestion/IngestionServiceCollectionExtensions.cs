@@ -24,6 +24,14 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<IngestKeyAuthenticator>();
         services.AddSingleton<IngestKeyThrottle>();
         services.AddSingleton<IngestAdmission>();
+        services.AddSingleton<IngestActivity>();
+        if (Cluster.InstanceOptions.From(builder.Configuration).Has(Cluster.InstanceRoles.Ingest))
+        {
+            // Only ingest instances note activity; they write it behind the requests.
+            services.AddHostedService(sp => sp.GetRequiredService<IngestActivity>());
+        }
+        services.AddSingleton<SegmentMappingCache>();
+        services.AddSingleton(sp => new SegmentMapper(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value));
         return builder;
     }
 }

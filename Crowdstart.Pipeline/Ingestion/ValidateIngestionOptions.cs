@@ -20,5 +20,7 @@ public sealed class ValidateIngestionOptions : IValidateOptions<IngestionOptions
         .Range(nameof(options.KeyCacheSeconds), options.KeyCacheSeconds, 0, 3600)
         .Range(nameof(options.FailedKeyAttemptsPerWindow), options.FailedKeyAttemptsPerWindow, 1, 1_000_000)
         .Range(nameof(options.FailedKeyWindowSeconds), options.FailedKeyWindowSeconds, 1, 86_400)
+        .Range(nameof(options.ActivityFlushSeconds), options.ActivityFlushSeconds, 1, 60)
+        .Range(nameof(options.RejectedEventsPerCampaign), options.RejectedEventsPerCampaign, 1, 1000)
         .Result();
 }

@@ -28,6 +28,8 @@ public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> op
     public DbSet<AlertMute> AlertMutes => Set<AlertMute>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<IngestKey> IngestKeys => Set<IngestKey>();
+    public DbSet<IngestRejection> IngestRejections => Set<IngestRejection>();
+    public DbSet<SegmentEventMapping> SegmentEventMappings => Set<SegmentEventMapping>();
     public DbSet<PersonalToken> PersonalTokens => Set<PersonalToken>();
     public DbSet<RecentQuery> RecentQueries => Set<RecentQuery>();
     public DbSet<LogPartition> LogPartitions => Set<LogPartition>();

@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Api;
 using Crowdstart.Pipeline.Retention;
 using Crowdstart.Dashboard.Extensions;
 using Crowdstart.Dashboard.Hubs;
@@ -68,13 +69,13 @@ public sealed class StartupValidationTests
         // the appender must take events before the consumers look for them, and the retention job must come last,
         // after everything that writes.
         Assert.Equal(
-            ["ClusterBus", "EventAppender", "LogNotificationListener", "PipelineWorker", "PipelineLagMonitor", "TimeSeriesMaintenance",
+            ["ClusterBus", "EventAppender", "IngestActivity", "LogNotificationListener", "PipelineWorker", "PipelineLagMonitor", "TimeSeriesMaintenance",
                 "DemoTrafficGenerator", "AlertMonitor", "WebhookDispatcher", "ForecastService", "RetentionService"],
             ours);
     }
 
     [Theory]
-    [InlineData("Ingest", new[] { "ClusterBus", "EventAppender", "PipelineLagMonitor", "TimeSeriesMaintenance", "DemoTrafficGenerator" })]
+    [InlineData("Ingest", new[] { "ClusterBus", "EventAppender", "IngestActivity", "PipelineLagMonitor", "TimeSeriesMaintenance", "DemoTrafficGenerator" })]
     [InlineData("Dashboard", new[] { "ClusterBus", "EventAppender", "PipelineLagMonitor", "TimeSeriesMaintenance" })]
     [InlineData("Pipeline, Dashboard", new[] { "ClusterBus", "EventAppender", "LogNotificationListener", "PipelineWorker", "PipelineLagMonitor",
         "TimeSeriesMaintenance", "AlertMonitor", "WebhookDispatcher", "ForecastService", "RetentionService" })]
@@ -112,7 +113,8 @@ public sealed class StartupValidationTests
         Assert.Equal(ingest, routes.Contains("/api/v1/events"));
         Assert.Equal(dashboard, routes.Contains(CampaignHub.Route));
         Assert.Equal(dashboard, routes.Contains("/account/login"));
-        Assert.Equal(ingest ? 0 : 1, refused.Count(n => n!.EndsWith("Ingest", StringComparison.Ordinal)));
+        // /api/v1/events and the four Segment routes.
+        Assert.Equal(ingest ? 0 : 1 + SegmentApi.Routes.Count, refused.Count(n => n!.EndsWith("Ingest", StringComparison.Ordinal)));
         Assert.Equal(dashboard ? 0 : 1, refused.Count(n => n!.EndsWith("Dashboard", StringComparison.Ordinal)));
     }
 

@@ -53,4 +53,36 @@ public sealed class IngestAdmissionTests
         using var newerLease = await newer;
         Assert.True(newerLease.IsAcquired);
     }
+
+    [Fact]
+    public void PausedFor_DuringAndAfterPause_LeftThenOpen()
+    {
+        // Arrange
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-12-06T12:00:00Z"));
+        using var admission = new IngestAdmission(Options.Create(new IngestionOptions()), time);
+
+        // Act
+        admission.Pause(TimeSpan.FromSeconds(4));
+        var during = admission.PausedFor();
+        time.Advance(TimeSpan.FromSeconds(4));
+        var after = admission.PausedFor();
+
+        // Assert
+        Assert.Equal(TimeSpan.FromSeconds(4), during);
+        Assert.Null(after);
+    }
+
+    [Fact]
+    public void Pause_Zero_ReopensAtOnce()
+    {
+        // Arrange
+        using var admission = Admission(concurrent: 1, queued: 0);
+        admission.Pause(TimeSpan.FromMinutes(5));
+
+        // Act
+        admission.Pause(TimeSpan.Zero);
+
+        // Assert
+        Assert.Null(admission.PausedFor());
+    }
 }

@@ -29,6 +29,8 @@ public sealed class ValidateIngestionOptionsTests
     [InlineData("KeyCacheSeconds=3601", "Ingestion:KeyCacheSeconds must be between 0 and 3,600 (was 3,601)")]
     [InlineData("FailedKeyAttemptsPerWindow=0", "Ingestion:FailedKeyAttemptsPerWindow must be between 1 and 1,000,000 (was 0)")]
     [InlineData("FailedKeyWindowSeconds=86401", "Ingestion:FailedKeyWindowSeconds must be between 1 and 86,400 (was 86,401)")]
+    [InlineData("ActivityFlushSeconds=0", "Ingestion:ActivityFlushSeconds must be between 1 and 60 (was 0)")]
+    [InlineData("RejectedEventsPerCampaign=1001", "Ingestion:RejectedEventsPerCampaign must be between 1 and 1,000 (was 1,001)")]
     public void Validate_SettingOutOfRange_FailsNamingKeyAndBounds(string setting, string expected)
     {
         var result = OptionsValidation.Validate(Validator, IngestionOptions.SectionName, "Ingestion:" + setting);

@@ -95,6 +95,11 @@ public class AccessMatrixTests(AppFixture app)
         ["POST /account/login"] = [B, B, B, B, B, B],
         ["POST /account/logout"] = [S, B, B, B, B, B],
         ["POST /api/v1/events"] = [S, S, S, S, S, S],
+        // The Segment endpoints: authenticated by the write key (an ingest key), never by a session.
+        ["POST /v1/batch"] = [S, S, S, S, S, S],
+        ["POST /v1/track"] = [S, S, S, S, S, S],
+        ["POST /v1/page"] = [S, S, S, S, S, S],
+        ["POST /v1/identify"] = [S, S, S, S, S, S],
         ["GET /openapi/{documentName}.json"] = [A, A, A, A, A, A],
         // Probes and the scrape: anonymous by design (no campaign or customer data); restricted at the proxy.
         ["GET /healthz"] = [A, A, A, A, A, A],
@@ -110,6 +115,9 @@ public class AccessMatrixTests(AppFixture app)
         ["GET /api/v1/campaigns/{campaignId:guid}/keys"] = [S, A, R, A, A, A],
         ["POST /api/v1/campaigns/{campaignId:guid}/keys"] = [S, A, R, A, A, A],
         ["DELETE /api/v1/campaigns/{campaignId:guid}/keys/{keyId:guid}"] = [S, A, R, A, A, A],
+        ["GET /api/v1/campaigns/{campaignId:guid}/rejected-events"] = [S, A, R, A, A, A],
+        ["GET /api/v1/campaigns/{campaignId:guid}/segment-mappings"] = [S, A, R, A, A, A],
+        ["PUT /api/v1/campaigns/{campaignId:guid}/segment-mappings"] = [S, A, R, A, A, A],
         ["GET /api/v1/campaigns/{campaignId:guid}/customers"] = [S, R, R, R, R, A],
         ["GET /api/v1/campaigns/{campaignId:guid}/customers/{customerId}/events"] = [S, R, R, R, R, A],
         ["GET /api/v1/admin/audit"] = [S, R, R, A, R, R],
@@ -223,6 +231,9 @@ public class AccessMatrixTests(AppFixture app)
                     _ when routeKey.StartsWith("POST") && routeKey.EndsWith("/webhooks") =>
                         JsonContent.Create(new { url = $"http://127.0.0.1:9/matrix-{role}", format = "discord" }),
                     "POST /api/v1/events" => JsonContent.Create(Array.Empty<object>()),
+                    _ when routeKey.StartsWith("POST /v1/") => JsonContent.Create(new { batch = Array.Empty<object>() }),
+                    _ when routeKey.StartsWith("PUT") && routeKey.EndsWith("/segment-mappings") =>
+                        JsonContent.Create(new { mappings = new[] { new { @event = $"Matrix {role}", type = "ignore" } } }),
                     "POST /api/v1/query" => JsonContent.Create(new { campaigns = new[] { campaign }, measures = new[] { "count" } }),
                     "POST /account/login" => new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = "x@y.test", ["Password"] = "whatever-password" }),
                     _ when routeKey.StartsWith("POST") => new FormUrlEncodedContent(new Dictionary<string, string>()),

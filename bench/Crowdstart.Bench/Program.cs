@@ -42,7 +42,7 @@ switch (mode)
         break;
     case "http":
         await IngestBench.Http(new Uri(Arg("url")), Arg("key"), Guid.Parse(Arg("campaign")), int.Parse(Arg("seconds", "20")),
-            int.Parse(Arg("concurrency", "4")), int.Parse(Arg("batch", "500")));
+            int.Parse(Arg("concurrency", "4")), int.Parse(Arg("batch", "500")), bool.Parse(Arg("segment", "false")));
         break;
     case "spike":
         await SpikeBench.RunAsync(new Uri(Arg("url")), Arg("key"), Guid.Parse(Arg("campaign")), int.Parse(Arg("app-pid")),

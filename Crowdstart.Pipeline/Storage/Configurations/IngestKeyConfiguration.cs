@@ -20,6 +20,7 @@ internal sealed class IngestKeyConfiguration : IEntityTypeConfiguration<IngestKe
         b.Property(x => x.RevokedAt).HasColumnName("revoked_at");
         b.Property(x => x.CreatedByUserId).HasColumnName("created_by_user_id");
         b.Property(x => x.RevokedByUserId).HasColumnName("revoked_by_user_id");
+        b.Property(x => x.LastEventAt).HasColumnName("last_event_at");
         b.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
     }
 }

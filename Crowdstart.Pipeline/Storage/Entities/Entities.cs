@@ -41,6 +41,11 @@ public sealed class IngestKey
     /// <summary>Who created and who revoked the key (null for keys made by the system, e.g. demo keys).</summary>
     public Guid? CreatedByUserId { get; set; }
     public Guid? RevokedByUserId { get; set; }
+    /// <summary>
+    /// When the key last brought an event (accepted or rejected); written a few seconds behind by
+    /// <see cref="Ingestion.IngestActivity"/>, never on the ingest request itself.
+    /// </summary>
+    public DateTimeOffset? LastEventAt { get; set; }
 }
 
 /// <summary>Next offset to hand out in one log partition. Its row lock orders the partition's commits.</summary>
@@ -195,4 +200,34 @@ public sealed class CartCompletion
     public int Seconds { get; set; }
     public int Partition { get; set; }
     public long Carts { get; set; }
+}
+
+/// <summary>
+/// One event refused at ingestion (own API or Segment endpoints), kept so the creator can see why. Only the last
+/// <c>Ingestion:RejectedEventsPerCampaign</c> per campaign are kept, and never a property value: the event's type or
+/// name, the field and the reason, each cleaned of anything that looks like personal data.
+/// </summary>
+public sealed class IngestRejection
+{
+    public long Id { get; set; }
+    public Guid CampaignId { get; set; }
+    /// <summary>The ingest key the event came with.</summary>
+    public Guid? KeyId { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    /// <summary>Which endpoint received it: <c>api</c> (<c>/api/v1/events</c>) or <c>segment</c> (<c>/v1/*</c>).</summary>
+    public required string Channel { get; set; }
+    /// <summary>The event's type (own API) or Segment call and event name, truncated and cleaned; null when absent.</summary>
+    public string? EventName { get; set; }
+    public required string Field { get; set; }
+    public required string Reason { get; set; }
+}
+
+/// <summary>A campaign's own mapping of a Segment event name to one of our event types (or <c>ignore</c>).</summary>
+public sealed class SegmentEventMapping
+{
+    public Guid CampaignId { get; set; }
+    /// <summary>The Segment <c>event</c> name, matched without regard to case.</summary>
+    public required string EventName { get; set; }
+    /// <summary>One of <see cref="Events.EventTypes.All"/>, or <c>ignore</c> (accepted with 200, not stored, not listed as rejected).</summary>
+    public required string EventType { get; set; }
 }

@@ -856,6 +856,10 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("key_hash");
 
+                    b.Property<DateTimeOffset?>("LastEventAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_event_at");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -884,6 +888,57 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .IsUnique();
 
                     b.ToTable("ingest_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.IngestRejection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("EventName")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("event_name");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("field");
+
+                    b.Property<Guid?>("KeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "Id");
+
+                    b.ToTable("ingest_rejections", (string)null);
                 });
 
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.LogEntry", b =>
@@ -1262,6 +1317,28 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.ToTable("recommendation_dismissals", (string)null);
                 });
 
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.SegmentEventMapping", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("EventName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("event_name");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("event_type");
+
+                    b.HasKey("CampaignId", "EventName");
+
+                    b.ToTable("segment_event_mappings", (string)null);
+                });
+
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1603,6 +1680,15 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.IngestRejection", b =>
+                {
+                    b.HasOne("Crowdstart.Pipeline.Storage.Entities.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.OrganisationMember", b =>
                 {
                     b.HasOne("Crowdstart.Pipeline.Storage.Entities.Organisation", null)
@@ -1637,6 +1723,15 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                 });
 
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.RecommendationDismissal", b =>
+                {
+                    b.HasOne("Crowdstart.Pipeline.Storage.Entities.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.SegmentEventMapping", b =>
                 {
                     b.HasOne("Crowdstart.Pipeline.Storage.Entities.Campaign", null)
                         .WithMany()
