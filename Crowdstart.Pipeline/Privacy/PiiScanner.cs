@@ -148,6 +148,17 @@ public static partial class PiiScanner
         {
             return Phone;
         }
+        // A whole id that is an IBAN, bare, grouped or behind a short word ("iban:DE89 3704 …"). The country's own
+        // length is required as well as the mod-97 check, so an alphanumeric id of IBAN shape passes by chance far
+        // less often than the one in 97 of the check alone.
+        if (IbanShapedId().Match(id) is { Success: true } iban)
+        {
+            var compact = iban.Groups["iban"].Value.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+            if (PaymentNumbers.HasCountryIbanLength(compact) && PaymentNumbers.IsIban(compact))
+            {
+                return Iban;
+            }
+        }
         return HasTwoColons(id) && ContainsIPv6(id) ? IpAddress : null;
     }
 
@@ -254,4 +265,7 @@ public static partial class PiiScanner
 
     [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")]
     private static partial Regex IbanPattern();
+
+    [GeneratedRegex(@"^(?:[A-Za-z]{1,10}[-_.: ])?(?<iban>[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30})$")]
+    private static partial Regex IbanShapedId();
 }

@@ -63,6 +63,10 @@ public class PiiScannerTests
     [InlineData("a@b.co", PiiScanner.Email)]
     [InlineData("+5550100", PiiScanner.Phone)]
     [InlineData("tel:5550100", PiiScanner.Phone)]
+    [InlineData("DE89370400440532013000", PiiScanner.Iban)]
+    [InlineData("de89370400440532013000", PiiScanner.Iban)]
+    [InlineData("GB29 NWBK 6016 1331 9268 19", PiiScanner.Iban)]
+    [InlineData("iban:NL91ABNA0417164300", PiiScanner.Iban)]
     public void FindInId_IdThatIsPersonalData_IsFound(string id, string kind) =>
         Assert.Equal(kind, PiiScanner.FindInId(id));
 
@@ -88,6 +92,9 @@ public class PiiScannerTests
     [InlineData("123456789012")]
     [InlineData("4915123456789")]
     [InlineData("4111111111111112")] // issuer prefix and length of a Visa card, but fails Luhn
+    [InlineData("DE89370400440532013001")] // a German IBAN's shape, but fails mod 97
+    [InlineData("DE8937040044053201300")] // mod 97 aside, one character short of a German IBAN
+    [InlineData("ab12cd34ef56gh78ij90")] // IBAN-shaped, but "AB" is no IBAN country
     public void FindInId_OpaqueIds_AreAccepted(string id) => Assert.Null(PiiScanner.FindInId(id));
 
     [Theory]
