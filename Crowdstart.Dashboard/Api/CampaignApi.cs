@@ -71,8 +71,10 @@ public static class CampaignApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Revoke an ingest key; it stops working at once.");
         one.MapIngestConnectionApi();
-        one.MapGet("/customers", CustomersAsync).RequireAuthorization(Policies.CustomerData)
-            .WithSummary("Recently active customers (pseudonymous ids). Needs a live data-access grant; audited.");
+        one.MapGet("/customers", CustomersAsync).RequireAuthorization(Policies.CustomerData).ProducesValidationProblem()
+            .WithSummary("A page of the campaign's customers (pseudonymous ids): search (part of an id, any case), status (all, pledged, " +
+                "refunded, abandoned), sort (lastSeen, firstSeen, events, pledged), order (desc, asc), page (from 1), pageSize (1–" +
+                $"{CustomerData.MaxPageSize}). Needs a live data-access grant; audited.");
         one.MapGet("/customers/{customerId}/events", TimelineAsync).RequireAuthorization(Policies.CustomerData).ProducesValidationProblem()
             .WithSummary("One customer's event timeline. Needs a live data-access grant; audited.");
 
@@ -165,9 +167,9 @@ public static class CampaignApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<IReadOnlyList<CustomerSummary>>> CustomersAsync(Guid campaignId, HttpContext http, CustomerData data,
-        int? limit, CancellationToken ct) =>
-        TypedResults.Ok(await data.CustomersAsync(ActorOf(http), campaignId, limit ?? 100, ct));
+    private static async Task<Ok<CustomerPage>> CustomersAsync(Guid campaignId, HttpContext http, CustomerData data,
+        [AsParameters] CustomerListParameters query, CancellationToken ct) =>
+        TypedResults.Ok(await data.CustomerPageAsync(ActorOf(http), campaignId, query.ToQuery(), ct));
 
     private static async Task<Ok<IReadOnlyList<TimelineEvent>>> TimelineAsync(Guid campaignId, string customerId, HttpContext http, CustomerData data,
         CancellationToken ct) =>
