@@ -18,6 +18,8 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<IngestKeys>();
         services.AddSingleton<PersonalTokens>();
         services.AddSingleton<CampaignManagement>();
+        services.AddSingleton<CampaignSettings>();
+        services.AddSingleton<ShareLinks>();
         return builder;
     }
 }
