@@ -49,6 +49,8 @@ public static class HostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddTransient<Model.CampaignsOverviewViewModel>();
         builder.Services.AddTransient<Model.CampaignLiveViewModel>();
+        builder.Services.AddTransient<Model.CampaignSettingsViewModel>();
+        builder.Services.AddTransient<Model.SharedDashboardViewModel>();
         builder.AddDashboardServices();
         builder.AddCampaignHub();
         // Metrics for a Prometheus scrape: the pipeline's and the dashboard's instruments, plus ASP.NET Core's own
@@ -122,6 +124,7 @@ public static class HostingExtensions
     {
         app.MapAccountEndpoints();
         app.MapCampaignApi();
+        app.MapCampaignSettingsApi();
         app.MapQueryApi();
         // Connections end when the cookie they were opened with expires.
         app.MapHub<Hubs.CampaignHub>(Hubs.CampaignHub.Route, o => o.CloseOnAuthenticationExpiration = true);

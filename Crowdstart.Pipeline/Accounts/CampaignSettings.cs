@@ -9,6 +9,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Crowdstart.Pipeline.Accounts;
 
 /// <summary>What a creator may change about a campaign without touching its metrics.</summary>
+/// <param name="Name">3–200 characters.</param>
+/// <param name="Goal">More than 0, at most 1,000,000,000.</param>
+/// <param name="EndAt">After the launch, or null for no end.</param>
+/// <param name="TimeZone">An IANA time zone, or null/empty for each viewer's own time.</param>
 public sealed record CampaignDetails(string? Name, decimal Goal, DateTimeOffset? EndAt, string? TimeZone);
 
 /// <summary>A campaign's metric definition: the funnel steps with their windows, and the cart window.</summary>
@@ -95,10 +99,10 @@ public sealed class CampaignSettings(IDbContextFactory<CrowdstartDbContext> cont
         {
             errors.Add(new("endAt", $"The end date must be after the launch ({campaign.LaunchAt.UtcDateTime.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture)} UTC)."));
         }
-        var zone = details.TimeZone?.Trim() ?? "";
-        if (!TimeZones.Contains(zone, StringComparer.Ordinal))
+        var zone = string.IsNullOrWhiteSpace(details.TimeZone) ? null : details.TimeZone.Trim();
+        if (zone is not null && !TimeZones.Contains(zone, StringComparer.Ordinal))
         {
-            errors.Add(new("timeZone", "The time zone must be an IANA time zone such as Europe/Paris or UTC."));
+            errors.Add(new("timeZone", "The time zone must be an IANA time zone such as Europe/Paris or UTC, or empty for each viewer's own time."));
         }
         if (errors.Count > 0)
         {
@@ -115,7 +119,7 @@ public sealed class CampaignSettings(IDbContextFactory<CrowdstartDbContext> cont
         Note("name", campaign.Name, name);
         Note("goal", campaign.GoalAmount.ToString("0.##", CultureInfo.InvariantCulture), decimal.Round(details.Goal, 2).ToString("0.##", CultureInfo.InvariantCulture));
         Note("end", campaign.EndAt?.UtcDateTime.ToString("O") ?? "none", details.EndAt?.UtcDateTime.ToString("O") ?? "none");
-        Note("time zone", campaign.TimeZone, zone);
+        Note("time zone", campaign.TimeZone ?? "viewer's own", zone ?? "viewer's own");
         campaign.Name = name;
         campaign.GoalAmount = decimal.Round(details.Goal, 2);
         campaign.EndAt = details.EndAt?.ToUniversalTime();

@@ -19,7 +19,12 @@ public sealed record ShareLinkInfo(Guid Id, Guid CampaignId, string Label, strin
 
 /// <summary>What a valid share link opens: one campaign's public facts, nothing about who made the link.</summary>
 public sealed record SharedCampaign(Guid CampaignId, string Name, string Currency, decimal Goal, DateTimeOffset LaunchAt, DateTimeOffset? EndAt,
-    string TimeZone, DateTimeOffset ExpiresAt);
+    string? TimeZone, DateTimeOffset ExpiresAt)
+{
+    /// <summary>The offset of the campaign's time zone at <paramref name="at"/> (UTC when it has none: a wall has no viewer's zone).</summary>
+    public TimeSpan OffsetAt(DateTimeOffset at) =>
+        TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone.GetUtcOffset(at) : TimeSpan.Zero;
+}
 
 /// <summary>
 /// Read-only links to one campaign's aggregates, for viewers without an account (a wall display). Created and revoked

@@ -25,8 +25,8 @@ public sealed class Campaign
     public DateTimeOffset CreatedAt { get; set; }
     /// <summary>The campaign's own detector settings (<see cref="Alerts.DetectorSettings"/> as JSON); null = defaults.</summary>
     public string? AlertSettingsJson { get; set; }
-    /// <summary>IANA time zone the campaign's times are shown in (launch, end, clock axes); <c>UTC</c> by default.</summary>
-    public string TimeZone { get; set; } = "UTC";
+    /// <summary>IANA time zone the campaign's times are shown in; null = each viewer's own (browser) time.</summary>
+    public string? TimeZone { get; set; }
     /// <summary>When the campaign was archived (hidden from the overview, data kept); null while active.</summary>
     public DateTimeOffset? ArchivedAt { get; set; }
     /// <summary>The user who created the campaign (its owner, who may delete it); null for campaigns made by the system.</summary>

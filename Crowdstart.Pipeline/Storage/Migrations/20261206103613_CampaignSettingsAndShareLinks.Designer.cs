@@ -361,11 +361,8 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .HasColumnName("slug");
 
                     b.Property<string>("TimeZone")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .HasDefaultValue("UTC")
                         .HasColumnName("time_zone");
 
                     b.HasKey("Id");

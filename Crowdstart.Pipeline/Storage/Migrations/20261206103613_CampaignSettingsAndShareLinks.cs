@@ -28,8 +28,7 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                 table: "campaigns",
                 type: "character varying(64)",
                 maxLength: 64,
-                nullable: false,
-                defaultValue: "UTC");
+                nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "metrics_rebuilds",
