@@ -26,12 +26,15 @@ namespace Crowdstart.Pipeline.Processing;
 public sealed class MetricsRebuilder(NpgsqlDataSource dataSource, CampaignChangeFeed changes, TimeProvider time, ILogger<MetricsRebuilder> logger)
 {
     /// <summary>Customers read and folded per round trip, and between two progress writes.</summary>
-    public int ChunkCustomers { get; init; } = 500;
+    public int ChunkCustomers { get; set; } = 500;
 
     /// <summary>A running rebuild whose heartbeat is older than this is taken over by another run.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
 
-    /// <summary>Called at named points ("after-snapshot", "before-commit"); tests use it to append events meanwhile or to crash.</summary>
+    /// <summary>
+    /// Called at named points ("after-chunk" after each chunk's progress is written, "after-snapshot", "before-commit"); tests use it
+    /// to hold a rebuild, append events meanwhile, or crash.
+    /// </summary>
     public Func<string, Task>? FaultInjector { get; set; }
 
     /// <summary>Metric tables whose rows come from the log (all but the forecasts).</summary>
@@ -134,6 +137,7 @@ public sealed class MetricsRebuilder(NpgsqlDataSource dataSource, CampaignChange
                         logger.LogInformation("Metrics rebuild {Rebuild} was taken over or its campaign deleted; stopping", rebuildId);
                         return;
                     }
+                    await Fault("after-chunk");
                 }
             }
             await tx.CommitAsync(ct);
