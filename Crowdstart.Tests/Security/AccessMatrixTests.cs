@@ -87,7 +87,7 @@ public class AccessMatrixTests(AppFixture app)
         ["GET /api/v1/campaigns/{campaignId:guid}/rebuilds/latest"] = [S, A, R, A, A, A],
         ["POST /api/v1/campaigns/{campaignId:guid}/archive"] = [S, A, R, A, A, A],
         ["POST /api/v1/campaigns/{campaignId:guid}/unarchive"] = [S, A, R, A, A, A],
-        ["DELETE /api/v1/campaigns/{campaignId:guid}"] = [S, R, R, B, R, R],
+        ["DELETE /api/v1/campaigns/{campaignId:guid}/"] = [S, R, R, B, R, R],
         ["GET /api/v1/campaigns/{campaignId:guid}/share-links"] = [S, A, R, A, A, A],
         ["POST /api/v1/campaigns/{campaignId:guid}/share-links"] = [S, A, R, A, A, A],
         ["DELETE /api/v1/campaigns/{campaignId:guid}/share-links/{shareLinkId:guid}"] = [S, A, R, A, A, A],
