@@ -15,7 +15,6 @@ namespace Crowdstart.Dashboard.Components.Pages;
 public partial class CampaignSettings : IDisposable
 {
     private static readonly TimeSpan ProgressPoll = TimeSpan.FromSeconds(1);
-    private List<BreadcrumbItem> _breadcrumbs = [];
     private PeriodicTimer? _poll;
     private TimeSpan _browserOffset;
 
@@ -33,9 +32,11 @@ public partial class CampaignSettings : IDisposable
     protected override async Task OnParametersSetAsync()
     {
         await Model.LoadAsync(CampaignId, _browserOffset);
-        _breadcrumbs = [new("Campaigns", DashboardUrls.HomePath), new(Model.Campaign?.Name ?? "Campaign", DashboardUrls.Campaign(CampaignId)),
-            new("Settings", null, disabled: true)];
     }
+
+    /// <summary>Follows the name as it is saved.</summary>
+    private List<BreadcrumbItem> Breadcrumbs =>
+        [new("Campaigns", DashboardUrls.HomePath), new(Model.Campaign?.Name ?? "Campaign", DashboardUrls.Campaign(CampaignId)), new("Settings", null, disabled: true)];
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
