@@ -13,7 +13,13 @@ namespace Crowdstart.Tests.Processing;
 /// the rebuild ran; until the swap, and after a failed one, the stored rows are the old definition's.
 /// </summary>
 [Layer(TestLayer.Database)]
-public sealed class MetricsRebuilderTests(TestDatabase db) : IClassFixture<TestDatabase>
+public sealed class MetricsRebuilderTests(TestDatabase db) : MetricsRebuilderTests<TestDatabase>(db);
+
+[Layer(TestLayer.Database)]
+public sealed class MetricsRebuilderTestsOnJetStream(JetStreamTestDatabase db) : MetricsRebuilderTests<JetStreamTestDatabase>(db);
+
+/// <summary>The rebuild's proof on each log engine (the engine is the fixture's).</summary>
+public abstract class MetricsRebuilderTests<TDatabase>(TDatabase db) : IClassFixture<TDatabase> where TDatabase : TestDatabase
 {
     private static readonly TimeSpan Lateness = TimeSpan.FromMinutes(10);
 
