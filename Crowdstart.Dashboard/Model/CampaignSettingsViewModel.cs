@@ -77,6 +77,22 @@ public sealed class CampaignSettingsViewModel(Pipeline.Accounts.CampaignSettings
         Links = await shareLinks.ListAsync(actor, campaignId);
     }
 
+    /// <summary>
+    /// The browser's offset, known after the first render: a campaign without a time zone has its end date typed in it.
+    /// Only the offset and the end field follow; anything else the user has typed meanwhile stays.
+    /// </summary>
+    public void UseBrowserOffset(TimeSpan offset)
+    {
+        if (Campaign is not { TimeZone: null } c || offset == Offset)
+        {
+            return;
+        }
+        var typed = ParseEnd(out var invalid);
+        Offset = offset;
+        var end = invalid ? null : typed ?? (string.IsNullOrWhiteSpace(End) ? null : c.EndAt);
+        End = end?.ToOffset(Offset).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture) ?? End;
+    }
+
     /// <summary>Re-reads the latest rebuild; true when it finished since the last look (the page then reloads the definition).</summary>
     public async Task<bool> RefreshRebuildAsync()
     {

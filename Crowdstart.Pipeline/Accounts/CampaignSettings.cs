@@ -143,7 +143,7 @@ public sealed class CampaignSettings(IDbContextFactory<CrowdstartDbContext> cont
         var funnel = ValidateDefinition(definition);
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var campaign = await db.Campaigns.FromSql($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE").FirstOrDefaultAsync(ct)
+        var campaign = await db.Campaigns.FromSql($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE").SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("Unknown campaign.");
         if (await db.MetricsRebuilds.AnyAsync(r => r.CampaignId == campaignId && (r.Status == Queued || r.Status == Running), ct))
         {
@@ -272,7 +272,7 @@ public sealed class CampaignSettings(IDbContextFactory<CrowdstartDbContext> cont
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Checkpoint rows first, as the pipeline and rebuilds take them: no batch is folding this campaign meanwhile.
         await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM partition_checkpoints ORDER BY partition FOR UPDATE", ct);
-        var campaign = await db.Campaigns.FromSql($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE").FirstOrDefaultAsync(ct)
+        var campaign = await db.Campaigns.FromSql($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE").SingleOrDefaultAsync(ct)
             ?? throw new NotFoundException("Unknown campaign.");
         if (!MayDelete(actor, campaign))
         {

@@ -130,7 +130,7 @@ public sealed class ShareLinks(IDbContextFactory<CrowdstartDbContext> contexts, 
         var found = await (from l in db.ShareLinks
                            join c in db.Campaigns on l.CampaignId equals c.Id
                            where l.TokenHash == hash && l.RevokedAt == null && l.ExpiresAt > now
-                           select new { Link = l, Campaign = c }).AsNoTracking().FirstOrDefaultAsync(ct);
+                           select new { Link = l, Campaign = c }).AsNoTracking().SingleOrDefaultAsync(ct);
         if (found is null)
         {
             return null;

@@ -17,6 +17,7 @@ public partial class CampaignSettings : IDisposable
     private static readonly TimeSpan ProgressPoll = TimeSpan.FromSeconds(1);
     private PeriodicTimer? _poll;
     private TimeSpan _browserOffset;
+    private bool _ready;
 
     [Parameter] public Guid CampaignId { get; set; }
 
@@ -47,16 +48,14 @@ public partial class CampaignSettings : IDisposable
         try
         {
             _browserOffset = TimeSpan.FromMinutes(await JS.InvokeAsync<int>("crowdstart.timezoneOffsetMinutes"));
-            if (Model.Campaign is { TimeZone: null })
-            {
-                await Model.LoadAsync(CampaignId, _browserOffset);
-                StateHasChanged();
-            }
+            Model.UseBrowserOffset(_browserOffset);
         }
         catch (JSException)
         {
             // Dates stay in UTC.
         }
+        _ready = true;
+        StateHasChanged();
         _ = PollRebuildAsync();
     }
 

@@ -22,6 +22,7 @@ public partial class SharedDashboard : IDisposable
 
     [Inject] public required SharedDashboardViewModel Model { get; init; }
     [Inject] public required DashboardFormatter Format { get; init; }
+    [Inject] public required ILogger<SharedDashboard> Logger { get; init; }
 
     protected override async Task OnInitializedAsync()
     {
@@ -40,14 +41,22 @@ public partial class SharedDashboard : IDisposable
         {
             while (await _timer.WaitForNextTickAsync(_stop.Token))
             {
-                await InvokeAsync(async () =>
+                try
                 {
-                    await Model.RefreshAsync(Token, countView: false, _stop.Token);
-                    StateHasChanged();
-                });
+                    await InvokeAsync(async () =>
+                    {
+                        await Model.RefreshAsync(Token, countView: false, _stop.Token);
+                        StateHasChanged();
+                    });
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not ObjectDisposedException)
+                {
+                    // A failed refresh (the database away) is retried at the next tick; the wall must not stop checking its link.
+                    Logger.LogWarning(ex, "Refreshing a shared campaign view failed; retrying in {Seconds} s", RefreshSeconds);
+                }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
             // The page is gone.
         }

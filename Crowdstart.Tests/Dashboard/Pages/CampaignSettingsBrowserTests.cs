@@ -59,6 +59,13 @@ public class CampaignSettingsBrowserTests(AppFixture app, BrowserFixture browser
         return (campaign.Id, name, user, org);
     }
 
+    /// <summary>The settings page is on screen and its forms are ready for typing.</summary>
+    private static async Task SettingsReadyAsync(IPage page, Guid campaign)
+    {
+        await ArrivedAsync(page, $"/campaigns/{campaign}/settings");
+        await page.Locator("[data-settings-ready='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = Timeout });
+    }
+
     private async Task<IPage> SignedInPageAsync(TestUser user, int width = 1440, int height = 900)
     {
         var context = await NewContextAsync(new BrowserNewContextOptions
@@ -98,7 +105,7 @@ public class CampaignSettingsBrowserTests(AppFixture app, BrowserFixture browser
 
             // Act: the toolbar's Settings link, details saved, then a shorter funnel and cart window applied
             await page.GetByTestId("open-settings").ClickAsync();
-            await ArrivedAsync(page, $"/campaigns/{campaign}/settings");
+            await SettingsReadyAsync(page, campaign);
             await page.GetByTestId("settings-name").FillAsync("x");
             await page.GetByTestId("settings-save").ClickAsync();
             await Assertions.Expect(page.GetByTestId("settings-details")).ToContainTextAsync("The name must be 3 to 200 characters.", new() { Timeout = Timeout });
@@ -146,7 +153,7 @@ public class CampaignSettingsBrowserTests(AppFixture app, BrowserFixture browser
         var (_, keptName, _, _) = await CampaignAsync("Kept lamp " + Guid.NewGuid().ToString("N")[..4], 4, organisation, creator);
         var page = await SignedInPageAsync(creator);
         await page.GotoAsync($"/campaigns/{campaign}/settings");
-        await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
+        await SettingsReadyAsync(page, campaign);
 
         // Act
         await page.GetByTestId("settings-archive").ClickAsync();
@@ -175,7 +182,7 @@ public class CampaignSettingsBrowserTests(AppFixture app, BrowserFixture browser
         await page.GotoAsync($"/campaigns/{campaign}");
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
         await page.GetByTestId("open-share").ClickAsync();
-        await ArrivedAsync(page, $"/campaigns/{campaign}/settings");
+        await SettingsReadyAsync(page, campaign);
 
         // Act: create a link, open it in a fresh browser (no cookies) at TV size, then revoke it while it is open
         await page.GetByTestId("share-label").FillAsync("Office TV");
@@ -193,7 +200,7 @@ public class CampaignSettingsBrowserTests(AppFixture app, BrowserFixture browser
         var wall = await tv.ContentAsync();
         await ShotAsync(tv, "share-tv.png", fullPage: false);
         await page.ReloadAsync();
-        await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = Timeout });
+        await SettingsReadyAsync(page, campaign);
         var row = page.GetByTestId("share-row").Filter(new() { HasText = "Office TV" });
         await Assertions.Expect(row).ToContainTextAsync("1 · last");
         await page.GetByTestId("settings-share").ScrollIntoViewIfNeededAsync();
