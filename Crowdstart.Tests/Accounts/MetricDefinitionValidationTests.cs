@@ -51,3 +51,28 @@ public class MetricDefinitionValidationTests
         Assert.Equal(["funnel"], Errors(new MetricDefinition(null, 600)).Keys);
     }
 }
+
+/// <summary>A campaign's time zone: the offset its times are shown in, daylight saving included; none = each viewer's own.</summary>
+[Layer(TestLayer.Unit)]
+public class CampaignTimeZoneTests
+{
+    private static CampaignInfo Campaign(string? zone) => new(Guid.NewGuid(), Guid.NewGuid(), "tz", "Time zone", "EUR", 1000m,
+        DateTimeOffset.UnixEpoch, null, FunnelDefinition.Default.ToJson(), 3600, 600, DateTimeOffset.UnixEpoch, null, zone);
+
+    [Fact]
+    public void OffsetAt_ZoneWithDaylightSaving_FollowsTheDate()
+    {
+        var paris = Campaign("Europe/Paris");
+
+        Assert.Equal(TimeSpan.FromHours(1), paris.OffsetAt(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(TimeSpan.FromHours(2), paris.OffsetAt(new DateTimeOffset(2026, 7, 6, 12, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public void OffsetAt_NoZone_NullSoTheViewersOwnIsUsed()
+    {
+        Assert.Null(Campaign(null).OffsetAt(DateTimeOffset.UtcNow));
+        Assert.Contains("Europe/Paris", CampaignSettings.TimeZones);
+        Assert.Contains("UTC", CampaignSettings.TimeZones);
+    }
+}
