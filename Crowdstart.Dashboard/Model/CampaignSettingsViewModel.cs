@@ -20,6 +20,7 @@ public sealed class FunnelStepForm
 public sealed class CampaignSettingsViewModel(Pipeline.Accounts.CampaignSettings settings, ShareLinks shareLinks, CurrentUser user, TimeProvider time)
 {
     private Guid _campaignId;
+    private TimeSpan _browserOffset;
 
     public CampaignSettingsInfo? Info { get; private set; }
     public CampaignInfo? Campaign => Info?.Campaign;
@@ -59,21 +60,29 @@ public sealed class CampaignSettingsViewModel(Pipeline.Accounts.CampaignSettings
 
     public string? ErrorOf(string field) => Errors.TryGetValue(field, out var e) ? string.Join(" ", e) : null;
 
-    public async Task LoadAsync(Guid campaignId, TimeSpan browserOffset)
+    /// <summary>
+    /// Reads the campaign and fills the forms from it; <paramref name="definitionOnly"/> (after a rebuild finished) leaves
+    /// the details form as the user may be editing it.
+    /// </summary>
+    public async Task LoadAsync(Guid campaignId, bool definitionOnly = false)
     {
         _campaignId = campaignId;
         var actor = await user.RequireAsync();
         Info = await settings.GetAsync(actor, campaignId);
         Rebuild = Info.LatestRebuild;
         var c = Info.Campaign;
-        Name = c.Name;
-        Goal = c.GoalAmount;
-        TimeZone = c.TimeZone ?? "";
-        Offset = c.OffsetAt(time.GetUtcNow()) ?? browserOffset;
-        End = c.EndAt?.ToOffset(Offset).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
         var funnel = FunnelDefinition.Parse(c.FunnelJson);
         Steps = [.. funnel.Steps.Select(s => new FunnelStepForm { Type = s.Type, WindowMinutes = (s.WithinSeconds ?? 0) / 60 })];
         CartWindowMinutes = c.CartWindowSeconds / 60;
+        if (definitionOnly)
+        {
+            return;
+        }
+        Name = c.Name;
+        Goal = c.GoalAmount;
+        TimeZone = c.TimeZone ?? "";
+        Offset = c.OffsetAt(time.GetUtcNow()) ?? _browserOffset;
+        End = c.EndAt?.ToOffset(Offset).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
         Links = await shareLinks.ListAsync(actor, campaignId);
     }
 
@@ -83,6 +92,7 @@ public sealed class CampaignSettingsViewModel(Pipeline.Accounts.CampaignSettings
     /// </summary>
     public void UseBrowserOffset(TimeSpan offset)
     {
+        _browserOffset = offset;
         if (Campaign is not { TimeZone: null } c || offset == Offset)
         {
             return;
@@ -128,7 +138,7 @@ public sealed class CampaignSettingsViewModel(Pipeline.Accounts.CampaignSettings
         await Validated(async () =>
         {
             await settings.UpdateDetailsAsync(await user.RequireAsync(), _campaignId, new CampaignDetails(Name, Goal, end, TimeZone));
-            await LoadAsync(_campaignId, Offset);
+            await LoadAsync(_campaignId);
             Saved = "Details saved.";
         });
     });
@@ -152,7 +162,7 @@ public sealed class CampaignSettingsViewModel(Pipeline.Accounts.CampaignSettings
     {
         var actor = await user.RequireAsync();
         _ = Campaign!.IsArchived ? await settings.UnarchiveAsync(actor, _campaignId) : await settings.ArchiveAsync(actor, _campaignId);
-        await LoadAsync(_campaignId, Offset);
+        await LoadAsync(_campaignId);
     });
 
     /// <summary>Deletes the campaign; true when it is gone (the page then leaves).</summary>

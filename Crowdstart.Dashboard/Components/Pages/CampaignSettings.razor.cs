@@ -16,7 +16,6 @@ public partial class CampaignSettings : IDisposable
 {
     private static readonly TimeSpan ProgressPoll = TimeSpan.FromSeconds(1);
     private PeriodicTimer? _poll;
-    private TimeSpan _browserOffset;
     private bool _ready;
 
     [Parameter] public Guid CampaignId { get; set; }
@@ -32,7 +31,7 @@ public partial class CampaignSettings : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        await Model.LoadAsync(CampaignId, _browserOffset);
+        await Model.LoadAsync(CampaignId);
     }
 
     /// <summary>Follows the name as it is saved.</summary>
@@ -47,8 +46,7 @@ public partial class CampaignSettings : IDisposable
         }
         try
         {
-            _browserOffset = TimeSpan.FromMinutes(await JS.InvokeAsync<int>("crowdstart.timezoneOffsetMinutes"));
-            Model.UseBrowserOffset(_browserOffset);
+            Model.UseBrowserOffset(TimeSpan.FromMinutes(await JS.InvokeAsync<int>("crowdstart.timezoneOffsetMinutes")));
         }
         catch (JSException)
         {
@@ -76,7 +74,7 @@ public partial class CampaignSettings : IDisposable
                 {
                     if (finished)
                     {
-                        await Model.LoadAsync(CampaignId, _browserOffset);
+                        await Model.LoadAsync(CampaignId, definitionOnly: true);
                     }
                     StateHasChanged();
                 });
