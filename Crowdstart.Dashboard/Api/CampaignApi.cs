@@ -11,7 +11,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Crowdstart.Dashboard.Api;
 
 /// <summary>A campaign as API clients see it.</summary>
-public sealed record CampaignDto(Guid Id, string Slug, string Name, string Currency, decimal Goal, DateTimeOffset LaunchAt, DateTimeOffset? EndAt);
+public sealed record CampaignDto(Guid Id, string Slug, string Name, string Currency, decimal Goal, DateTimeOffset LaunchAt, DateTimeOffset? EndAt,
+    DateTimeOffset? ArchivedAt = null);
 
 /// <summary>
 /// An ingest key as listed (never the key itself); <c>LastEventAt</c>: when it last brought an event (accepted or
@@ -121,7 +122,7 @@ public static class CampaignApi
     private static async Task<Ok<CampaignDto[]>> ListAsync(HttpContext http, CampaignAccess access, CancellationToken ct)
     {
         var list = await access.ReadableCampaignsAsync(ActorOf(http), ct);
-        return TypedResults.Ok(list.Select(c => new CampaignDto(c.Id, c.Slug, c.Name, c.Currency.Trim(), c.GoalAmount, c.LaunchAt, c.EndAt)).ToArray());
+        return TypedResults.Ok(list.Select(c => new CampaignDto(c.Id, c.Slug, c.Name, c.Currency.Trim(), c.GoalAmount, c.LaunchAt, c.EndAt, c.ArchivedAt)).ToArray());
     }
 
     private static async Task<Results<Ok<MetricsSnapshot>, NotFound>> SnapshotAsync(Guid campaignId, IMetricsQuery metrics, TimeProvider time,

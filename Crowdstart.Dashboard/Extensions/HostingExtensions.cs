@@ -50,6 +50,8 @@ public static class HostingExtensions
         builder.Services.AddTransient<Model.CampaignsOverviewViewModel>();
         builder.Services.AddTransient<Model.CampaignLiveViewModel>();
         builder.Services.AddTransient<Model.CampaignComparisonViewModel>();
+        builder.Services.AddTransient<Model.CampaignSettingsViewModel>();
+        builder.Services.AddTransient<Model.SharedDashboardViewModel>();
         builder.AddDashboardServices();
         builder.AddCampaignHub();
         // Metrics for a Prometheus scrape: the pipeline's and the dashboard's instruments, plus ASP.NET Core's own
@@ -127,6 +129,7 @@ public static class HostingExtensions
     {
         app.MapAccountEndpoints();
         app.MapCampaignApi();
+        app.MapCampaignSettingsApi();
         app.MapQueryApi();
         // Connections end when the cookie they were opened with expires.
         app.MapHub<Hubs.CampaignHub>(Hubs.CampaignHub.Route, o => o.CloseOnAuthenticationExpiration = true);

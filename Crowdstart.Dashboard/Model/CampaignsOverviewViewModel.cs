@@ -32,9 +32,17 @@ public sealed class CampaignsOverviewViewModel(CampaignAccess access, CurrentUse
     public IReadOnlyList<CampaignCard> Cards { get; private set; } = [];
     public DateTimeOffset? LastUpdate { get; private set; }
 
+    /// <summary>Show archived campaigns too (hidden by default).</summary>
+    public bool ShowArchived { get; set; }
+
+    /// <summary>How many of the user's campaigns are archived (shown or not).</summary>
+    public int ArchivedCount { get; private set; }
+
     public async Task RefreshAsync(CancellationToken ct = default)
     {
-        var list = await access.ReadableCampaignsAsync(await user.RequireAsync(), ct);
+        var all = await access.ReadableCampaignsAsync(await user.RequireAsync(), ct);
+        ArchivedCount = all.Count(c => c.IsArchived);
+        var list = ShowArchived ? all : all.FindAll(c => !c.IsArchived);
         var totals = await rollups.GetTotalsAsync(ct);
         var open = await alerts.OpenCountsAsync([.. list.Select(c => c.Id)], ct);
         var now = time.GetUtcNow();

@@ -32,6 +32,18 @@ public static class DashboardUrls
 
     public static string CampaignCustomers(Guid campaignId) => $"{Campaign(campaignId)}/customers";
 
+    /// <summary>The campaign's settings page (details, metric definition, archive, delete).</summary>
+    public static string CampaignSettings(Guid campaignId) => $"{Campaign(campaignId)}/settings";
+
+    /// <summary>The settings page at its share-links section.</summary>
+    public static string CampaignShare(Guid campaignId) => $"{CampaignSettings(campaignId)}#share";
+
+    /// <summary>The overview, archived campaigns included.</summary>
+    public const string HomeWithArchivedPath = "/?archived=1";
+
+    /// <summary>The public, read-only wall view a share token opens (path relative to the site's root).</summary>
+    public static string Shared(string token) => $"/share/{Uri.EscapeDataString(token)}";
+
     public static string CustomerTimeline(Guid campaignId, string customerId) =>
         $"{CampaignCustomers(campaignId)}/{Uri.EscapeDataString(customerId)}";
 

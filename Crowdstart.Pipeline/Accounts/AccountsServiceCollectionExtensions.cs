@@ -19,6 +19,8 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<IngestConnection>();
         services.AddSingleton<PersonalTokens>();
         services.AddSingleton<CampaignManagement>();
+        services.AddSingleton<CampaignSettings>();
+        services.AddSingleton<ShareLinks>();
         return builder;
     }
 }

@@ -28,4 +28,11 @@ public static class AuditActions
     public const string AlertsMuted = "alerts.muted";
     public const string AlertsUnmuted = "alerts.unmuted";
     public const string RecommendationDismissed = "recommendation.dismissed";
+    public const string CampaignUpdated = "campaign.updated";
+    public const string MetricDefinitionChanged = "campaign.metric_definition.changed";
+    public const string CampaignArchived = "campaign.archived";
+    public const string CampaignUnarchived = "campaign.unarchived";
+    public const string CampaignDeleted = "campaign.deleted";
+    public const string ShareLinkCreated = "share_link.created";
+    public const string ShareLinkRevoked = "share_link.revoked";
 }

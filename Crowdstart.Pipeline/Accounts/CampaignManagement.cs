@@ -49,6 +49,7 @@ public sealed partial class CampaignManagement(IDbContextFactory<CrowdstartDbCon
         var slug = await UniqueSlugAsync(db, name, ct);
         var campaign = store.NewCampaign(request.OrganisationId, slug, name, currency, decimal.Round(request.Goal, 2), request.LaunchAt,
             endAt: request.EndAt);
+        campaign.CreatedByUserId = actor.AuditUserId;
         db.Campaigns.Add(campaign);
         audit.Add(db, actor, AuditActions.CampaignCreated, campaign.Id, details: $"{name} ({currency} {request.Goal.ToString("N0", CultureInfo.InvariantCulture)})");
         await db.SaveChangesAsync(ct);

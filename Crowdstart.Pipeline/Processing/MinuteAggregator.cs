@@ -5,10 +5,16 @@ namespace Crowdstart.Pipeline.Processing;
 /// <summary>Folds events into per-(campaign, event-time minute) deltas. Pure, so it is tested on its own.</summary>
 public static class MinuteAggregator
 {
-
     public static Dictionary<(Guid Campaign, DateTimeOffset Minute), MinuteDelta> Aggregate(IEnumerable<EventRecord> events)
     {
-        var result = new Dictionary<(Guid, DateTimeOffset), MinuteDelta>();
+        var result = new Dictionary<(Guid Campaign, DateTimeOffset Minute), MinuteDelta>();
+        AggregateInto(events, result);
+        return result;
+    }
+
+    /// <summary>Adds the events' figures to <paramref name="result"/> (folds made of several reads).</summary>
+    public static void AggregateInto(IEnumerable<EventRecord> events, Dictionary<(Guid Campaign, DateTimeOffset Minute), MinuteDelta> result)
+    {
         foreach (var e in events)
         {
             var key = (e.CampaignId, EventTime.MinuteOf(e.OccurredAt));
@@ -33,6 +39,5 @@ public static class MinuteAggregator
                     break;
             }
         }
-        return result;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Crowdstart.Pipeline.Events;
 using Crowdstart.Pipeline.Log;
 using Crowdstart.Pipeline.Metrics;
@@ -21,9 +20,6 @@ namespace Crowdstart.Pipeline.Processing;
 public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSize, ILogReader? log = null)
 {
     private readonly ILogReader _log = log ?? new PostgresLogReader();
-
-    // Campaign settings are fixed at creation, so caching them cannot make two batches disagree.
-    private readonly ConcurrentDictionary<Guid, MetricSettings> _settings = new();
 
     /// <summary>Called at named points of a batch; tests throw from it to simulate a crash.</summary>
     public Func<string, int, Task>? FaultInjector { get; set; }
@@ -56,24 +52,24 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         var newCheckpoint = batch.End.Value;
 
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // The checkpoint row is locked first: a metrics rebuild (MetricsRebuilder) swaps a campaign's definition and
+        // rows while holding every checkpoint row, so a batch reads the settings either wholly before or wholly after it.
+        await LockCheckpointAsync(connection, tx, partition, checkpoint, ct);
         // Only events new to event_log count: on JetStream a resent event reaches the stream again, but its row
         // exists (same campaign and eventId), so it is not counted twice however late it comes.
-        var events = await _log.StoreAsync(connection, tx, batch, ct);
-        var minutes = MinuteAggregator.Aggregate(events.Select(e => e.Event));
-        var settings = new Dictionary<Guid, MetricSettings>();
-        foreach (var campaign in events.Select(e => e.Event.CampaignId).Distinct())
-        {
-            settings[campaign] = await SettingsAsync(connection, tx, campaign, ct);
-        }
-        bool IsLate(LoggedEvent e) => e.ReceivedAt - e.Event.OccurredAt > settings[e.Event.CampaignId].AllowedLateness;
-        var metrics = await ComputeCustomerDeltasAsync(connection, tx, partition, checkpoint, newCheckpoint, events, settings, ct);
+        var stored = await _log.StoreAsync(connection, tx, batch, ct);
+        var settings = await SettingsAsync(connection, tx, [.. stored.Select(e => e.Event.CampaignId).Distinct()], ct);
+        var events = await DropDeletedCampaignsAsync(connection, tx, partition, stored, settings, ct);
+        var folded = new FoldedFigures();
+        folded.AddEvents(events, settings);
+        await ComputeCustomerDeltasAsync(connection, tx, partition, checkpoint, newCheckpoint, events, settings, folded.Metrics, ct);
         await Fault("after-history", partition);
 
-        await WriteMinuteRollupsAsync(connection, tx, partition, minutes, metrics, ct);
-        await WriteTotalsAsync(connection, tx, partition, events, metrics, IsLate, ct);
-        await WriteEventCountsAsync(connection, tx, partition, events.Where(e => !IsLate(e)), ct);
+        await WriteMinuteRollupsAsync(connection, tx, partition, folded, ct);
+        await WriteTotalsAsync(connection, tx, partition, folded, ct);
+        await WriteEventCountsAsync(connection, tx, partition, folded, ct);
         await Fault("after-rollups", partition);
-        await MetricWriter.WriteAsync(connection, tx, partition, metrics, ct);
+        await MetricWriter.WriteAsync(connection, tx, partition, folded.Metrics, ct);
         await Fault("after-metrics", partition);
 
         await using (var cmd = new NpgsqlCommand(
@@ -93,13 +89,55 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
         await tx.CommitAsync(ct);
         await Fault("after-commit", partition);
 
-        return new BatchResult(batch.Events.Count, newCheckpoint, minutes.Keys.Select(k => k.Campaign).Distinct().ToArray());
+        return new BatchResult(batch.Events.Count, newCheckpoint, folded.Minutes.Keys.Select(k => k.Campaign).Distinct().ToArray());
     }
 
-    private async Task<MetricDeltas> ComputeCustomerDeltasAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition,
-        long oldCheckpoint, long newCheckpoint, IReadOnlyList<LoggedEvent> batch, Dictionary<Guid, MetricSettings> settings, CancellationToken ct)
+    private static async Task LockCheckpointAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, long expected, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT \"offset\" FROM partition_checkpoints WHERE partition = @p FOR UPDATE", connection, tx);
+        cmd.Parameters.AddWithValue("p", partition);
+        if (await cmd.ExecuteScalarAsync(ct) is not long offset || offset != expected)
+        {
+            throw new CheckpointConflictException(partition, expected);
+        }
+    }
+
+    /// <summary>
+    /// Events of a deleted campaign (sent with a key still cached for a few seconds, or waiting in a JetStream stream)
+    /// are not counted, and their rows go: deleting a campaign removes its events, and nothing may bring them back.
+    /// </summary>
+    private static async Task<IReadOnlyList<LoggedEvent>> DropDeletedCampaignsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition,
+        IReadOnlyList<LoggedEvent> events, Dictionary<Guid, MetricSettings> settings, CancellationToken ct)
+    {
+        var deleted = events.Select(e => e.Event.CampaignId).Distinct().Where(c => !settings.ContainsKey(c)).ToArray();
+        if (deleted.Length == 0)
+        {
+            return events;
+        }
+        await using var cmd = new NpgsqlCommand(
+            "DELETE FROM event_log WHERE partition = @p AND campaign_id = ANY(@c) AND \"offset\" BETWEEN @from AND @to", connection, tx);
+        cmd.Parameters.AddWithValue("p", partition);
+        cmd.Parameters.AddWithValue("c", deleted);
+        cmd.Parameters.AddWithValue("from", events.Min(e => e.Offset));
+        cmd.Parameters.AddWithValue("to", events.Max(e => e.Offset));
+        await cmd.ExecuteNonQueryAsync(ct);
+        return [.. events.Where(e => settings.ContainsKey(e.Event.CampaignId))];
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="deltas"/> the per-customer differences a batch makes: every customer it touches is
+    /// recomputed from their history in the log up to <paramref name="newCheckpoint"/>, minus their contribution up to
+    /// <paramref name="oldCheckpoint"/> (none when -1). The batch's events are in event_log already.
+    /// </summary>
+    internal static async Task ComputeCustomerDeltasAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, int partition,
+        long oldCheckpoint, long newCheckpoint, IReadOnlyList<LoggedEvent> batch, IReadOnlyDictionary<Guid, MetricSettings> settings,
+        MetricDeltas deltas, CancellationToken ct)
     {
         var touched = batch.Select(e => (e.Event.CampaignId, e.Event.CustomerId)).Distinct().ToArray();
+        if (touched.Length == 0)
+        {
+            return;
+        }
         var histories = new Dictionary<(Guid, string), List<HistoryEvent>>(touched.Length);
         await using (var cmd = new NpgsqlCommand(
             """
@@ -125,8 +163,13 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
                     reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), reader.GetString(7)));
             }
         }
+        AddCustomerDeltas(histories, oldCheckpoint, settings, deltas);
+    }
 
-        var deltas = new MetricDeltas();
+    /// <summary>The per-customer part of a fold, from histories already read (each up to the new checkpoint).</summary>
+    internal static void AddCustomerDeltas(IEnumerable<KeyValuePair<(Guid Campaign, string Customer), List<HistoryEvent>>> histories, long oldCheckpoint,
+        IReadOnlyDictionary<Guid, MetricSettings> settings, MetricDeltas deltas)
+    {
         foreach (var ((campaign, _), history) in histories)
         {
             var before = history.Any(h => h.Offset <= oldCheckpoint)
@@ -140,32 +183,40 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
             deltas.Add(campaign, after, +1);
             deltas.AddCoverage(campaign, before, after, history.Where(h => h.Offset > oldCheckpoint).Select(h => h.OccurredAt));
         }
-        return deltas;
     }
 
-    private async Task<MetricSettings> SettingsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid campaign, CancellationToken ct)
+    /// <summary>
+    /// The metric settings of the batch's campaigns, read in the batch's transaction (after its checkpoint lock), so a
+    /// definition swapped by a rebuild applies from the first batch after it. Deleted campaigns are absent.
+    /// </summary>
+    internal static async Task<Dictionary<Guid, MetricSettings>> SettingsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid[] campaigns,
+        CancellationToken ct)
     {
-        if (_settings.TryGetValue(campaign, out var cached))
+        var settings = new Dictionary<Guid, MetricSettings>(campaigns.Length);
+        if (campaigns.Length == 0)
         {
-            return cached;
+            return settings;
         }
         await using var cmd = new NpgsqlCommand(
-            "SELECT funnel::text, cart_window_seconds, allowed_lateness_seconds FROM campaigns WHERE id = @id", connection, tx);
-        cmd.Parameters.AddWithValue("id", campaign);
+            "SELECT id, funnel::text, cart_window_seconds, allowed_lateness_seconds FROM campaigns WHERE id = ANY(@ids)", connection, tx);
+        cmd.Parameters.AddWithValue("ids", campaigns);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        // Ingest only accepts events of existing campaigns; anything else is a broken log, not a default to guess.
-        if (!await reader.ReadAsync(ct))
+        while (await reader.ReadAsync(ct))
         {
-            throw new InvalidOperationException($"The log holds events of campaign {campaign}, which does not exist.");
+            settings[reader.GetGuid(0)] = new MetricSettings(FunnelDefinition.Parse(reader.GetString(1)), TimeSpan.FromSeconds(reader.GetInt32(2)),
+                TimeSpan.FromSeconds(reader.GetInt32(3)));
         }
-        var settings = new MetricSettings(FunnelDefinition.Parse(reader.GetString(0)), TimeSpan.FromSeconds(reader.GetInt32(1)),
-            TimeSpan.FromSeconds(reader.GetInt32(2)));
-        return _settings[campaign] = settings;
+        return settings;
     }
 
-    private static async Task WriteMinuteRollupsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition,
-        Dictionary<(Guid Campaign, DateTimeOffset Minute), MinuteDelta> minutes, MetricDeltas metrics, CancellationToken ct)
+    internal static async Task WriteMinuteRollupsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, FoldedFigures folded,
+        CancellationToken ct)
     {
+        var (minutes, metrics) = (folded.Minutes, folded.Metrics);
+        if (minutes.Count == 0 && metrics.UniqueCustomers.Count == 0)
+        {
+            return;
+        }
         var keys = minutes.Keys.Union(metrics.UniqueCustomers.Keys).ToArray();
         MinuteDelta D((Guid, DateTimeOffset) k) => minutes.TryGetValue(k, out var d) ? d : Empty;
         await MetricWriter.ExecuteAsync(connection, tx, partition,
@@ -203,23 +254,23 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
 
     private static readonly MinuteDelta Empty = new();
 
-    private static async Task WriteTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, IReadOnlyList<LoggedEvent> events,
-        MetricDeltas metrics, Func<LoggedEvent, bool> isLate, CancellationToken ct)
+    internal static async Task WriteTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, FoldedFigures folded,
+        CancellationToken ct)
     {
+        var metrics = folded.Metrics;
         var carts = metrics.Carts.GroupBy(x => x.Key.Campaign)
             .ToDictionary(g => g.Key, g => (Carts: g.Sum(x => x.Value.Carts), Completed: g.Sum(x => x.Value.Completed)));
         var cohorts = metrics.Cohorts.GroupBy(x => x.Key.Campaign)
             .ToDictionary(g => g.Key, g => (Customers: g.Sum(x => x.Value.Customers), Returned: g.Sum(x => x.Value.Returned)));
-        var totals = events.GroupBy(e => e.Event.CampaignId).Select(g => (
-            Campaign: g.Key,
-            Events: (long)g.Count(),
-            Pledges: (long)g.Count(e => e.Event.Type == EventTypes.PledgeCompleted),
-            Refunds: (long)g.Count(e => e.Event.Type == EventTypes.PledgeRefunded),
-            Pledged: g.Where(e => e.Event.Type == EventTypes.PledgeCompleted).Sum(e => e.Event.Amount ?? 0),
-            Refunded: g.Where(e => e.Event.Type == EventTypes.PledgeRefunded).Sum(e => e.Event.Amount ?? 0),
-            Late: (long)g.Count(isLate),
-            Carts: carts.GetValueOrDefault(g.Key),
-            Cohorts: cohorts.GetValueOrDefault(g.Key))).OrderBy(t => t.Campaign).ToArray();
+        var totals = folded.Totals.Keys.Union(carts.Keys).Union(cohorts.Keys).Order().Select(c => (
+            Campaign: c,
+            Totals: folded.Totals.GetValueOrDefault(c) ?? new CampaignTotalsDelta(),
+            Carts: carts.GetValueOrDefault(c),
+            Cohorts: cohorts.GetValueOrDefault(c))).ToArray();
+        if (totals.Length == 0)
+        {
+            return;
+        }
         await MetricWriter.ExecuteAsync(connection, tx, partition,
             """
             INSERT INTO campaign_partition_totals AS t (campaign_id, partition, events, pledges_completed, pledges_refunded, pledged_amount,
@@ -239,24 +290,23 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
                 late_events = t.late_events + excluded.late_events
             """, ct,
             ("c", totals.Select(t => t.Campaign).ToArray()),
-            ("e", totals.Select(t => t.Events).ToArray()),
-            ("pc", totals.Select(t => t.Pledges).ToArray()),
-            ("pr", totals.Select(t => t.Refunds).ToArray()),
-            ("pa", totals.Select(t => t.Pledged).ToArray()),
-            ("ra", totals.Select(t => t.Refunded).ToArray()),
-            ("l", totals.Select(t => t.Late).ToArray()),
+            ("e", totals.Select(t => t.Totals.Events).ToArray()),
+            ("pc", totals.Select(t => t.Totals.Pledges).ToArray()),
+            ("pr", totals.Select(t => t.Totals.Refunds).ToArray()),
+            ("pa", totals.Select(t => t.Totals.Pledged).ToArray()),
+            ("ra", totals.Select(t => t.Totals.Refunded).ToArray()),
+            ("l", totals.Select(t => t.Totals.Late).ToArray()),
             ("k", totals.Select(t => t.Carts.Carts).ToArray()),
             ("kc", totals.Select(t => t.Carts.Completed).ToArray()),
             ("h", totals.Select(t => t.Cohorts.Customers).ToArray()),
             ("hr", totals.Select(t => t.Cohorts.Returned).ToArray()));
     }
 
-    private static async Task WriteEventCountsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, IEnumerable<LoggedEvent> liveEvents,
+    internal static async Task WriteEventCountsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, int partition, FoldedFigures folded,
         CancellationToken ct)
     {
-        var counts = liveEvents
-            .GroupBy(e => (e.Event.CampaignId, Bucket: MetricWindows.Bucket(e.Event.OccurredAt), e.Event.Type, e.Event.Source))
-            .Select(g => (g.Key, Count: (long)g.Count()))
+        var counts = folded.Counts
+            .Select(x => (x.Key, Count: x.Value))
             .OrderBy(x => x.Key.CampaignId).ThenBy(x => x.Key.Bucket).ThenBy(x => x.Key.Type, StringComparer.Ordinal).ThenBy(x => x.Key.Source, StringComparer.Ordinal)
             .ToArray();
         if (counts.Length == 0)
@@ -276,7 +326,7 @@ public sealed class PartitionProcessor(NpgsqlDataSource dataSource, int batchSiz
             ("n", counts.Select(x => x.Count).ToArray()));
     }
 
-    private static async Task<long> ReadCheckpointAsync(NpgsqlConnection connection, int partition, CancellationToken ct)
+    internal static async Task<long> ReadCheckpointAsync(NpgsqlConnection connection, int partition, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT \"offset\" FROM partition_checkpoints WHERE partition = @p", connection);
         cmd.Parameters.AddWithValue("p", partition);

@@ -19,12 +19,14 @@ public static class ProcessingServiceCollectionExtensions
         services.AddSingleton(sp => new PartitionOwnership(sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IOptions<Log.LogOptions>>().Value.PartitionCount, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<PartitionOwnership>>()));
         services.AddSingleton<CampaignChangeFeed>();
+        services.AddSingleton<MetricsRebuilder>();
         // Only pipeline instances consume: ownership counts the processes that ask for partitions, so an instance
         // without the role neither holds partitions nor dilutes the fair share of those that do.
         if (Cluster.InstanceOptions.From(builder.Configuration).Has(Cluster.InstanceRoles.Pipeline))
         {
             services.AddHostedService<LogNotificationListener>();
             services.AddHostedService<PipelineWorker>();
+            services.AddHostedService<MetricsRebuildWorker>();
         }
         return builder;
     }

@@ -46,6 +46,8 @@ public sealed class CrowdstartDbContext(DbContextOptions<CrowdstartDbContext> op
     public DbSet<CartCompletion> CartCompletions => Set<CartCompletion>();
     public DbSet<ForecastPoint> Forecasts => Set<ForecastPoint>();
     public DbSet<RecommendationDismissal> RecommendationDismissals => Set<RecommendationDismissal>();
+    public DbSet<MetricsRebuild> MetricsRebuilds => Set<MetricsRebuild>();
+    public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -69,7 +69,7 @@ public sealed class StartupValidationTests
         // the appender must take events before the consumers look for them, and the retention job must come last,
         // after everything that writes.
         Assert.Equal(
-            ["ClusterBus", "EventAppender", "IngestActivity", "LogNotificationListener", "PipelineWorker", "PipelineLagMonitor", "TimeSeriesMaintenance",
+            ["ClusterBus", "EventAppender", "IngestActivity", "LogNotificationListener", "PipelineWorker", "MetricsRebuildWorker", "PipelineLagMonitor", "TimeSeriesMaintenance",
                 "DemoTrafficGenerator", "AlertMonitor", "WebhookDispatcher", "ForecastService", "RetentionService"],
             ours);
     }
@@ -77,7 +77,7 @@ public sealed class StartupValidationTests
     [Theory]
     [InlineData("Ingest", new[] { "ClusterBus", "EventAppender", "IngestActivity", "PipelineLagMonitor", "TimeSeriesMaintenance", "DemoTrafficGenerator" })]
     [InlineData("Dashboard", new[] { "ClusterBus", "EventAppender", "PipelineLagMonitor", "TimeSeriesMaintenance" })]
-    [InlineData("Pipeline, Dashboard", new[] { "ClusterBus", "EventAppender", "LogNotificationListener", "PipelineWorker", "PipelineLagMonitor",
+    [InlineData("Pipeline, Dashboard", new[] { "ClusterBus", "EventAppender", "LogNotificationListener", "PipelineWorker", "MetricsRebuildWorker", "PipelineLagMonitor",
         "TimeSeriesMaintenance", "AlertMonitor", "WebhookDispatcher", "ForecastService", "RetentionService" })]
     public void Build_InstanceRoles_RunOnlyTheirBackgroundWork(string roles, string[] expected)
     {

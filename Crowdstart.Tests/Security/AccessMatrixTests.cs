@@ -76,6 +76,24 @@ public class AccessMatrixTests(AppFixture app)
         ["GET /api/v1/campaigns/{campaignId:guid}/webhooks/deliveries"] = [S, A, R, A, A, A],
         // A webhook of its own (the DELETE row removes the other one).
         ["POST /api/v1/campaigns/{campaignId:guid}/webhooks/{webhookId:guid}/test"] = [S, A, R, A, A, A],
+        // Settings and lifecycle: campaign managers; deleting needs an admin or the owner (nobody owns the matrix's campaign:
+        // creators are refused, the admin's request lacks the typed name: 400), so the campaign survives the matrix.
+        ["GET /campaigns/{CampaignId:guid}/settings"] = [S, A, R, A, A, A],
+        ["POST /campaigns/{CampaignId:guid}/settings"] = [S, B, R, B, B, B],
+        ["GET /api/v1/campaigns/{campaignId:guid}/settings"] = [S, A, R, A, A, A],
+        ["PUT /api/v1/campaigns/{campaignId:guid}/settings"] = [S, A, R, A, A, A],
+        // The request repeats the definition in use: an authorised 409, so no rebuild starts.
+        ["PUT /api/v1/campaigns/{campaignId:guid}/metric-definition"] = [S, A, R, A, A, A],
+        ["GET /api/v1/campaigns/{campaignId:guid}/rebuilds/latest"] = [S, A, R, A, A, A],
+        ["POST /api/v1/campaigns/{campaignId:guid}/archive"] = [S, A, R, A, A, A],
+        ["POST /api/v1/campaigns/{campaignId:guid}/unarchive"] = [S, A, R, A, A, A],
+        ["DELETE /api/v1/campaigns/{campaignId:guid}/"] = [S, R, R, B, R, R],
+        ["GET /api/v1/campaigns/{campaignId:guid}/share-links"] = [S, A, R, A, A, A],
+        ["POST /api/v1/campaigns/{campaignId:guid}/share-links"] = [S, A, R, A, A, A],
+        ["DELETE /api/v1/campaigns/{campaignId:guid}/share-links/{shareLinkId:guid}"] = [S, A, R, A, A, A],
+        // The wall view of a share link: anyone holding a live token, no account (ShareLinkTests: it reveals nothing else).
+        ["GET /share/{Token}"] = [A, A, A, A, A, A],
+        ["POST /share/{Token}"] = [B, B, B, B, B, B],
         ["GET /admin/access"] = [S, R, R, A, R, R],
         ["GET /admin/audit"] = [S, R, R, A, R, R],
         ["GET /admin/organisations"] = [S, R, R, A, R, R],
@@ -200,6 +218,7 @@ public class AccessMatrixTests(AppFixture app)
         // A planned mute (the matrix's own POST mutes the hours before it).
         var muteId = (await app.Services.GetRequiredService<AlertStore>().MuteAsync(creatorActor, campaign, DateTimeOffset.UtcNow.AddDays(1),
             DateTimeOffset.UtcNow.AddDays(1).AddHours(2), "matrix: planned maintenance")).Id;
+        var (shareLink, shareToken) = await app.Services.GetRequiredService<ShareLinks>().CreateAsync(creatorActor, campaign, "matrix", 1);
         var clients = new[]
         {
             app.NewCookieClient(), await app.SignInAsync(creatorA), await app.SignInAsync(creatorB), await app.SignInAsync(admin),
@@ -217,7 +236,8 @@ public class AccessMatrixTests(AppFixture app)
                 .Replace("{CustomerId}", "cust-m1").Replace("{customerId}", "cust-m1")
                 .Replace("{keyId:guid}", keyId.ToString()).Replace("{alertId:guid}", alertId.ToString())
                 .Replace("{webhookId:guid}", (routeKey.EndsWith("/test") ? testedWebhookId : webhookId).ToString()).Replace("{muteId:guid}", muteId.ToString())
-                .Replace("{ruleKey}", "forecast-shortfall").Replace("{documentName}", "v1");
+                .Replace("{ruleKey}", "forecast-shortfall").Replace("{documentName}", "v1")
+                .Replace("{shareLinkId:guid}", shareLink.Id.ToString()).Replace("{Token}", shareToken);
             Assert.DoesNotContain("{", url);
             for (var role = 0; role < clients.Length; role++)
             {
@@ -228,6 +248,11 @@ public class AccessMatrixTests(AppFixture app)
                     _ when routeKey.StartsWith("POST") && routeKey.EndsWith("/keys") => JsonContent.Create(new { name = $"matrix {role}" }),
                     _ when routeKey.StartsWith("POST") && routeKey.EndsWith("/alerts/mutes") =>
                         JsonContent.Create(new { endsAt = DateTimeOffset.UtcNow.AddHours(2), reason = $"matrix mute by role {role}" }),
+                    _ when routeKey.StartsWith("PUT") && routeKey.EndsWith("/settings") =>
+                        JsonContent.Create(new { name = $"Matrix campaign {role}", goal = 5000, endAt = (DateTimeOffset?)null, timeZone = "Europe/Paris" }),
+                    _ when routeKey.EndsWith("/metric-definition") =>
+                        JsonContent.Create(new { funnel = FunnelDefinition.Default.Steps, cartWindowSeconds = 3600 }),
+                    _ when routeKey.StartsWith("POST") && routeKey.EndsWith("/share-links") => JsonContent.Create(new { label = $"matrix {role}", days = 1 }),
                     _ when routeKey.StartsWith("POST") && routeKey.EndsWith("/webhooks") =>
                         JsonContent.Create(new { url = $"http://127.0.0.1:9/matrix-{role}", format = "discord" }),
                     "POST /api/v1/events" => JsonContent.Create(Array.Empty<object>()),

@@ -18,7 +18,8 @@ public partial class MainLayout
     [Inject] public required CurrentUser User { get; init; }
     [Inject] public required UserPreferences Preferences { get; init; }
 
-    private readonly MudTheme _theme = new()
+    /// <summary>The app's theme (the wall view of share links uses it too).</summary>
+    internal static readonly MudTheme Theme = new()
     {
         PaletteLight = new PaletteLight
         {

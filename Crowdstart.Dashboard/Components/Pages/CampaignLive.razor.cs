@@ -25,6 +25,7 @@ public partial class CampaignLive : LiveComponentBase
     private (Guid Id, LiveRange Range)? _watching;
     private LiveRange _range;
     private TimeSpan _offset = TimeZoneInfo.Local.BaseUtcOffset;
+    private TimeSpan? _campaignOffset;
     private bool _hasGrant;
     private CustomerFeedSession? _feedSession;
     private IReadOnlyList<FeedEvent>? _customerFeed;
@@ -80,6 +81,9 @@ public partial class CampaignLive : LiveComponentBase
             _hasGrant = false;
             await Model.LoadAsync(CampaignId);
             _breadcrumbs = [new("Campaigns", DashboardUrls.HomePath), new(Model.Campaign?.Name ?? "Campaign", null, disabled: true)];
+            // A campaign with a time zone shows its times in it; otherwise in the viewer's own (set after the first render).
+            _campaignOffset = Model.Campaign?.OffsetAt(Model.Now);
+            _offset = _campaignOffset ?? _offset;
             _userId = (await User.GetAsync())?.UserId;
             var hasGrant = await Model.HasLiveGrantAsync();
             // Parameters may have changed again (another range or campaign) or the page may be gone while this
@@ -121,7 +125,7 @@ public partial class CampaignLive : LiveComponentBase
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (firstRender && RendererInfo.IsInteractive)
+        if (firstRender && RendererInfo.IsInteractive && _campaignOffset is null)
         {
             try
             {

@@ -19,6 +19,19 @@ public partial class Campaigns : LiveComponentBase
 
     [CascadingParameter(Name = "DarkMode")] public bool DarkMode { get; set; }
 
+    /// <summary><c>?archived=1</c> shows archived campaigns too.</summary>
+    [SupplyParameterFromQuery(Name = "archived")] public string? ArchivedQuery { get; set; }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var show = ArchivedQuery == "1";
+        if (show != Model.ShowArchived)
+        {
+            Model.ShowArchived = show;
+            await Model.RefreshAsync();
+        }
+    }
+
     protected override async Task OnInitializedAsync()
     {
         if (RendererInfo.IsInteractive)
@@ -28,6 +41,7 @@ public partial class Campaigns : LiveComponentBase
             _alertSubscription = AlertChanges.Subscribe(null, campaign =>
                 campaign == Pipeline.Alerts.AlertFeed.AnyCampaign || Model.Cards.Any(c => c.Campaign.Id == campaign) ? RefreshFromCircuitAsync() : Task.CompletedTask);
         }
+        Model.ShowArchived = ArchivedQuery == "1";
         await Model.RefreshAsync();
     }
 

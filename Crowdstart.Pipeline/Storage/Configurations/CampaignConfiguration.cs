@@ -26,5 +26,8 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         b.Property(x => x.AllowedLatenessSeconds).HasColumnName("allowed_lateness_seconds");
         b.Property(x => x.CreatedAt).HasColumnName("created_at");
         b.Property(x => x.AlertSettingsJson).HasColumnName("alert_settings").HasColumnType("jsonb");
+        b.Property(x => x.TimeZone).HasColumnName("time_zone").HasMaxLength(64);
+        b.Property(x => x.ArchivedAt).HasColumnName("archived_at");
+        b.Property(x => x.CreatedByUserId).HasColumnName("created_by_user_id");
     }
 }

@@ -25,6 +25,12 @@ public sealed class Campaign
     public DateTimeOffset CreatedAt { get; set; }
     /// <summary>The campaign's own detector settings (<see cref="Alerts.DetectorSettings"/> as JSON); null = defaults.</summary>
     public string? AlertSettingsJson { get; set; }
+    /// <summary>IANA time zone the campaign's times are shown in; null = each viewer's own (browser) time.</summary>
+    public string? TimeZone { get; set; }
+    /// <summary>When the campaign was archived (hidden from the overview, data kept); null while active.</summary>
+    public DateTimeOffset? ArchivedAt { get; set; }
+    /// <summary>The user who created the campaign (its owner, who may delete it); null for campaigns made by the system.</summary>
+    public Guid? CreatedByUserId { get; set; }
 }
 
 /// <summary>A per-campaign ingest key. Only its SHA-256 hash is stored.</summary>

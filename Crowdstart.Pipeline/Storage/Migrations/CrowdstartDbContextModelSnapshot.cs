@@ -300,6 +300,10 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("allowed_lateness_seconds");
 
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
                     b.Property<int>("CartWindowSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("cart_window_seconds");
@@ -307,6 +311,10 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
 
                     b.Property<string>("Currency")
                         .IsRequired()
@@ -348,6 +356,11 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)")
                         .HasColumnName("slug");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
 
                     b.HasKey("Id");
 
@@ -1040,6 +1053,87 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.ToTable("log_partitions", (string)null);
                 });
 
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.MetricsRebuild", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<int>("CartWindowSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("cart_window_seconds");
+
+                    b.Property<long>("CustomersDone")
+                        .HasColumnType("bigint")
+                        .HasColumnName("customers_done");
+
+                    b.Property<long>("CustomersTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("customers_total");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<long>("Events")
+                        .HasColumnType("bigint")
+                        .HasColumnName("events");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("FunnelJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("funnel");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by_user_id");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_metrics_rebuilds_active")
+                        .HasFilter("status IN ('queued', 'running')");
+
+                    b.HasIndex("CampaignId", "RequestedAt");
+
+                    b.ToTable("metrics_rebuilds", (string)null);
+                });
+
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.MinuteRollup", b =>
                 {
                     b.Property<Guid>("CampaignId")
@@ -1337,6 +1431,72 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                     b.HasKey("CampaignId", "EventName");
 
                     b.ToTable("segment_event_mappings", (string)null);
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.ShareLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("label");
+
+                    b.Property<DateTimeOffset?>("LastViewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_viewed_at");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid?>("RevokedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("revoked_by_user_id");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.Property<long>("Views")
+                        .HasColumnType("bigint")
+                        .HasColumnName("views");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("share_links", (string)null);
                 });
 
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.WebhookDelivery", b =>
@@ -1689,6 +1849,15 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.MetricsRebuild", b =>
+                {
+                    b.HasOne("Crowdstart.Pipeline.Storage.Entities.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.OrganisationMember", b =>
                 {
                     b.HasOne("Crowdstart.Pipeline.Storage.Entities.Organisation", null)
@@ -1732,6 +1901,15 @@ namespace Crowdstart.Pipeline.Storage.Migrations
                 });
 
             modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.SegmentEventMapping", b =>
+                {
+                    b.HasOne("Crowdstart.Pipeline.Storage.Entities.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crowdstart.Pipeline.Storage.Entities.ShareLink", b =>
                 {
                     b.HasOne("Crowdstart.Pipeline.Storage.Entities.Campaign", null)
                         .WithMany()

@@ -32,6 +32,20 @@ public class DashboardUrlsTests
     }
 
     [Fact]
+    public void CampaignSettingsAndShare_SettingsPageAndItsShareSection()
+    {
+        Assert.Equal($"/campaigns/{Campaign}/settings", DashboardUrls.CampaignSettings(Campaign));
+        Assert.Equal($"/campaigns/{Campaign}/settings#share", DashboardUrls.CampaignShare(Campaign));
+    }
+
+    [Fact]
+    public void Shared_Token_IsOnePathSegment()
+    {
+        Assert.Equal("/share/cs_share_a-b_c", DashboardUrls.Shared("cs_share_a-b_c"));
+        Assert.Equal("/share/x%2Fy%3Fz", DashboardUrls.Shared("x/y?z"));
+    }
+
+    [Fact]
     public void CampaignPages_AllUnderTheCampaign()
     {
         var root = DashboardUrls.Campaign(Campaign);
