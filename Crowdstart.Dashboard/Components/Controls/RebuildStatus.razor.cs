@@ -1,4 +1,5 @@
 using System.Globalization;
+using Crowdstart.Dashboard.Services;
 using Crowdstart.Pipeline.Accounts;
 using Microsoft.AspNetCore.Components;
 
@@ -10,7 +11,7 @@ public partial class RebuildStatus
     [Parameter, EditorRequired] public required RebuildInfo Rebuild { get; set; }
 
     private string Definition =>
-        string.Join(" → ", Rebuild.Funnel.Select(s => s.Type)) + $"; cart window {Rebuild.CartWindowSeconds / 60} min";
+        string.Join(" → ", Rebuild.Funnel.Select(s => DashboardFormatter.EventName(s.Type))) + $"; cart window {Rebuild.CartWindowSeconds / 60} min";
 
     private string ProgressText => Rebuild.Status == Pipeline.Accounts.CampaignSettings.Queued || Rebuild.CustomersTotal == 0
         ? "Waiting to start…"

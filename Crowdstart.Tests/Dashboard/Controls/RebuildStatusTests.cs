@@ -28,7 +28,7 @@ public class RebuildStatusTests : IAsyncLifetime
 
         Assert.Equal("running", cut.Find("[data-testid=rebuild-status]").GetAttribute("data-status"));
         Assert.Equal("500 of 2,000 customers recomputed (25 %), 2,000 events read", cut.Find("[data-testid=rebuild-progress-text]").TextContent);
-        Assert.Contains("page_view → pledge_completed; cart window 20 min", cut.Markup);
+        Assert.Contains("Visit → Pledge; cart window 20 min", cut.Markup);
     }
 
     [Fact]
