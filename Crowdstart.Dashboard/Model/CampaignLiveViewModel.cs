@@ -35,6 +35,10 @@ public sealed class CampaignLiveViewModel(CampaignAccess access, CurrentUser use
     public DateTimeOffset Now => View?.At ?? time.GetUtcNow();
     public TimeSpan SinceLaunch => Campaign is null ? TimeSpan.Zero : time.GetUtcNow() - Campaign.LaunchAt;
     public TimeSpan? TimeLeft => Campaign?.EndAt is { } end ? end - time.GetUtcNow() : null;
+    /// <summary>The shown range starts at the launch because the campaign is younger than the range (1 h, 6 h, 24 h).</summary>
+    public bool RangeStartsAtLaunch => View is { } v && Campaign is { } c && v.Range is not (LiveRange.Live or LiveRange.SinceLaunch)
+        && v.From <= c.LaunchAt && c.LaunchAt <= v.At;
+
     public decimal NetPledged => View?.Metrics.Revenue.Net ?? 0;
     public double GoalProgress => View?.Metrics.Revenue.GoalProgress ?? 0;
     public long Pledges => View?.Metrics.Revenue.Pledges ?? 0;

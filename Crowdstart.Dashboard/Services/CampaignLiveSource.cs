@@ -37,6 +37,12 @@ public sealed class CampaignLiveSource(
     /// <summary>Rows of the live event feed.</summary>
     public const int FeedRows = 25;
 
+    /// <summary>
+    /// Most points of a conversion series on the page: about one per 2–3 pixels of a wide chart. More is not seen, only
+    /// sent and drawn (a 24 h range at the 10 s grid was 3 × 1,728 points redrawn on every push).
+    /// </summary>
+    public const int ChartPoints = 360;
+
     private readonly ConcurrentDictionary<(Guid, LiveRange), Topic> _topics = new();
     private readonly object _gate = new();
     private readonly TimeSpan _throttle = TimeSpan.FromMilliseconds(Math.Max(0, processing.Value.NotifyThrottleMilliseconds));
@@ -76,9 +82,11 @@ public sealed class CampaignLiveSource(
         var snapshotTask = metrics.GetSnapshotAsync(campaignId, now, ct);
         var revenueTask = metrics.GetRevenueSeriesAsync(campaignId, from, now, hourly, ct);
         var earlyTask = metrics.GetEarlyVelocityAsync(campaignId, ct);
-        // Up to the live grid point, so the last point is the figure the tiles show.
+        // Up to the live grid point, so the last point is the figure the tiles show; thinned to what a chart can show
+        // (each point still the exact window value at its time).
+        var conversionStep = MetricsQuery.StepSecondsFor(from, MetricWindows.LivePoint(now), ChartPoints);
         var conversionTasks = MetricWindows.WindowSeconds.ToDictionary(w => w,
-            w => metrics.GetConversionSeriesAsync(campaignId, w, from, MetricWindows.LivePoint(now), ct));
+            w => ConversionSeriesAsync(campaignId, w, from, MetricWindows.LivePoint(now), conversionStep, ct));
         var feedTask = feed.RecentAsync(campaignId, FeedRows, ct);
         var forecastTask = forecasts is null ? Task.FromResult<ForecastView?>(null) : forecasts.GetAsync(campaignId, ct);
         await Task.WhenAll([snapshotTask, revenueTask, earlyTask, feedTask, forecastTask, .. conversionTasks.Values]);
@@ -104,6 +112,10 @@ public sealed class CampaignLiveSource(
         return new CampaignLiveView(campaign, range, now, from, hourly, snapshot, totals, revenue, before, early, conversion, rows,
             Stopwatch.GetElapsedTime(started)) { Forecast = forecast, Recommendations = advice, RecommendationsFailed = adviceFailed };
     }
+
+    private async Task<IReadOnlyList<ConversionPoint>> ConversionSeriesAsync(Guid campaignId, int window, DateTimeOffset from, DateTimeOffset to, int stepSeconds,
+        CancellationToken ct) =>
+        (await metrics.GetConversionTrendsAsync([campaignId], window, from, to, stepSeconds, ct))[campaignId];
 
     /// <summary>
     /// The recommendations from the snapshot and forecast just read (their own raw-event reads are cached for 30 s). A

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
@@ -43,6 +44,8 @@ public partial class ApexChart : ComponentBase, IAsyncDisposable
     private IReadOnlyList<object>? _pushedSeries;
     private bool _pushedDark;
     private double[]? _pushedRange;
+    private string? _pushedJson;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     [Inject] public required IJSRuntime JS { get; init; }
 
@@ -91,16 +94,24 @@ public partial class ApexChart : ComponentBase, IAsyncDisposable
             _created = true;
             _pushedRange = XRange;
             _pushedSeries = Series;
+            _pushedJson = JsonSerializer.Serialize(Series, Json);
             _pushedDark = DarkMode;
             StateHasChanged();
             return;
         }
         if (!ReferenceEquals(_pushedSeries, Series) || !ReferenceEquals(_pushedRange, XRange))
         {
-            var range = ReferenceEquals(_pushedRange, XRange) ? null : XRange;
+            // A new list with the same points (most pushes, for most charts) is not sent: the browser would redraw the
+            // whole chart for nothing.
+            var json = JsonSerializer.Serialize(Series, Json);
+            var rangeChanged = !ReferenceEquals(_pushedRange, XRange) && !(_pushedRange ?? []).SequenceEqual(XRange ?? []);
             _pushedSeries = Series;
             _pushedRange = XRange;
-            await _module!.InvokeVoidAsync("updateSeries", ChartId, Series, range);
+            if (json != _pushedJson || rangeChanged)
+            {
+                _pushedJson = json;
+                await _module!.InvokeVoidAsync("updateSeries", ChartId, Series, rangeChanged ? XRange : null);
+            }
         }
         if (_pushedDark != DarkMode)
         {

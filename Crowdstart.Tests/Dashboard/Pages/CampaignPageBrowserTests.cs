@@ -87,10 +87,15 @@ public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser) : 
         // Act: switch the time range
         await page.GetByTestId("range-6h").ClickAsync();
 
-        // Assert: the range is in the URL and the revenue chart covers six hours a minute apart, same totals
+        // Assert: the range is in the URL and highlighted; the campaign launched 30 min ago, so the revenue chart starts
+        // at its launch (a bar a minute, not six hours of them) and says so; same totals
         await ArrivedAsync(page, "range=6h");
         await Assertions.Expect(page.GetByTestId("range-6h")).ToHaveAttributeAsync("aria-pressed", "true");
-        await page.WaitForFunctionAsync("() => ApexCharts.getChartByID('campaign-revenue')?.w.config.series[0].data.length >= 360", null, new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("range-6h")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-button-filled"));
+        await Assertions.Expect(page.GetByTestId("range-live")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-button-filled"));
+        await Assertions.Expect(page.GetByTestId("revenue-range")).ToContainTextAsync("since launch");
+        await page.WaitForFunctionAsync("() => { const n = ApexCharts.getChartByID('campaign-revenue')?.w.config.series[0].data.length; return n >= 30 && n <= 40; }",
+            null, new() { Timeout = Timeout });
         var sixHours = await ChartAsync(page, "() => ApexCharts.getChartByID('campaign-revenue')?.w.config.series[0].data.reduce((s, p) => s + p[1], 0)");
         Assert.Equal(155.5, sixHours.GetDouble(), 3);
 
