@@ -108,8 +108,30 @@ public sealed class CampaignLiveViewModel(CampaignAccess access, CurrentUser use
             ConversionRange = [rangeStart, rangeEnd];
         }
         HistogramSeries = [new BarSeries("Carts", view.Metrics.Carts.Histogram.Select(b => (double)b.Carts).ToArray())];
-        EarlyVelocitySpark = view.EarlyVelocity.Where(p => p.At <= view.At).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), (double)p.Cumulative }).ToArray();
-        ConversionSpark = view.Conversion[300].Where(p => p.Rate is not null).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) }).ToArray();
+        EarlyVelocitySpark = Thin(view.EarlyVelocity.Where(p => p.At <= view.At).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), (double)p.Cumulative }).ToArray(), SparkPoints);
+        ConversionSpark = Thin(view.Conversion[300].Where(p => p.Rate is not null).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) }).ToArray(), SparkPoints);
+    }
+
+    /// <summary>Most points of a tile's sparkline (a few hundred pixels wide): more are redrawn every second for nothing.</summary>
+    public const int SparkPoints = 120;
+
+    /// <summary>
+    /// At most <paramref name="max"/> of the points, evenly spaced and counted back from the newest, which is always kept
+    /// (it is the figure the tile shows); every point kept is an exact value at its time.
+    /// </summary>
+    public static IReadOnlyList<double[]> Thin(IReadOnlyList<double[]> points, int max)
+    {
+        if (points.Count <= max)
+        {
+            return points;
+        }
+        var step = (points.Count + max - 1) / max;
+        var kept = new List<double[]>(max);
+        for (var i = (points.Count - 1) % step; i < points.Count; i += step)
+        {
+            kept.Add(points[i]);
+        }
+        return kept;
     }
 
     /// <summary>The early-velocity pace: net revenue per hour over the part of the first 4 h that has passed.</summary>
