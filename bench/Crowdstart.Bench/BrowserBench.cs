@@ -26,6 +26,21 @@ static class BrowserBench
             new PerformanceObserver(list => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
                 .observe({ type: 'longtask', buffered: true });
         } catch (e) { window.__longTasks = null; }
+        window.__frames = [];
+        // Per-chart draw times as user-timing measures (ApexChart.razor.js), to name the chart behind a long frame.
+        globalThis.csChartTiming = true;
+        try {
+            // Long animation frames name the scripts behind a long block (where a long task does not).
+            new PerformanceObserver(list => { for (const e of list.getEntries()) if (e.duration > 150) window.__frames.push([e.startTime, e.duration,
+                e.scripts.map(s => `${s.invoker || s.sourceFunctionName} ${Math.round(s.duration)} ms`).join(', ') || `render ${Math.round(e.duration - (e.renderStart ? e.renderStart - e.startTime : 0))} ms`]); })
+                .observe({ type: 'long-animation-frame', buffered: true });
+        } catch (e) { }
+        """;
+
+    private const string DrawsScript = """
+        w => Object.entries(performance.getEntriesByType('measure').filter(m => m.name.startsWith('chart ') && m.startTime >= w[0] && m.startTime <= w[1])
+            .reduce((a, m) => { (a[m.name] ??= []).push(m.duration); return a; }, {}))
+            .map(([name, d]) => `${name}: ${d.length} draws, mean ${Math.round(d.reduce((x, y) => x + y, 0) / d.length)} ms, max ${Math.round(Math.max(...d))} ms`)
         """;
 
     public static async Task<int> RunAsync(string connectionString, Uri app, double visitorsPerMinute, double historyHours, int seconds, int warmup,
@@ -131,6 +146,17 @@ static class BrowserBench
                 await complete.Task.WaitAsync(TimeSpan.FromSeconds(60));
                 await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { traceEvents = events }));
                 Console.WriteLine($"trace: {path} ({events.Count} events)");
+            }
+            // Frames over 150 ms within the measured window, with the scripts behind them.
+            var frames = await page.EvaluateAsync<JsonElement>("w => window.__frames.filter(f => f[0] >= w[0] && f[0] <= w[1])", new[] { longBefore, longBefore + wall * 1000 });
+            foreach (var frame in frames.EnumerateArray())
+            {
+                Console.WriteLine($"  long frame {frame[1].GetDouble():F0} ms at {frame[0].GetDouble() / 1000:F1} s: {frame[2].GetString()}");
+            }
+            var draws = await page.EvaluateAsync<JsonElement>(DrawsScript, new[] { longBefore, longBefore + wall * 1000 });
+            foreach (var draw in draws.EnumerateArray())
+            {
+                Console.WriteLine($"  {draw.GetString()}");
             }
             await context.CloseAsync();
         }

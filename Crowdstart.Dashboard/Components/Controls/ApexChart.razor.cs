@@ -72,6 +72,12 @@ public partial class ApexChart : ComponentBase, IAsyncDisposable
     [Parameter] public int Height { get; set; } = 340;
 
     /// <summary>
+    /// Least time between two redraws in the browser (ms; at least 1,000): a redraw rebuilds the whole chart, so small
+    /// glyphs whose figure is shown beside them (sparklines) are redrawn less often. The newest series is always drawn.
+    /// </summary>
+    [Parameter] public int MinDrawIntervalMs { get; set; } = 1000;
+
+    /// <summary>
     /// Keep the skeleton until the first series arrive. Multi-axis charts need it: ApexCharts lays out its y-axes
     /// from the series present at creation and does not redo it when series are added later.
     /// </summary>
@@ -90,7 +96,7 @@ public partial class ApexChart : ComponentBase, IAsyncDisposable
                 return;
             }
             _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Controls/ApexChart.razor.js");
-            await _module.InvokeVoidAsync("create", _element, ChartId, Options, Series, DarkMode, XRange);
+            await _module.InvokeVoidAsync("create", _element, ChartId, Options, Series, DarkMode, XRange, MinDrawIntervalMs);
             _created = true;
             _pushedRange = XRange;
             _pushedSeries = Series;

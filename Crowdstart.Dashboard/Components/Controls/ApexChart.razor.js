@@ -79,8 +79,9 @@ function themed(options, dark) {
     };
 }
 
-export function create(element, id, options, series, dark, xRange) {
+export function create(element, id, options, series, dark, xRange, minDrawInterval) {
     destroy(id);
+    if (minDrawInterval) intervals.set(id, minDrawInterval);
     const opts = themed(structuredClone(options), dark);
     opts.chart.id = id;
     // The host element's height (set by the component) unless the options say otherwise.
@@ -109,11 +110,12 @@ export function create(element, id, options, series, dark, xRange) {
 }
 
 // A chart redraws its whole SVG on every update: updates are coalesced per chart (the newest wins), each chart is
-// drawn at most once per drawInterval, at most one chart per animation frame (so several charts updated by one push
+// drawn at most once per drawInterval (or its own, longer one: sparklines), at most one chart per animation frame (so several charts updated by one push
 // never add up to one long task, and nothing is drawn while the tab is hidden), and a chart scrolled out of view is
 // drawn when it comes back into view. The first update after a quiet spell is drawn at the next frame; the newest
 // series is always the one drawn last.
 const drawInterval = 1000;
+const intervals = new Map();
 const pending = new Map();
 const drawnAt = new Map();
 const queue = [];
@@ -143,7 +145,8 @@ export function updateSeries(id, series, xRange) {
 function schedule(id) {
     const next = pending.get(id);
     if (!next || next.timer || next.queued || hidden.has(id)) return;
-    const wait = Math.max(0, (drawnAt.get(id) ?? -drawInterval) + drawInterval - performance.now());
+    const interval = intervals.get(id) ?? drawInterval;
+    const wait = Math.max(0, (drawnAt.get(id) ?? -interval) + interval - performance.now());
     next.timer = setTimeout(() => {
         next.timer = 0;
         next.queued = true;
@@ -191,6 +194,7 @@ function cancelPending(id) {
     if (queued >= 0) queue.splice(queued, 1);
     drawnAt.delete(id);
     hidden.delete(id);
+    intervals.delete(id);
 }
 
 export function setDarkMode(id, dark) {
