@@ -234,7 +234,15 @@ public class AccessibilityBrowserTests(AppFixture app, BrowserFixture browser) :
                 var name = focused.GetProperty("name").GetString();
                 if (name?.StartsWith("range-", StringComparison.Ordinal) == true)
                 {
-                    reachedRange.Add(name);
+                    if (reachedRange.Add(name) && name == "range-6h")
+                    {
+                        var box = await page.GetByTestId("range-selector").BoundingBoxAsync();
+                        await page.ScreenshotAsync(new()
+                        {
+                            Path = Path.Combine(BrowserFixture.ArtifactsDirectory, $"focus-range-{(dark ? "dark" : "light")}.png"),
+                            Clip = box is null ? null : new() { X = box.X - 8, Y = box.Y - 8, Width = box.Width + 16, Height = box.Height + 16 },
+                        });
+                    }
                 }
                 if (!focused.GetProperty("ring").GetBoolean() || focused.GetProperty("style").GetString() == unfocused[index])
                 {
