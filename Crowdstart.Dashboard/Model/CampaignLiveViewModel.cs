@@ -35,6 +35,10 @@ public sealed partial class CampaignLiveViewModel(CampaignAccess access, Current
     public DateTimeOffset Now => View?.At ?? time.GetUtcNow();
     public TimeSpan SinceLaunch => Campaign is null ? TimeSpan.Zero : time.GetUtcNow() - Campaign.LaunchAt;
     public TimeSpan? TimeLeft => Campaign?.EndAt is { } end ? end - time.GetUtcNow() : null;
+    /// <summary>The shown range starts at the launch because the campaign is younger than the range (1 h, 6 h, 24 h).</summary>
+    public bool RangeStartsAtLaunch => View is { } v && Campaign is { } c && v.Range is not (LiveRange.Live or LiveRange.SinceLaunch)
+        && v.From <= c.LaunchAt && c.LaunchAt <= v.At;
+
     public decimal NetPledged => View?.Metrics.Revenue.Net ?? 0;
     public double GoalProgress => View?.Metrics.Revenue.GoalProgress ?? 0;
     public long Pledges => View?.Metrics.Revenue.Pledges ?? 0;
@@ -104,8 +108,30 @@ public sealed partial class CampaignLiveViewModel(CampaignAccess access, Current
             ConversionRange = [rangeStart, rangeEnd];
         }
         HistogramSeries = [new BarSeries("Carts", view.Metrics.Carts.Histogram.Select(b => (double)b.Carts).ToArray())];
-        EarlyVelocitySpark = view.EarlyVelocity.Where(p => p.At <= view.At).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), (double)p.Cumulative }).ToArray();
-        ConversionSpark = view.Conversion[300].Where(p => p.Rate is not null).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) }).ToArray();
+        EarlyVelocitySpark = Thin(view.EarlyVelocity.Where(p => p.At <= view.At).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), (double)p.Cumulative }).ToArray(), SparkPoints);
+        ConversionSpark = Thin(view.Conversion[300].Where(p => p.Rate is not null).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) }).ToArray(), SparkPoints);
+    }
+
+    /// <summary>Most points of a tile's sparkline (a few hundred pixels wide): more are redrawn every second for nothing.</summary>
+    public const int SparkPoints = 120;
+
+    /// <summary>
+    /// At most <paramref name="max"/> of the points, evenly spaced and counted back from the newest, which is always kept
+    /// (it is the figure the tile shows); every point kept is an exact value at its time.
+    /// </summary>
+    public static IReadOnlyList<double[]> Thin(IReadOnlyList<double[]> points, int max)
+    {
+        if (points.Count <= max)
+        {
+            return points;
+        }
+        var step = (points.Count + max - 1) / max;
+        var kept = new List<double[]>(max);
+        for (var i = (points.Count - 1) % step; i < points.Count; i += step)
+        {
+            kept.Add(points[i]);
+        }
+        return kept;
     }
 
     /// <summary>The early-velocity pace: net revenue per hour over the part of the first 4 h that has passed.</summary>

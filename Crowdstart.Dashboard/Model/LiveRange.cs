@@ -14,8 +14,11 @@ public enum LiveRange
 /// <summary>Names, labels and bounds of <see cref="LiveRange"/>.</summary>
 public static class LiveRanges
 {
-    /// <summary>Longest span drawn per minute; longer "since launch" ranges are drawn per hour.</summary>
-    public static readonly TimeSpan PerMinuteLimit = TimeSpan.FromHours(24);
+    /// <summary>
+    /// Longest span drawn per minute; longer ranges (24 h, "since launch" after 6 h) are drawn per hour: 1,441 minute
+    /// bars are more than a chart's pixels and took seconds to draw.
+    /// </summary>
+    public static readonly TimeSpan PerMinuteLimit = TimeSpan.FromHours(6);
 
     /// <summary>Longest "since launch" range drawn (the hourly series' own limit).</summary>
     public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(400);
@@ -51,7 +54,10 @@ public static class LiveRanges
         _ => "Live",
     };
 
-    /// <summary>Start of the range ending at <paramref name="now"/>, and whether revenue is drawn per hour.</summary>
+    /// <summary>
+    /// Start of the range ending at <paramref name="now"/>, and whether revenue is drawn per hour. The 1 h, 6 h and 24 h
+    /// ranges of a campaign younger than the range start at its launch (a chart of the hours before it would be empty).
+    /// </summary>
     public static (DateTimeOffset From, bool Hourly) Resolve(this LiveRange range, DateTimeOffset now, DateTimeOffset launchAt)
     {
         var span = range switch
@@ -63,6 +69,10 @@ public static class LiveRanges
             LiveRange.SinceLaunch => launchAt < now ? Min(now - launchAt, MaxSpan) : TimeSpan.FromHours(1),
             _ => TimeSpan.FromMinutes(15),
         };
+        if (range is LiveRange.Hour or LiveRange.SixHours or LiveRange.Day && launchAt < now && now - launchAt < span)
+        {
+            span = now - launchAt;
+        }
         var from = now - span;
         // Whole minutes (whole hours when hourly), so the first bar is not a sliver; never longer than MaxSpan.
         var hourly = span > PerMinuteLimit;

@@ -38,6 +38,12 @@ public sealed class CampaignLiveSource(
     /// <summary>Rows of the live event feed.</summary>
     public const int FeedRows = 25;
 
+    /// <summary>
+    /// Most points of a conversion series on the page: about one per 2–3 pixels of a wide chart. More is not seen, only
+    /// sent and drawn (a 24 h range at the 10 s grid was 3 × 1,728 points redrawn on every push).
+    /// </summary>
+    public const int ChartPoints = 360;
+
     private readonly ConcurrentDictionary<(Guid, LiveRange), Topic> _topics = new();
     private readonly object _gate = new();
     private readonly TimeSpan _throttle = TimeSpan.FromMilliseconds(Math.Max(0, processing.Value.NotifyThrottleMilliseconds));
@@ -77,14 +83,16 @@ public sealed class CampaignLiveSource(
         var snapshotTask = metrics.GetSnapshotAsync(campaignId, now, ct);
         var revenueTask = metrics.GetRevenueSeriesAsync(campaignId, from, now, hourly, ct);
         var earlyTask = metrics.GetEarlyVelocityAsync(campaignId, ct);
-        // Up to the live grid point, so the last point is the figure the tiles show.
+        // Up to the live grid point, so the last point is the figure the tiles show; thinned to what a chart can show
+        // (each point still the exact window value at its time).
+        var conversionStep = MetricsQuery.StepSecondsFor(from, MetricWindows.LivePoint(now), ChartPoints);
         var conversionTasks = MetricWindows.WindowSeconds.ToDictionary(w => w,
-            w => metrics.GetConversionSeriesAsync(campaignId, w, from, MetricWindows.LivePoint(now), ct));
+            w => ConversionSeriesAsync(campaignId, w, from, MetricWindows.LivePoint(now), conversionStep, ct));
         var feedTask = feed.RecentAsync(campaignId, FeedRows, ct);
         var forecastTask = forecasts is null ? Task.FromResult<ForecastView?>(null) : forecasts.GetAsync(campaignId, ct);
         var previousTask = comparisons is null ? Task.FromResult<PreviousPeriod?>(null) : comparisons.GetPreviousPeriodAsync(campaignId, now, ct);
         var previousRevenueTask = PreviousRevenueAsync(campaign, range, from, now, hourly, ct);
-        var previousConversionTask = PreviousConversionAsync(campaign, range, from, now, ct);
+        var previousConversionTask = PreviousConversionAsync(campaign, range, from, now, conversionStep, ct);
         await Task.WhenAll([snapshotTask, revenueTask, earlyTask, feedTask, forecastTask, previousTask, previousRevenueTask, previousConversionTask,
             .. conversionTasks.Values]);
         if (await snapshotTask is not { } snapshot)
@@ -114,6 +122,10 @@ public sealed class CampaignLiveSource(
         };
     }
 
+    private async Task<IReadOnlyList<ConversionPoint>> ConversionSeriesAsync(Guid campaignId, int window, DateTimeOffset from, DateTimeOffset to, int stepSeconds,
+        CancellationToken ct) =>
+        (await metrics.GetConversionTrendsAsync([campaignId], window, from, to, stepSeconds, ct))[campaignId];
+
     /// <summary>
     /// The revenue series of the equal-length range just before this one (the charts' ghost series), in whole intervals;
     /// null when that range would start before the launch minute, or the range is "since launch" (nothing before it).
@@ -136,14 +148,15 @@ public sealed class CampaignLiveSource(
     /// series); null under the same conditions as <see cref="PreviousRevenueAsync"/>.
     /// </summary>
     private async Task<IReadOnlyList<ConversionPoint>?> PreviousConversionAsync(CampaignInfo campaign, LiveRange range, DateTimeOffset from,
-        DateTimeOffset now, CancellationToken ct)
+        DateTimeOffset now, int stepSeconds, CancellationToken ct)
     {
         var span = MetricWindows.LivePoint(now) - from;
         if (comparisons is null || range == LiveRange.SinceLaunch || from - span < campaign.LaunchAt)
         {
             return null;
         }
-        return await metrics.GetConversionSeriesAsync(campaign.Id, PreviousConversionWindow, from - span, from, ct);
+        // Thinned on the live lines' step, so the ghost costs the browser no more than the line it shadows.
+        return await ConversionSeriesAsync(campaign.Id, PreviousConversionWindow, from - span, from, stepSeconds, ct);
     }
 
     /// <summary>The conversion window whose previous period the conversion chart draws.</summary>

@@ -97,9 +97,18 @@ public sealed partial class MetricsQuery(NpgsqlDataSource dataSource) : IMetrics
         DateTimeOffset to, CancellationToken ct = default)
     {
         // Long ranges are thinned to at most MaxSeriesPoints evenly spaced grid points.
-        var span = (MetricWindows.Bucket(to) - MetricWindows.LivePoint(from.AddTicks(-1))).TotalSeconds;
-        var stepSeconds = MetricWindows.StepSeconds * (int)Math.Max(1, Math.Ceiling(span / MetricWindows.StepSeconds / MaxSeriesPoints));
+        var stepSeconds = StepSecondsFor(from, to, MaxSeriesPoints);
         return (await GetConversionTrendsAsync([campaignId], windowSeconds, from, to, stepSeconds, ct))[campaignId];
+    }
+
+    /// <summary>
+    /// The grid step (a multiple of 10 s) that gives at most <paramref name="maxPoints"/> points in [<paramref name="from"/>,
+    /// <paramref name="to"/>], for <see cref="GetConversionTrendsAsync"/>: each point is still the exact window value at its time.
+    /// </summary>
+    public static int StepSecondsFor(DateTimeOffset from, DateTimeOffset to, int maxPoints)
+    {
+        var span = (MetricWindows.Bucket(to) - MetricWindows.LivePoint(from.AddTicks(-1))).TotalSeconds;
+        return MetricWindows.StepSeconds * (int)Math.Max(1, Math.Ceiling(span / MetricWindows.StepSeconds / Math.Clamp(maxPoints, 1, MaxSeriesPoints)));
     }
 
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<ConversionPoint>>> GetConversionTrendsAsync(IReadOnlyCollection<Guid> campaignIds,

@@ -175,7 +175,7 @@ static class LiveAlertBench
             past.Count, historySeconds, Interlocked.Read(ref live), failures);
     }
 
-    private static async Task<bool> PostAsync(HttpClient client, EventRecord[] events, CancellationToken ct)
+    internal static async Task<bool> PostAsync(HttpClient client, EventRecord[] events, CancellationToken ct)
     {
         try
         {
@@ -269,7 +269,7 @@ static class LiveAlertBench
     /// A creator of <paramref name="organisation"/>, made the way the admin pages make one (<see cref="AccountAdmin"/>, with the
     /// app's Identity settings) in a host that is built but never started.
     /// </summary>
-    private static async Task<(string Email, string Password)> CreateCreatorAsync(string connectionString, Guid organisation)
+    internal static async Task<(string Email, string Password)> CreateCreatorAsync(string connectionString, Guid organisation)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration["ConnectionStrings:" + PipelineExtensions.ConnectionStringName] = connectionString;

@@ -27,6 +27,8 @@
 //                                                   initial load, commit → hub latency under load, memory per open page
 //   live-alerts --db CS --url U [--runs 5] [--visitors 60] [--variant mid|launch] [--timeout-minutes 10] [--lead 120] [--chromium /usr/bin/chromium]
 //                                                   checkout outage injected into live demo-like traffic: onset → alert row, onset → banner in Chromium
+//   browser --db CS --url U [--visitors 120] [--history-hours 26] [--seconds 60] [--warmup 15] [--ranges live,24h] [--chromium /usr/bin/chromium] [--trace PREFIX]
+//                                                   the campaign page's main-thread busy share and long tasks in Chromium under live demo-like traffic
 // `http` is the load generator (its own process, loopback); `copy` is the engine's limit: binary COPY of
 // rows of the same shape into the same event_log table, with no HTTP, validation or dedupe.
 using System.Diagnostics;
@@ -121,6 +123,11 @@ switch (mode)
         return await LiveAlertBench.RunAsync(Arg("db"), new Uri(Arg("url")), int.Parse(Arg("runs", "5")),
             double.Parse(Arg("visitors", "60"), System.Globalization.CultureInfo.InvariantCulture), Arg("variant", "mid"), int.Parse(Arg("timeout-minutes", "10")),
             int.Parse(Arg("lead", "120")), Arg("chromium", "/usr/bin/chromium"));
+    case "browser":
+        return await BrowserBench.RunAsync(Arg("db"), new Uri(Arg("url")), double.Parse(Arg("visitors", "120"), System.Globalization.CultureInfo.InvariantCulture),
+            double.Parse(Arg("history-hours", "26"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Arg("seconds", "60")), int.Parse(Arg("warmup", "15")),
+            Arg("ranges", "live,24h").Split(','), Arg("chromium", "/usr/bin/chromium"),
+            args.Contains("--trace") ? Arg("trace") : null);
     case "dashboard":
         await DashboardBench.RunAsync(Arg("db"), new Uri(Arg("url")), Arg("email"), Arg("password"), int.Parse(Arg("events", "2000000")),
             int.Parse(Arg("rate", "5000")), int.Parse(Arg("seconds", "60")), int.Parse(Arg("pages", "100")), int.Parse(Arg("app-pid")),

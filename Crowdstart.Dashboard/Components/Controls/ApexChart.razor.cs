@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
@@ -43,6 +44,8 @@ public partial class ApexChart : ComponentBase, IAsyncDisposable
     private IReadOnlyList<object>? _pushedSeries;
     private bool _pushedDark;
     private double[]? _pushedRange;
+    private string? _pushedJson;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     [Inject] public required IJSRuntime JS { get; init; }
 
@@ -69,6 +72,12 @@ public partial class ApexChart : ComponentBase, IAsyncDisposable
     [Parameter] public int Height { get; set; } = 340;
 
     /// <summary>
+    /// Least time between two redraws in the browser (ms; at least 1,000): a redraw rebuilds the whole chart, so small
+    /// glyphs whose figure is shown beside them (sparklines) are redrawn less often. The newest series is always drawn.
+    /// </summary>
+    [Parameter] public int MinDrawIntervalMs { get; set; } = 1000;
+
+    /// <summary>
     /// Keep the skeleton until the first series arrive. Multi-axis charts need it: ApexCharts lays out its y-axes
     /// from the series present at creation and does not redo it when series are added later.
     /// </summary>
@@ -87,20 +96,28 @@ public partial class ApexChart : ComponentBase, IAsyncDisposable
                 return;
             }
             _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Controls/ApexChart.razor.js");
-            await _module.InvokeVoidAsync("create", _element, ChartId, Options, Series, DarkMode, XRange);
+            await _module.InvokeVoidAsync("create", _element, ChartId, Options, Series, DarkMode, XRange, MinDrawIntervalMs);
             _created = true;
             _pushedRange = XRange;
             _pushedSeries = Series;
+            _pushedJson = JsonSerializer.Serialize(Series, Json);
             _pushedDark = DarkMode;
             StateHasChanged();
             return;
         }
         if (!ReferenceEquals(_pushedSeries, Series) || !ReferenceEquals(_pushedRange, XRange))
         {
-            var range = ReferenceEquals(_pushedRange, XRange) ? null : XRange;
+            // A new list with the same points (most pushes, for most charts) is not sent: the browser would redraw the
+            // whole chart for nothing.
+            var json = JsonSerializer.Serialize(Series, Json);
+            var rangeChanged = !ReferenceEquals(_pushedRange, XRange) && !(_pushedRange ?? []).SequenceEqual(XRange ?? []);
             _pushedSeries = Series;
             _pushedRange = XRange;
-            await _module!.InvokeVoidAsync("updateSeries", ChartId, Series, range);
+            if (json != _pushedJson || rangeChanged)
+            {
+                _pushedJson = json;
+                await _module!.InvokeVoidAsync("updateSeries", ChartId, Series, rangeChanged ? XRange : null);
+            }
         }
         if (_pushedDark != DarkMode)
         {

@@ -3,7 +3,8 @@ const charts = new Map();
 
 function formatterFor(format) {
     if (!format) return undefined;
-    if (format === 'integer') return v => (v == null ? '' : Math.round(v).toLocaleString());
+    // Counts: a tick between two whole numbers says nothing (it read "0 1 1 2 2" on an empty campaign).
+    if (format === 'integer') return v => (v == null || Math.abs(v - Math.round(v)) > 1e-9 ? '' : Math.round(v).toLocaleString());
     if (format.startsWith('currency:')) {
         const nf = new Intl.NumberFormat(undefined, { style: 'currency', currency: format.substring(9), maximumFractionDigits: 0 });
         return v => (v == null ? '' : nf.format(v));
@@ -18,6 +19,14 @@ function formatterFor(format) {
         const m = Math.round(v), sign = m < 0 ? '−' : '+', a = Math.abs(m);
         return a < 60 ? `T${sign}${a} min` : `T${sign}${Math.floor(a / 60)} h ${String(a % 60).padStart(2, '0')}`;
     };
+    return undefined;
+}
+
+// The least top of a value axis, so an empty or nearly empty chart gets a sensible scale (0–4 carts, €0–€100) instead
+// of a few cents or fractions of a count.
+function axisFloor(format) {
+    if (format === 'integer') return 4;
+    if (format && format.startsWith('currency:')) return 100;
     return undefined;
 }
 
@@ -70,8 +79,9 @@ function themed(options, dark) {
     };
 }
 
-export function create(element, id, options, series, dark, xRange) {
+export function create(element, id, options, series, dark, xRange, minDrawInterval) {
     destroy(id);
+    if (minDrawInterval) intervals.set(id, minDrawInterval);
     const opts = themed(structuredClone(options), dark);
     opts.chart.id = id;
     // The host element's height (set by the component) unless the options say otherwise.
@@ -83,6 +93,11 @@ export function create(element, id, options, series, dark, xRange) {
     for (const axis of axes) {
         const f = formatterFor(axis.csFormat);
         if (f) axis.labels = { ...(axis.labels || {}), formatter: f };
+        const floor = axisFloor(axis.csFormat);
+        if (floor !== undefined && axis !== opts.xaxis && axis.max === undefined) {
+            axis.max = m => (m == null || !Number.isFinite(m) || m < floor ? floor : m);
+            if (axis.forceNiceScale === undefined) axis.forceNiceScale = true;
+        }
         delete axis.csFormat;
     }
     if (opts.xaxis && opts.xaxis.labels && opts.xaxis.labels.formatter && opts.tooltip && opts.tooltip.x) {
@@ -90,14 +105,96 @@ export function create(element, id, options, series, dark, xRange) {
     }
     const chart = new ApexCharts(element, textOnly(opts));
     charts.set(id, chart);
+    if (viewport) viewport.observe(element);
     return chart.render();
 }
 
+// A chart redraws its whole SVG on every update: updates are coalesced per chart (the newest wins), each chart is
+// drawn at most once per drawInterval (or its own, longer one: sparklines), at most one chart per animation frame (so several charts updated by one push
+// never add up to one long task, and nothing is drawn while the tab is hidden), and a chart scrolled out of view is
+// drawn when it comes back into view. The first update after a quiet spell is drawn at the next frame; the newest
+// series is always the one drawn last.
+const drawInterval = 1000;
+const intervals = new Map();
+const pending = new Map();
+const drawnAt = new Map();
+const queue = [];
+const hidden = new Set();
+let frame = 0;
+const viewport = typeof IntersectionObserver === 'undefined' ? null : new IntersectionObserver(entries => {
+    for (const entry of entries) {
+        const id = entry.target.id;
+        if (entry.isIntersecting) {
+            hidden.delete(id);
+            schedule(id);
+        } else {
+            hidden.add(id);
+        }
+    }
+}, { rootMargin: '200px' });
+
 export function updateSeries(id, series, xRange) {
+    if (!charts.has(id)) return;
+    const next = pending.get(id) || { timer: 0, queued: false };
+    next.series = series;
+    if (xRange) next.xRange = xRange;
+    pending.set(id, next);
+    schedule(id);
+}
+
+function schedule(id) {
+    const next = pending.get(id);
+    if (!next || next.timer || next.queued || hidden.has(id)) return;
+    const interval = intervals.get(id) ?? drawInterval;
+    const wait = Math.max(0, (drawnAt.get(id) ?? -interval) + interval - performance.now());
+    next.timer = setTimeout(() => {
+        next.timer = 0;
+        next.queued = true;
+        queue.push(id);
+        if (!frame) frame = requestAnimationFrame(drawNext);
+    }, wait);
+}
+
+function drawNext() {
+    frame = 0;
+    const id = queue.shift();
+    if (id !== undefined) draw(id);
+    if (queue.length) frame = requestAnimationFrame(drawNext);
+}
+
+function draw(id) {
+    const next = pending.get(id);
+    if (next && hidden.has(id)) {
+        // Scrolled out of view while it waited: drawn when it is back.
+        next.queued = false;
+        return;
+    }
+    pending.delete(id);
     const chart = charts.get(id);
-    if (!chart) return;
-    if (xRange) chart.updateOptions({ xaxis: { min: xRange[0], max: xRange[1] } }, false, false);
-    chart.updateSeries(series, false);
+    if (!chart || !next) return;
+    const started = performance.now();
+    drawnAt.set(id, started);
+    if (next.xRange) {
+        // One redraw for the axis and the series together.
+        chart.updateOptions({ xaxis: { min: next.xRange[0], max: next.xRange[1] }, series: next.series }, false, false);
+    } else {
+        chart.updateSeries(next.series, false);
+    }
+    // Per-chart draw times in a performance trace, when a profiling session asks for them (scripts/bench-browser.sh).
+    if (globalThis.csChartTiming) performance.measure(`chart ${id}`, { start: started, end: performance.now() });
+}
+
+function cancelPending(id) {
+    const next = pending.get(id);
+    if (next) {
+        clearTimeout(next.timer);
+        pending.delete(id);
+    }
+    const queued = queue.indexOf(id);
+    if (queued >= 0) queue.splice(queued, 1);
+    drawnAt.delete(id);
+    hidden.delete(id);
+    intervals.delete(id);
 }
 
 export function setDarkMode(id, dark) {
@@ -106,8 +203,10 @@ export function setDarkMode(id, dark) {
 }
 
 export function destroy(id) {
+    cancelPending(id);
     const chart = charts.get(id);
     if (chart) {
+        if (viewport && chart.el) viewport.unobserve(chart.el);
         chart.destroy();
         charts.delete(id);
     }

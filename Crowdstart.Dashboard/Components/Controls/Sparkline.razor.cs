@@ -5,6 +5,12 @@ namespace Crowdstart.Dashboard.Components.Controls;
 /// <summary>A small trend line without axes (tiles, overview cards); updates in place like every chart.</summary>
 public partial class Sparkline
 {
+    /// <summary>
+    /// A sparkline is redrawn at most every 5 s: each redraw of even a small ApexCharts chart costs 30–50 ms of the
+    /// browser's main thread (most of what was left of the 24 h page's budget), and the tile shows the live figure.
+    /// </summary>
+    public const int SparklineDrawIntervalMs = 5000;
+
     private object _options = new { };
     private IReadOnlyList<object> _series = [];
     private IReadOnlyList<double[]>? _points;

@@ -143,6 +143,13 @@ public partial class CampaignLive : LiveComponentBase
         }
     }
 
+    /// <summary>
+    /// What the range-following panels cover: the range, or plainly "since launch" when the campaign is younger than the
+    /// range and the range starts at its launch.
+    /// </summary>
+    private string RangeLabel => _range == LiveRange.SinceLaunch ? "since launch"
+        : Model.RangeStartsAtLaunch ? $"since launch ({Format.Duration(Model.SinceLaunch)}, less than {_range.Label()})" : _range.Label();
+
     private string TopNetwork(SocialAmplification social) =>
         social.ByNetwork.OrderByDescending(kv => kv.Value).FirstOrDefault() is { Key: { } network, Value: > 0 } ? $" · top: {Format.SourceLabel("social:" + network)}" : "";
 

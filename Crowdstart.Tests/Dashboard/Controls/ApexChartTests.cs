@@ -41,6 +41,19 @@ public class ApexChartTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Render_NewListWithTheSamePoints_NotSentToTheBrowser()
+    {
+        var cut = _ctx.Render<ApexChart>(p => p.Add(c => c.ChartId, "c5").Add(c => c.Options, new { }).Add(c => c.Series, Series(4)));
+
+        cut.Render(p => p.Add(c => c.Series, Series(4))); // a new view with the same figures
+        cut.Render(p => p.Add(c => c.Series, Series(4)).Add(c => c.XRange, [1.0, 2.0]));
+
+        _ctx.Charts.VerifyInvoke("create", calledTimes: 1);
+        var update = _ctx.Charts.VerifyInvoke("updateSeries", calledTimes: 1)[0];
+        Assert.Equal(new[] { 1.0, 2.0 }, update.Arguments[2]);
+    }
+
+    [Fact]
     public void Render_DarkModeToggled_SwitchesThemeWithoutRecreating()
     {
         var cut = _ctx.Render<ApexChart>(p => p.Add(c => c.ChartId, "c3").Add(c => c.Options, new { }).Add(c => c.DarkMode, false));

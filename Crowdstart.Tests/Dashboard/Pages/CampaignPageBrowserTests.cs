@@ -73,6 +73,8 @@ public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser) : 
         await Assertions.Expect(page.GetByTestId("funnel-step-customers").First).ToHaveTextAsync("3");
         await Assertions.Expect(page.GetByTestId("feed-row")).ToHaveCountAsync(8);
         await Assertions.Expect(page.GetByTestId("source-row").First).ToContainTextAsync("Reddit");
+        // A chart out of view is drawn when it comes into view.
+        await page.Locator("#campaign-revenue").ScrollIntoViewIfNeededAsync();
         await page.WaitForFunctionAsync(
             "() => ApexCharts.getChartByID('campaign-revenue')?.w.config.series[0].data.reduce((s, p) => s + p[1], 0) === 155.5",
             null, new() { Timeout = Timeout });
@@ -87,10 +89,16 @@ public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser) : 
         // Act: switch the time range
         await page.GetByTestId("range-6h").ClickAsync();
 
-        // Assert: the range is in the URL and the revenue chart covers six hours a minute apart, same totals
+        // Assert: the range is in the URL and highlighted; the campaign launched 30 min ago, so the revenue chart starts
+        // at its launch (a bar a minute, not six hours of them) and says so; same totals
         await ArrivedAsync(page, "range=6h");
         await Assertions.Expect(page.GetByTestId("range-6h")).ToHaveAttributeAsync("aria-pressed", "true");
-        await page.WaitForFunctionAsync("() => ApexCharts.getChartByID('campaign-revenue')?.w.config.series[0].data.length >= 360", null, new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("range-6h")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-button-filled"));
+        await Assertions.Expect(page.GetByTestId("range-live")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-button-filled"));
+        await Assertions.Expect(page.GetByTestId("revenue-range")).ToContainTextAsync("since launch");
+        await page.Locator("#campaign-revenue").ScrollIntoViewIfNeededAsync();
+        await page.WaitForFunctionAsync("() => { const n = ApexCharts.getChartByID('campaign-revenue')?.w.config.series[0].data.length; return n >= 30 && n <= 40; }",
+            null, new() { Timeout = Timeout });
         var sixHours = await ChartAsync(page, "() => ApexCharts.getChartByID('campaign-revenue')?.w.config.series[0].data.reduce((s, p) => s + p[1], 0)");
         Assert.Equal(155.5, sixHours.GetDouble(), 3);
 

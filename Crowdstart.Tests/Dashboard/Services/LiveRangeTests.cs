@@ -26,17 +26,54 @@ public class LiveRangeTests
     }
 
     [Theory]
-    [InlineData(LiveRange.Live, 15, false)]
-    [InlineData(LiveRange.Hour, 60, false)]
-    [InlineData(LiveRange.SixHours, 360, false)]
-    [InlineData(LiveRange.Day, 1440, false)]
-    public void Resolve_FixedRanges_StartOnAWholeMinute(LiveRange range, int minutes, bool hourly)
+    [InlineData(LiveRange.Live, 15)]
+    [InlineData(LiveRange.Hour, 60)]
+    [InlineData(LiveRange.SixHours, 360)]
+    public void Resolve_FixedRangesUpToSixHours_ArePerMinuteFromAWholeMinute(LiveRange range, int minutes)
     {
         var (from, isHourly) = range.Resolve(Now, Now.AddDays(-3));
 
-        Assert.Equal(hourly, isHourly);
+        Assert.False(isHourly);
         Assert.Equal(0, from.Second);
         Assert.Equal(Now.AddMinutes(-minutes).AddSeconds(-Now.Second), from);
+    }
+
+    [Fact]
+    public void Resolve_DayOfAnOlderCampaign_IsHourlyFromAWholeHour()
+    {
+        var (from, hourly) = LiveRange.Day.Resolve(Now, Now.AddDays(-3));
+
+        Assert.True(hourly);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero), from);
+    }
+
+    [Theory]
+    [InlineData(LiveRange.Hour)]
+    [InlineData(LiveRange.SixHours)]
+    [InlineData(LiveRange.Day)]
+    public void Resolve_CampaignYoungerThanTheRange_StartsAtTheLaunchMinute(LiveRange range)
+    {
+        var (from, hourly) = range.Resolve(Now, Now.AddMinutes(-40).AddSeconds(-20));
+
+        Assert.False(hourly);
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 11, 54, 0, TimeSpan.Zero), from);
+    }
+
+    [Fact]
+    public void Resolve_DayOfACampaignLaunchedTenHoursAgo_IsHourlyFromTheLaunchHour()
+    {
+        var (from, hourly) = LiveRange.Day.Resolve(Now, Now.AddHours(-10));
+
+        Assert.True(hourly);
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 2, 0, 0, TimeSpan.Zero), from);
+    }
+
+    [Fact]
+    public void Resolve_LiveOfACampaignLaunchedFiveMinutesAgo_StillShowsFifteenMinutes()
+    {
+        var (from, _) = LiveRange.Live.Resolve(Now, Now.AddMinutes(-5));
+
+        Assert.Equal(Now.AddMinutes(-15).AddSeconds(-Now.Second), from);
     }
 
     [Fact]
