@@ -305,6 +305,10 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         await Assertions.Expect(grantRow.GetByTestId("revoke-grant")).ToBeVisibleAsync(new() { Timeout = PageTimeout });
         // The approval on A reaches the creator's open page on B through the bus: no reload.
         await creatorOnB.GetByTestId("open-customers").ClickAsync(new() { Timeout = PageTimeout });
+        // 200 customers are more than a page: find this one by its id, as a creator would.
+        await creatorOnB.Locator("input[data-testid=customer-search], [data-testid=customer-search] input").First.FillAsync("live-0-0",
+            new() { Timeout = PageTimeout });
+        await Assertions.Expect(creatorOnB.GetByTestId("customer-row")).ToHaveCountAsync(1, new() { Timeout = PageTimeout });
         await creatorOnB.GetByTestId("customer-link").Filter(new() { HasText = "live-0-0" }).ClickAsync(new() { Timeout = PageTimeout });
         await Assertions.Expect(creatorOnB.GetByTestId("timeline-event")).ToHaveCountAsync(2, new() { Timeout = PageTimeout });
 
