@@ -30,6 +30,16 @@ function axisFloor(format) {
     return undefined;
 }
 
+// The least of 1, 2, 2.5 and 5 × 10ⁿ at or above v (v > 0).
+export function niceCeil(v) {
+    if (!(v > 0)) return v;
+    const magnitude = Math.pow(10, Math.floor(Math.log10(v)));
+    for (const step of [1, 2, 2.5, 5, 10]) {
+        if (v <= step * magnitude * (1 + 1e-9)) return step * magnitude;
+    }
+    return 10 * magnitude;
+}
+
 // Series names and categories come from events, campaign names and users. ApexCharts draws axis labels as SVG
 // text (safe), but writes legend entries, tooltip headers and tooltip series names with innerHTML: every one of
 // those places gets a formatter that returns escaped text, whatever the caller's options say, so a label is
@@ -95,7 +105,12 @@ export function create(element, id, options, series, dark, xRange, minDrawInterv
         if (f) axis.labels = { ...(axis.labels || {}), formatter: f };
         const floor = axisFloor(axis.csFormat);
         if (floor !== undefined && axis !== opts.xaxis && axis.max === undefined) {
-            axis.max = m => (m == null || !Number.isFinite(m) || m < floor ? floor : m);
+            // Money tops are rounded up to 1, 2, 2.5 or 5 × 10ⁿ: with a top fixed at the data's own maximum (€155.50),
+            // ApexCharts' nice scale shifts the ticks instead (−€45, €6, €56, €106, €156).
+            const nice = axis.csFormat.startsWith('currency:') ? niceCeil : v => v;
+            axis.max = m => nice(m == null || !Number.isFinite(m) || m < floor ? floor : m);
+            // The bottom is zero unless the data dips below it (a minute of refunds), then as round as the top.
+            if (axis.min === undefined) axis.min = m => (m == null || !Number.isFinite(m) || m >= 0 ? 0 : -nice(-m));
             if (axis.forceNiceScale === undefined) axis.forceNiceScale = true;
         }
         delete axis.csFormat;

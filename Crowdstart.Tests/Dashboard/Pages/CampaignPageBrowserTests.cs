@@ -82,6 +82,15 @@ public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser) : 
             "the revenue chart was updated, not re-created");
         var cumulative = await ChartAsync(page, "() => { const d = ApexCharts.getChartByID('campaign-revenue')?.w.config.series[1].data; return d[d.length - 1][1]; }");
         Assert.Equal(155.5, cumulative.GetDouble(), 3);
+        // The per-interval axis reads from €0 to a round top, not from the data's own €155.50 (−€45, €6, €56, …).
+        await page.WaitForFunctionAsync(
+            "() => [...document.querySelectorAll('#campaign-revenue .apexcharts-yaxis')[0].querySelectorAll('.apexcharts-yaxis-label')]" +
+            ".some(t => (t.querySelector('tspan') ?? t).textContent.trim() === '€200')", null, new() { Timeout = Timeout });
+        var perInterval = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('#campaign-revenue .apexcharts-yaxis')[0].querySelectorAll('.apexcharts-yaxis-label')]" +
+            ".map(t => (t.querySelector('tspan') ?? t).textContent.trim()).filter(t => t !== '')");
+        Assert.Equal("€0", perInterval.OrderBy(t => decimal.Parse(t.TrimStart('€'), System.Globalization.CultureInfo.InvariantCulture)).First());
+        Assert.Equal(perInterval.Length, perInterval.Distinct().Count());
         Assert.Equal(0, navigations);
         await Assertions.Expect(page.GetByTestId("live-indicator")).ToContainTextAsync("Live");
         await ShotAsync(page, "campaign-desktop.png");
