@@ -1,3 +1,4 @@
+using Crowdstart.Dashboard.Components.Controls;
 using Crowdstart.Dashboard.Model;
 using Crowdstart.Dashboard.Security;
 using Crowdstart.Dashboard.Utils;
@@ -34,7 +35,6 @@ public partial class CampaignKeys
     private DateTimeOffset? _lastEvent;
     private string? _lastEventTitle;
     private string? _copied;
-    private IReadOnlyList<(string Title, string Text)> _snippetTabs = [];
 
     [Parameter] public Guid CampaignId { get; set; }
 
@@ -77,20 +77,9 @@ public partial class CampaignKeys
         _now = Time.GetUtcNow();
         _lastEvent = _keys.Items?.Max(k => k.LastEventAt);
         _lastEventTitle = _lastEvent?.ToString("u");
-        UpdateSnippets();
     }
 
-    private void UpdateSnippets()
-    {
-        var snippets = ConnectionSnippets.For(Navigation.BaseUri, CampaignId, _keys.Created?.Plaintext);
-        _snippetTabs = [("curl · /api/v1/events", snippets.EventsCurl), ("curl · Segment /v1/batch", snippets.SegmentCurl), ("Node · @segment/analytics-node", snippets.Node)];
-    }
-
-    private async Task CreateAsync()
-    {
-        await _keys.CreateAsync();
-        UpdateSnippets();
-    }
+    private Task CreateAsync() => _keys.CreateAsync();
 
     private async Task RevokeAsync(IngestKeyInfo key)
     {
@@ -120,16 +109,5 @@ public partial class CampaignKeys
 
     private Task CopyCampaignIdAsync() => CopyAsync(CampaignId.ToString(), "campaign id");
 
-    private async Task CopyAsync(string text, string what)
-    {
-        var copied = false;
-        try
-        {
-            copied = await JS.InvokeAsync<bool>("crowdstart.copyText", text);
-        }
-        catch (JSException)
-        {
-        }
-        _copied = copied ? $"Copied the {what}." : "The browser refused to copy: select the text and copy it.";
-    }
+    private async Task CopyAsync(string text, string what) => _copied = await Clipboard.CopyAsync(JS, text, what);
 }

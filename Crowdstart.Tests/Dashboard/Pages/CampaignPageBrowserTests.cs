@@ -54,6 +54,9 @@ public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser) : 
         await page.Locator("#campaign-revenue[data-chart-ready='true']").WaitForAsync(new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("kpi-pledged-total")).ToHaveTextAsync("€0");
         await Assertions.Expect(page.GetByTestId("feed-empty")).ToBeVisibleAsync();
+        var waiting = page.GetByTestId("waiting-first-event");
+        await Assertions.Expect(waiting.GetByTestId("snippet").First).ToContainTextAsync(campaign.ToString());
+        await Assertions.Expect(waiting.GetByTestId("snippet").First).ToContainTextAsync("<your ingest key>");
         await page.EvaluateAsync("() => { window.__revenueChart = ApexCharts.getChartByID('campaign-revenue'); }");
         var navigations = 0;
         page.FrameNavigated += (_, _) => navigations++;
@@ -68,6 +71,7 @@ public class CampaignPageBrowserTests(AppFixture app, BrowserFixture browser) : 
 
         // Assert: header, tiles, funnel, sources, feed and charts change in place
         await Assertions.Expect(page.GetByTestId("kpi-pledged-total")).ToHaveTextAsync("€155.50", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("waiting-first-event")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("kpi-pledges")).ToHaveTextAsync("2");
         await Assertions.Expect(page.GetByTestId("kpi-revenue-hour")).ToHaveTextAsync("€155.50");
         await Assertions.Expect(page.GetByTestId("funnel-step-customers").First).ToHaveTextAsync("3");
