@@ -75,7 +75,7 @@ public static class IngestApi
         if (throttle.RetryAfter(client) is { } wait)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString();
-            return Problem(StatusCodes.Status429TooManyRequests, "Too many invalid ingest keys",
+            return IngestHttp.Problem(StatusCodes.Status429TooManyRequests, "Too many invalid ingest keys",
                 "This address sent too many invalid ingest keys; retry after the time in Retry-After with an active key.");
         }
         var authorization = http.Request.Headers.Authorization.ToString() is { Length: > 0 } h ? h : null;
@@ -86,7 +86,7 @@ public static class IngestApi
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            return Unavailable(http, TimeSpan.FromSeconds(2), "The key store is unavailable; retry shortly.");
+            return IngestHttp.Unavailable(http, TimeSpan.FromSeconds(2), "The key store is unavailable; retry shortly.");
         }
         if (target is null)
         {
@@ -96,7 +96,7 @@ public static class IngestApi
                 throttle.RecordFailure(client);
             }
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Problem(StatusCodes.Status401Unauthorized, "Invalid ingest key",
+            return IngestHttp.Problem(StatusCodes.Status401Unauthorized, "Invalid ingest key",
                 "Send 'Authorization: Bearer <key>' with an active ingest key of the campaign.");
         }
 
@@ -106,11 +106,11 @@ public static class IngestApi
         }
         if (admission.PausedFor() is { } paused)
         {
-            return Unavailable(http, paused, "Ingest is paused; retry after the time in Retry-After.");
+            return IngestHttp.Unavailable(http, paused, "Ingest is paused; retry after the time in Retry-After.");
         }
         if (!appender.HasRoomFor(limits.MaxEventsPerRequest))
         {
-            return Unavailable(http, TimeSpan.FromSeconds(1), "The event log is saturated; retry after the time in Retry-After.");
+            return IngestHttp.Unavailable(http, TimeSpan.FromSeconds(1), "The event log is saturated; retry after the time in Retry-After.");
         }
         IngestBatch batch;
         // The turn covers the body's bytes and its parse; the wait for the commit is bounded by the append queue instead.
@@ -118,9 +118,9 @@ public static class IngestApi
         {
             if (!turn.IsAcquired)
             {
-                return Unavailable(http, TimeSpan.FromSeconds(1), "Ingest is at capacity; retry after the time in Retry-After.");
+                return IngestHttp.Unavailable(http, TimeSpan.FromSeconds(1), "Ingest is at capacity; retry after the time in Retry-After.");
             }
-            var body = await ReadBodyAsync(http, limits, ct);
+            var body = await IngestHttp.ReadBodyAsync(http, limits.MaxRequestBytes, ct);
             if (body is null)
             {
                 return TooLarge(limits);
@@ -137,7 +137,7 @@ public static class IngestApi
         }
         if (batch.Problem is { } problem)
         {
-            return Problem(problem.StatusCode, problem.Title, problem.Detail);
+            return IngestHttp.Problem(problem.StatusCode, problem.Title, problem.Detail);
         }
         var (_, valid, errors, redactions) = batch;
 
@@ -168,67 +168,19 @@ public static class IngestApi
         }
         catch (LogUnavailableException ex)
         {
-            return Unavailable(http, ex.RetryAfter, ex.Message);
+            return IngestHttp.Unavailable(http, ex.RetryAfter, ex.Message);
         }
         catch (LogRejectedException ex)
         {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "Events refused", ex.Message);
+            return IngestHttp.Problem(StatusCodes.Status422UnprocessableEntity, "Events refused", ex.Message);
         }
         var duplicates = valid.Count - result.InsertedCount;
         metrics.Accepted(valid.Count, duplicates);
         return TypedResults.Accepted((string?)null, new IngestResponse(valid.Count, duplicates, errors, redactions));
     }
 
-    /// <summary>
-    /// Reads the body into a pooled buffer (return its array to the shared pool), or null when it is too large.
-    /// Bodies of large batches exceed the large-object threshold (85 KB): a fresh array per request would make every
-    /// big batch a gen-2 allocation.
-    /// </summary>
-    private static async Task<ArraySegment<byte>?> ReadBodyAsync(HttpContext http, IngestionOptions limits, CancellationToken ct)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(http.Request.ContentLength ?? 16 * 1024, 1024, limits.MaxRequestBytes + 1));
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limits.MaxRequestBytes + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                var read = await http.Request.Body.ReadAsync(buffer.AsMemory(length), ct);
-                if (read == 0)
-                {
-                    return new ArraySegment<byte>(buffer, 0, length);
-                }
-                length += read;
-                if (length > limits.MaxRequestBytes)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return null;
-                }
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
-
     private static ProblemHttpResult TooLarge(IngestionOptions limits) =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
+        IngestHttp.Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
             $"A request body may be at most {limits.MaxRequestBytes} bytes and carry at most {limits.MaxEventsPerRequest} events; split the batch.");
 
-    private static ProblemHttpResult Unavailable(HttpContext http, TimeSpan retryAfter, string detail)
-    {
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
-        return Problem(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable", detail);
-    }
-
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title);
 }

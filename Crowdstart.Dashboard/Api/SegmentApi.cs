@@ -71,12 +71,12 @@ public static class SegmentApi
         if (throttle.RetryAfter(client) is { } wait)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString();
-            return Problem(StatusCodes.Status429TooManyRequests, "Too many invalid write keys",
+            return IngestHttp.Problem(StatusCodes.Status429TooManyRequests, "Too many invalid write keys",
                 "This address sent too many invalid write keys; retry after the time in Retry-After with an active ingest key.");
         }
         if (admission.PausedFor() is { } paused)
         {
-            return Unavailable(http, paused, "Ingest is paused; retry after the time in Retry-After.");
+            return IngestHttp.Unavailable(http, paused, "Ingest is paused; retry after the time in Retry-After.");
         }
         if (http.Request.ContentLength > SegmentMapper.MaxBatchBytes)
         {
@@ -85,7 +85,7 @@ public static class SegmentApi
         var mediaType = (http.Request.ContentType ?? "").Split(';', 2)[0].Trim();
         if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Unsupported content type", "Send the body as JSON with Content-Type: application/json.");
+            return IngestHttp.Problem(StatusCodes.Status400BadRequest, "Unsupported content type", "Send the body as JSON with Content-Type: application/json.");
         }
 
         IngestTarget? target;
@@ -97,9 +97,9 @@ public static class SegmentApi
         {
             if (!turn.IsAcquired)
             {
-                return Unavailable(http, TimeSpan.FromSeconds(1), "Ingest is at capacity; retry after the time in Retry-After.");
+                return IngestHttp.Unavailable(http, TimeSpan.FromSeconds(1), "Ingest is at capacity; retry after the time in Retry-After.");
             }
-            var body = await ReadBodyAsync(http, ct);
+            var body = await IngestHttp.ReadBodyAsync(http, SegmentMapper.MaxBatchBytes, ct);
             if (body is null)
             {
                 return TooLarge();
@@ -113,14 +113,14 @@ public static class SegmentApi
                 }
                 catch (JsonException ex)
                 {
-                    return Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {ex.Message}");
+                    return IngestHttp.Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {ex.Message}");
                 }
                 using (document)
                 {
                     var root = document.RootElement;
                     if (root.ValueKind != JsonValueKind.Object)
                     {
-                        return Problem(StatusCodes.Status400BadRequest, "Body must be an object",
+                        return IngestHttp.Problem(StatusCodes.Status400BadRequest, "Body must be an object",
                             call is null ? "The body must be a JSON object with a 'batch' array." : "The body must be a JSON object: one Segment message.");
                     }
                     var key = BasicUser(http.Request.Headers.Authorization.ToString()) ??
@@ -131,7 +131,7 @@ public static class SegmentApi
                     }
                     catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
                     {
-                        return Unavailable(http, TimeSpan.FromSeconds(2), "The key store is unavailable; retry shortly.");
+                        return IngestHttp.Unavailable(http, TimeSpan.FromSeconds(2), "The key store is unavailable; retry shortly.");
                     }
                     if (target is null)
                     {
@@ -140,7 +140,7 @@ public static class SegmentApi
                             throttle.RecordFailure(client);
                         }
                         http.Response.Headers.WWWAuthenticate = "Basic realm=\"Crowdstart ingest\"";
-                        return Problem(StatusCodes.Status401Unauthorized, "Invalid write key",
+                        return IngestHttp.Problem(StatusCodes.Status401Unauthorized, "Invalid write key",
                             "Send an active ingest key of the campaign as the write key: in the body ('writeKey') or as HTTP Basic auth (the key as user name, empty password).");
                     }
 
@@ -149,7 +149,7 @@ public static class SegmentApi
                     {
                         if (!root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
                         {
-                            return Problem(StatusCodes.Status400BadRequest, "No batch", "The body of /v1/batch must have a 'batch' array of messages.");
+                            return IngestHttp.Problem(StatusCodes.Status400BadRequest, "No batch", "The body of /v1/batch must have a 'batch' array of messages.");
                         }
                         messages = [.. batch.EnumerateArray()];
                     }
@@ -163,7 +163,7 @@ public static class SegmentApi
                     }
                     if (!appender.HasRoomFor(messages.Count))
                     {
-                        return Unavailable(http, TimeSpan.FromSeconds(1), "The event log is saturated; retry after the time in Retry-After.");
+                        return IngestHttp.Unavailable(http, TimeSpan.FromSeconds(1), "The event log is saturated; retry after the time in Retry-After.");
                     }
                     var requestSentAt = root.TryGetProperty("sentAt", out var s) && s.ValueKind == JsonValueKind.String ? SegmentMapper.ParseTime(s.GetString()!) : null;
                     var campaignEvents = await services.Mappings.ForCampaignAsync(target.CampaignId, ct);
@@ -235,7 +235,7 @@ public static class SegmentApi
             }
             catch (LogUnavailableException ex)
             {
-                return Unavailable(http, ex.RetryAfter, ex.Message);
+                return IngestHttp.Unavailable(http, ex.RetryAfter, ex.Message);
             }
             catch (LogRejectedException ex)
             {
@@ -266,47 +266,10 @@ public static class SegmentApi
         return colon < 0 ? text : text[..colon];
     }
 
-    private static async Task<ArraySegment<byte>?> ReadBodyAsync(HttpContext http, CancellationToken ct)
-    {
-        var max = SegmentMapper.MaxBatchBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(max + 1);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                var read = await http.Request.Body.ReadAsync(buffer.AsMemory(length, max + 1 - length), ct);
-                if (read == 0)
-                {
-                    return new ArraySegment<byte>(buffer, 0, length);
-                }
-                length += read;
-                if (length > max)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return null;
-                }
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
-
     private static ProblemHttpResult TooLarge() =>
-        Problem(StatusCodes.Status400BadRequest, "Request too large",
+        IngestHttp.Problem(StatusCodes.Status400BadRequest, "Request too large",
             $"A request may be at most {SegmentMapper.MaxBatchBytes / 1024} KB (and one message at most {SegmentMapper.MaxMessageBytes / 1024} KB), Segment's limits; split the batch.");
 
-    private static ProblemHttpResult Unavailable(HttpContext http, TimeSpan retryAfter, string detail)
-    {
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
-        return Problem(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable", detail);
-    }
-
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title);
 }
 
 /// <summary>The Segment endpoints' services, bound from the container as one parameter (<c>[AsParameters]</c>).</summary>
