@@ -18,10 +18,13 @@ public sealed record AlertDto(Guid Id, Guid CampaignId, string Detector, string 
         AlertWording.Summary(a, AlertWording.Utc), a.MutedUntil);
 }
 
-/// <summary>A webhook as listed (never its secret). <c>Format</c>: json, slack, discord or teams.</summary>
+/// <summary>
+/// A webhook as listed: never its secret, and its address masked (<see cref="WebhookInfo.Mask"/>: chat webhook URLs carry
+/// their token). <c>Format</c>: json, slack, discord or teams.
+/// </summary>
 public sealed record WebhookDto(Guid Id, string Url, string Format, DateTimeOffset CreatedAt)
 {
-    public static WebhookDto From(WebhookInfo w) => new(w.Id, w.Url, w.Format, w.CreatedAt);
+    public static WebhookDto From(WebhookInfo w) => new(w.Id, w.MaskedUrl, w.Format, w.CreatedAt);
 }
 
 /// <summary>A webhook just created: <see cref="Secret"/> (the signing key) is shown this once.</summary>

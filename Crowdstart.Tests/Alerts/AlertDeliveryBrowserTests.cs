@@ -42,6 +42,8 @@ public class AlertDeliveryBrowserTests(AppFixture app, BrowserFixture browser) :
         // Assert
         await Assertions.Expect(page.GetByTestId("webhook-secret")).ToContainTextAsync("whsec_", new() { Timeout = 20_000 });
         await Assertions.Expect(page.GetByTestId("webhook-row-format")).ToHaveTextAsync("Slack");
+        // A Slack address is its own credential: the list shows only its origin and last characters.
+        await Assertions.Expect(page.GetByTestId("webhook-row-url")).ToHaveTextAsync("http://127.0.0.1:9/…hook");
 
         // Act: a two-hour mute with a reason, from the alerts page
         await page.GotoAsync($"campaigns/{campaign}/alerts");

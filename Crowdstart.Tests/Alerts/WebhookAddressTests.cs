@@ -72,4 +72,19 @@ public class WebhookAddressTests
     {
         Assert.False(WebhookStore.IsInternal(IPAddress.Parse(address)));
     }
+
+    [Theory]
+    [InlineData("https://hooks.slack.com/services/T0000/B0000/XYZabcd1234", "https://hooks.slack.com/…1234")]
+    [InlineData("https://discord.com/api/webhooks/123456/tok-en_AbCd?wait=true", "https://discord.com/…true")]
+    [InlineData("https://user:pass@example.com:8443/hooks/secret-path-9876", "https://example.com:8443/…9876")]
+    [InlineData("https://example.com/hook", "https://example.com/…")]
+    [InlineData("not a url", "…")]
+    public void Mask_WebhookAddress_KeepsOriginAndLastFourCharactersOnly(string url, string expected)
+    {
+        // Act
+        var masked = WebhookInfo.Mask(url);
+
+        // Assert
+        Assert.Equal(expected, masked);
+    }
 }
