@@ -1,4 +1,5 @@
 using System.Globalization;
+using Crowdstart.Dashboard.Components.Controls;
 using Crowdstart.Dashboard.Model;
 using Crowdstart.Dashboard.Services;
 using Crowdstart.Dashboard.Utils;
@@ -24,6 +25,10 @@ public partial class CampaignSettings : IDisposable
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required DashboardFormatter Format { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
+
+    private string? _shareCopied;
+
+    private async Task CopyShareLinkAsync(string url) => _shareCopied = await Clipboard.CopyAsync(JS, url, "share link");
 
     private string EndLabel => Model.Campaign?.TimeZone is { } zone ? $"End (optional, {zone})" : "End (optional, your local time)";
 

@@ -235,6 +235,10 @@ public class CampaignSettingsBrowserTests(AppFixture app, BrowserFixture browser
             }
         }
         var url = (await page.GetByTestId("share-url").TextContentAsync(new() { Timeout = Timeout }))!.Trim();
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await page.GetByTestId("share-copy").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("share-copied")).ToHaveTextAsync("Copied the share link.");
+        Assert.Equal(url, await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
         var tv = await (await NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
