@@ -112,7 +112,7 @@ public sealed partial class CampaignLiveViewModel
                 var shift = MetricWindows.LivePoint(view.At) - view.From;
                 _conversionWithPrevious = view.PreviousConversion is { Count: > 0 } previous
                     ? [.. ConversionSeries, new ChartSeries(PreviousConversionSeries, "line", [.. previous.Where(p => p.Rate is not null)
-                        .Select(p => new[] { (double)(p.At + shift).ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) })])]
+                        .Select(p => new[] { Clock(p.At + shift), Math.Round(p.Rate!.Value * 100, 2) })])]
                     : ConversionSeries;
             }
             return _conversionWithPrevious;
@@ -125,7 +125,7 @@ public sealed partial class CampaignLiveViewModel
         var launch = Campaign!.LaunchAt;
         return [.. previous.Select(p => new[]
         {
-            LaunchAnchored ? Math.Round((p.At + shift - launch).TotalMinutes, 2) : (p.At + shift).ToUnixTimeMilliseconds(),
+            LaunchAnchored ? Math.Round((p.At + shift - launch).TotalMinutes, 2) : Clock(p.At + shift),
             (double)p.Net,
         })];
     }

@@ -75,6 +75,21 @@ public sealed partial class CampaignLiveViewModel(CampaignAccess access, Current
     }
 
     /// <summary>Takes a new view (ignored when it belongs to another campaign, e.g. after in-circuit navigation).</summary>
+    /// <summary>
+    /// A time as a clock axis's x value. A campaign with a time zone shows every time on its page in that zone: its
+    /// charts get the zone's wall-clock time (each point shifted by the zone's offset at that moment, so a daylight-saving
+    /// change shows as it does on a wall clock) drawn as UTC (<see cref="ClockInUtc"/>). Otherwise the instant, drawn in
+    /// the browser's time.
+    /// </summary>
+    public double Clock(DateTimeOffset at) =>
+        _zone is { } zone ? (at + zone.GetUtcOffset(at)).ToUnixTimeMilliseconds() : at.ToUnixTimeMilliseconds();
+
+    /// <summary>The campaign's time zone, resolved once per load (<see cref="Clock"/> runs for every point of every push).</summary>
+    private TimeZoneInfo? _zone;
+
+    /// <summary>Whether clock axes draw their x values as UTC: see <see cref="Clock"/>.</summary>
+    private bool ClockInUtc => _zone is not null;
+
     public void Apply(CampaignLiveView view)
     {
         if (Campaign is null || view.Campaign.Id != Campaign.Id)
@@ -83,7 +98,7 @@ public sealed partial class CampaignLiveViewModel(CampaignAccess access, Current
         }
         View = view;
         var launch = Campaign.LaunchAt;
-        double X(DateTimeOffset at) => LaunchAnchored ? Math.Round((at - launch).TotalMinutes, 2) : at.ToUnixTimeMilliseconds();
+        double X(DateTimeOffset at) => LaunchAnchored ? Math.Round((at - launch).TotalMinutes, 2) : Clock(at);
 
         var cumulative = view.NetBeforeRange;
         var running = new List<double[]>(view.Revenue.Count);
@@ -100,16 +115,16 @@ public sealed partial class CampaignLiveViewModel(CampaignAccess access, Current
             new ChartSeries("Goal", "line", running.Count == 0 ? [] : [[running[0][0], goal], [running[^1][0], goal]]),
         ];
         ConversionSeries = MetricWindows.WindowSeconds.Select(w => (object)new ChartSeries(WindowLabel(w), "line",
-            view.Conversion[w].Where(p => p.Rate is not null).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) }).ToArray())).ToList();
-        var rangeStart = (double)view.From.ToUnixTimeMilliseconds();
-        var rangeEnd = (double)MetricWindows.LivePoint(view.At).ToUnixTimeMilliseconds();
+            view.Conversion[w].Where(p => p.Rate is not null).Select(p => new[] { Clock(p.At), Math.Round(p.Rate!.Value * 100, 2) }).ToArray())).ToList();
+        var rangeStart = Clock(view.From);
+        var rangeEnd = Clock(MetricWindows.LivePoint(view.At));
         if (ConversionRange is not [var a, var b] || a != rangeStart || b != rangeEnd)
         {
             ConversionRange = [rangeStart, rangeEnd];
         }
         HistogramSeries = [new BarSeries("Carts", view.Metrics.Carts.Histogram.Select(b => (double)b.Carts).ToArray())];
-        EarlyVelocitySpark = Thin(view.EarlyVelocity.Where(p => p.At <= view.At).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), (double)p.Cumulative }).ToArray(), SparkPoints);
-        ConversionSpark = Thin(view.Conversion[300].Where(p => p.Rate is not null).Select(p => new[] { (double)p.At.ToUnixTimeMilliseconds(), Math.Round(p.Rate!.Value * 100, 2) }).ToArray(), SparkPoints);
+        EarlyVelocitySpark = Thin(view.EarlyVelocity.Where(p => p.At <= view.At).Select(p => new[] { Clock(p.At), (double)p.Cumulative }).ToArray(), SparkPoints);
+        ConversionSpark = Thin(view.Conversion[300].Where(p => p.Rate is not null).Select(p => new[] { Clock(p.At), Math.Round(p.Rate!.Value * 100, 2) }).ToArray(), SparkPoints);
     }
 
     /// <summary>Most points of a tile's sparkline (a few hundred pixels wide): more are redrawn every second for nothing.</summary>
@@ -166,6 +181,7 @@ public sealed partial class CampaignLiveViewModel(CampaignAccess access, Current
 
     private void BuildOptions()
     {
+        _zone = Campaign?.TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
         var currency = Campaign?.Currency ?? "EUR";
         RevenueOptions = new
         {
@@ -176,7 +192,7 @@ public sealed partial class CampaignLiveViewModel(CampaignAccess access, Current
             legend = new { position = "top" },
             xaxis = LaunchAnchored
                 ? (object)new { type = "numeric", csFormat = "since-launch", tickAmount = 8 }
-                : new { type = "datetime", labels = new { datetimeUTC = false } },
+                : new { type = "datetime", labels = new { datetimeUTC = ClockInUtc } },
             yaxis = new object[]
             {
                 // No floor at zero: a minute where refunds outweigh pledges is negative.
@@ -195,7 +211,7 @@ public sealed partial class CampaignLiveViewModel(CampaignAccess access, Current
             stroke = new { width = new[] { 1.5, 2.5, 3, 1.5 }, curve = "straight", dashArray = new[] { 0, 0, 0, 3 } },
             dataLabels = new { enabled = false },
             legend = new { position = "top" },
-            xaxis = new { type = "datetime", labels = new { datetimeUTC = false } },
+            xaxis = new { type = "datetime", labels = new { datetimeUTC = ClockInUtc } },
             yaxis = new { min = 0, csFormat = "percent", title = new { text = "Visitors who pledged" } },
             tooltip = new { shared = true, x = new { format = "dd MMM HH:mm:ss" } },
             colors = new[] { "#94a3b8", "#8b8bff", "#2dd4bf", "#64748b" },
