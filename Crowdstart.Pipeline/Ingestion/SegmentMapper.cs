@@ -57,19 +57,6 @@ public sealed class SegmentMapper(PrivacyOptions privacy)
         ["Order Refunded"] = EventTypes.PledgeRefunded,
     };
 
-    private static readonly HashSet<string> SearchEngines = new(StringComparer.Ordinal)
-    {
-        "google", "bing", "duckduckgo", "yahoo", "ecosia", "baidu", "yandex", "qwant", "startpage", "brave",
-    };
-
-    private static readonly Dictionary<string, string> SocialNetworks = new(StringComparer.Ordinal)
-    {
-        ["facebook"] = "facebook", ["fb"] = "facebook", ["instagram"] = "instagram", ["twitter"] = "twitter", ["x"] = "twitter",
-        ["t"] = "twitter", ["reddit"] = "reddit", ["youtube"] = "youtube", ["youtu"] = "youtube", ["tiktok"] = "tiktok",
-        ["linkedin"] = "linkedin", ["lnkd"] = "linkedin", ["pinterest"] = "pinterest", ["mastodon"] = "mastodon",
-        ["bsky"] = "bluesky", ["bluesky"] = "bluesky", ["threads"] = "threads", ["discord"] = "discord", ["twitch"] = "twitch",
-    };
-
     /// <summary>
     /// Maps <paramref name="message"/>. <paramref name="callType"/> is the route's call (<c>track</c>, <c>page</c>,
     /// <c>identify</c>) or null for <c>/v1/batch</c>, where each message names its own <c>type</c>.
@@ -138,7 +125,8 @@ public sealed class SegmentMapper(PrivacyOptions privacy)
             ? Text(page, "referrer") : null);
         var utm = context.ValueKind == JsonValueKind.Object && context.TryGetProperty("campaign", out var campaign) && campaign.ValueKind == JsonValueKind.Object
             ? campaign : default;
-        var source = Source(Text(utm, "source"), Text(utm, "medium"), HostOf(referrer));
+        var referrerHost = SegmentSources.HostOf(referrer);
+        var source = SegmentSources.Source(Text(utm, "source"), Text(utm, "medium"), referrerHost);
 
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -165,7 +153,7 @@ public sealed class SegmentMapper(PrivacyOptions privacy)
                     currency.WriteTo(writer);
                 }
             }
-            WriteProperties(writer, ourType, properties, utm, HostOf(referrer));
+            WriteProperties(writer, ourType, properties, utm, referrerHost);
             writer.WriteEndObject();
         }
         return new SegmentOutcome(SegmentOutcomeKind.Mapped, label, buffer.WrittenSpan.ToArray());
@@ -249,55 +237,6 @@ public sealed class SegmentMapper(PrivacyOptions privacy)
     public static DateTimeOffset? ParseTime(string text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && text.Contains('T')
             ? at.ToUniversalTime() : null;
-
-    /// <summary>
-    /// Our <c>source</c> from UTM parameters (<c>context.campaign</c>) and the referrer's host: paid media → ads,
-    /// e-mail → email, a social network → social:&lt;network&gt;, a search engine or organic medium → search, another
-    /// site → referral:&lt;domain&gt;, nothing → direct.
-    /// </summary>
-    public static string Source(string? utmSource, string? utmMedium, string? referrerHost)
-    {
-        var medium = utmMedium?.Trim().ToLowerInvariant() ?? "";
-        var sourceName = utmSource?.Trim().ToLowerInvariant() ?? "";
-        if (medium is "cpc" or "ppc" or "paid" or "paidsearch" or "paid_search" or "display" or "ads" or "cpm" or "paid_social" or "paidsocial")
-        {
-            return "ads";
-        }
-        if (medium is "email" or "e-mail" or "newsletter" || sourceName is "newsletter" or "email")
-        {
-            return "email";
-        }
-        if (Network(sourceName) is { } network)
-        {
-            return "social:" + network;
-        }
-        if (medium is "organic" or "search" || SearchEngines.Contains(sourceName))
-        {
-            return "search";
-        }
-        if (medium is "social" && Slug(sourceName) is { Length: > 0 } named)
-        {
-            return "social:" + named;
-        }
-        if (sourceName.Length > 0 && Domain(sourceName) is { } domain)
-        {
-            return "referral:" + domain;
-        }
-        if (referrerHost is { } host)
-        {
-            var name = SiteName(host);
-            if (Network(name) is { } fromReferrer)
-            {
-                return "social:" + fromReferrer;
-            }
-            if (SearchEngines.Contains(name))
-            {
-                return "search";
-            }
-            return "referral:" + host;
-        }
-        return "direct";
-    }
 
     private string? Resolve(string eventName, IReadOnlyDictionary<string, string>? campaignEvents)
     {
@@ -432,38 +371,5 @@ public sealed class SegmentMapper(PrivacyOptions privacy)
         }
         error ??= (name, "must be an ISO-8601 date and time, e.g. 2026-11-26T14:05:00.000Z");
         return null;
-    }
-
-    private static string? HostOf(string? url)
-    {
-        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.HostNameType != UriHostNameType.Dns)
-        {
-            return null;
-        }
-        var host = uri.IdnHost.ToLowerInvariant();
-        host = host.StartsWith("www.", StringComparison.Ordinal) ? host[4..] : host;
-        return Domain(host);
-    }
-
-    /// <summary>The name part of a host: "old.reddit.com" → "reddit", "t.co" → "t".</summary>
-    private static string SiteName(string host)
-    {
-        var labels = host.Split('.');
-        return labels.Length >= 2 ? labels[^2] : labels[0];
-    }
-
-    private static string? Network(string name) => SocialNetworks.TryGetValue(name, out var network) ? network
-        : name.Contains('.') && SocialNetworks.TryGetValue(SiteName(name), out var byHost) ? byHost : null;
-
-    private static string? Domain(string text)
-    {
-        var cleaned = new string([.. text.Where(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-')]).Trim('.', '-');
-        return cleaned.Length is > 0 and <= 253 && char.IsAsciiLetterOrDigit(cleaned[0]) ? cleaned : null;
-    }
-
-    private static string? Slug(string text)
-    {
-        var cleaned = new string([.. text.Where(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or '-')]).Trim('.', '_', '-');
-        return cleaned.Length is > 0 and <= 40 ? cleaned : null;
     }
 }

@@ -189,7 +189,7 @@ public class SegmentMapperTests
     [InlineData(null, null, "boardgamegeek.com", "referral:boardgamegeek.com")]
     [InlineData(null, null, null, "direct")]
     public void Source_UtmAndReferrer_OurSource(string? utmSource, string? utmMedium, string? referrerHost, string expected) =>
-        Assert.Equal(expected, SegmentMapper.Source(utmSource, utmMedium, referrerHost));
+        Assert.Equal(expected, SegmentSources.Source(utmSource, utmMedium, referrerHost));
 
     [Fact]
     public void Map_PageWithReferrerAndUtm_SourceAndPageViewProperties()
