@@ -185,22 +185,22 @@ public static class CampaignApi
     private static async Task<Ok<AlertDto>> ResolveAsync(Guid campaignId, Guid alertId, HttpContext http, AlertStore alerts, CancellationToken ct) =>
         TypedResults.Ok(AlertDto.From(await alerts.ResolveAsync(ActorOf(http), campaignId, alertId, ct)));
 
-    private static async Task<Ok<AlertMuteDto[]>> MutesAsync(Guid campaignId, AlertStore alerts, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<AlertMuteDto[]>> MutesAsync(Guid campaignId, AlertMuteStore mutes, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        return TypedResults.Ok((await alerts.MutesAsync(campaignId, ct)).Select(m => AlertMuteDto.From(m, now)).ToArray());
+        return TypedResults.Ok((await mutes.MutesAsync(campaignId, ct)).Select(m => AlertMuteDto.From(m, now)).ToArray());
     }
 
-    private static async Task<Created<AlertMuteDto>> MuteAsync(Guid campaignId, CreateMuteRequest body, HttpContext http, AlertStore alerts,
+    private static async Task<Created<AlertMuteDto>> MuteAsync(Guid campaignId, CreateMuteRequest body, HttpContext http, AlertMuteStore mutes,
         TimeProvider time, CancellationToken ct)
     {
-        var mute = await alerts.MuteAsync(ActorOf(http), campaignId, body.StartsAt, body.EndsAt, body.Reason, ct);
+        var mute = await mutes.MuteAsync(ActorOf(http), campaignId, body.StartsAt, body.EndsAt, body.Reason, ct);
         return TypedResults.Created($"/api/v1/campaigns/{campaignId}/alerts/mutes/{mute.Id}", AlertMuteDto.From(mute, time.GetUtcNow()));
     }
 
-    private static async Task<Ok<AlertMuteDto>> EndMuteAsync(Guid campaignId, Guid muteId, HttpContext http, AlertStore alerts, TimeProvider time,
+    private static async Task<Ok<AlertMuteDto>> EndMuteAsync(Guid campaignId, Guid muteId, HttpContext http, AlertMuteStore mutes, TimeProvider time,
         CancellationToken ct) =>
-        TypedResults.Ok(AlertMuteDto.From(await alerts.EndMuteAsync(ActorOf(http), campaignId, muteId, ct), time.GetUtcNow()));
+        TypedResults.Ok(AlertMuteDto.From(await mutes.EndMuteAsync(ActorOf(http), campaignId, muteId, ct), time.GetUtcNow()));
 
     private static async Task<Ok<WebhookDto[]>> WebhooksAsync(Guid campaignId, HttpContext http, WebhookStore webhooks, CancellationToken ct) =>
         TypedResults.Ok((await webhooks.ListAsync(ActorOf(http), campaignId, ct)).Select(WebhookDto.From).ToArray());

@@ -16,6 +16,7 @@ public static class AlertsServiceCollectionExtensions
         services.AddValidatedOptions<AlertOptions, ValidateAlertOptions>(AlertOptions.SectionName);
         services.AddSingleton<AlertFeed>();
         services.AddSingleton<AlertStore>();
+        services.AddSingleton<AlertMuteStore>();
         services.AddSingleton<LaunchPriorStore>();
         services.AddSingleton<AlertReadinessQuery>();
         services.AddSingleton<AlertMonitor>();

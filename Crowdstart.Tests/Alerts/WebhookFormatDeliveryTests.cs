@@ -68,7 +68,7 @@ public sealed class WebhookFormatDeliveryTests(TestDatabase db) : IClassFixture<
         public void Dispose() => _listener.Close();
     }
 
-    private sealed record Arranged(Guid Campaign, Actor Creator, AlertStore Store, WebhookStore Webhooks, WebhookDispatcher Dispatcher, FakeTimeProvider Time);
+    private sealed record Arranged(Guid Campaign, Actor Creator, AlertStore Store, AlertMuteStore Mutes, WebhookStore Webhooks, WebhookDispatcher Dispatcher, FakeTimeProvider Time);
 
     private async Task<Arranged> ArrangeAsync(string name = "Aurora Lamp")
     {
@@ -81,10 +81,12 @@ public sealed class WebhookFormatDeliveryTests(TestDatabase db) : IClassFixture<
         var options = Options.Create(new AlertOptions { AllowPrivateWebhookTargets = true, PublicUrl = "https://crowdstart.example/" });
         // The dashboard's own link builder, over the configured public address.
         var links = new CampaignLinks(options, new ConfigurationBuilder().Build());
-        var store = new AlertStore(db.Contexts, svc.Access, new AlertFeed(), time, links);
+        var feed = new AlertFeed();
+        var store = new AlertStore(db.Contexts, svc.Access, feed, time, links);
+        var mutes = new AlertMuteStore(db.Contexts, svc.Access, feed, time);
         var webhooks = new WebhookStore(db.Contexts, svc.Access, svc.Audit, options, time);
         var dispatcher = new WebhookDispatcher(db.Contexts, new Clients(), options, time, NullLogger<WebhookDispatcher>.Instance);
-        return new Arranged(campaign, creator, store, webhooks, dispatcher, time);
+        return new Arranged(campaign, creator, store, mutes, webhooks, dispatcher, time);
     }
 
     private static AlertTransition Transition(string kind, DateTimeOffset at, string message = "Checkout conversion fell to 12 % over the last 5 min (3 of 25; baseline 31 %–44 %)") =>
@@ -147,7 +149,7 @@ public sealed class WebhookFormatDeliveryTests(TestDatabase db) : IClassFixture<
         var a = await ArrangeAsync();
         using var receiver = new Receiver(WebhookFormats.Slack);
         await a.Webhooks.CreateAsync(a.Creator, a.Campaign, receiver.Url, WebhookFormats.Slack);
-        var mute = await a.Store.MuteAsync(a.Creator, a.Campaign, null, a.Time.GetUtcNow().AddHours(1), "payment provider maintenance");
+        var mute = await a.Mutes.MuteAsync(a.Creator, a.Campaign, null, a.Time.GetUtcNow().AddHours(1), "payment provider maintenance");
 
         // Act: an alert opens during the mute
         a.Time.Advance(TimeSpan.FromMinutes(5));
@@ -186,7 +188,7 @@ public sealed class WebhookFormatDeliveryTests(TestDatabase db) : IClassFixture<
         var a = await ArrangeAsync();
         using var receiver = new Receiver(WebhookFormats.Discord);
         await a.Webhooks.CreateAsync(a.Creator, a.Campaign, receiver.Url, WebhookFormats.Discord);
-        await a.Store.MuteAsync(a.Creator, a.Campaign, null, a.Time.GetUtcNow().AddHours(1), "payment provider maintenance");
+        await a.Mutes.MuteAsync(a.Creator, a.Campaign, null, a.Time.GetUtcNow().AddHours(1), "payment provider maintenance");
 
         // Act
         await a.Store.ApplyAsync(a.Campaign, [Transition("opened", a.Time.GetUtcNow())]);
@@ -210,19 +212,19 @@ public sealed class WebhookFormatDeliveryTests(TestDatabase db) : IClassFixture<
         var a = await ArrangeAsync();
         using var receiver = new Receiver(WebhookFormats.Teams);
         await a.Webhooks.CreateAsync(a.Creator, a.Campaign, receiver.Url, WebhookFormats.Teams);
-        var mute = await a.Store.MuteAsync(a.Creator, a.Campaign, null, a.Time.GetUtcNow().AddHours(4), "payment provider maintenance");
+        var mute = await a.Mutes.MuteAsync(a.Creator, a.Campaign, null, a.Time.GetUtcNow().AddHours(4), "payment provider maintenance");
         await a.Store.ApplyAsync(a.Campaign, [Transition("opened", a.Time.GetUtcNow())]);
         a.Time.Advance(TimeSpan.FromMinutes(20));
 
         // Act
-        var ended = await a.Store.EndMuteAsync(a.Creator, a.Campaign, mute.Id);
+        var ended = await a.Mutes.EndMuteAsync(a.Creator, a.Campaign, mute.Id);
         await a.Dispatcher.DeliverDueAsync();
 
         // Assert
         Assert.Equal(a.Time.GetUtcNow(), ended.Until);
         Assert.Empty(Assert.Single(receiver.Received).Problems);
         Assert.Single((await a.Store.BannerAsync(a.Campaign)).Live);
-        await Assert.ThrowsAsync<ConflictException>(() => a.Store.EndMuteAsync(a.Creator, a.Campaign, mute.Id));
+        await Assert.ThrowsAsync<ConflictException>(() => a.Mutes.EndMuteAsync(a.Creator, a.Campaign, mute.Id));
         Assert.Equal(1, await db.ScalarAsync<long>($"SELECT count(*) FROM audit_log WHERE campaign_id = '{a.Campaign}' AND action = '{AuditActions.AlertsMuted}'"));
         Assert.Equal(1, await db.ScalarAsync<long>($"SELECT count(*) FROM audit_log WHERE campaign_id = '{a.Campaign}' AND action = '{AuditActions.AlertsUnmuted}'"));
     }
@@ -238,7 +240,7 @@ public sealed class WebhookFormatDeliveryTests(TestDatabase db) : IClassFixture<
         await a.Dispatcher.DeliverDueAsync();
 
         // Act
-        await a.Store.MuteAsync(a.Creator, a.Campaign, null, a.Time.GetUtcNow().AddHours(1), "payment provider maintenance");
+        await a.Mutes.MuteAsync(a.Creator, a.Campaign, null, a.Time.GetUtcNow().AddHours(1), "payment provider maintenance");
         a.Time.Advance(TimeSpan.FromMinutes(5));
         await a.Store.ApplyAsync(a.Campaign, [Transition("resolved", a.Time.GetUtcNow(), "back in range")]);
         await a.Dispatcher.DeliverDueAsync();
@@ -279,11 +281,11 @@ public sealed class WebhookFormatDeliveryTests(TestDatabase db) : IClassFixture<
 
         var problems = new[]
         {
-            await Assert.ThrowsAsync<DomainValidationException>(() => a.Store.MuteAsync(a.Creator, a.Campaign, null, now.AddHours(1), "x")),
-            await Assert.ThrowsAsync<DomainValidationException>(() => a.Store.MuteAsync(a.Creator, a.Campaign, now.AddHours(2), now.AddHours(1), "maintenance")),
-            await Assert.ThrowsAsync<DomainValidationException>(() => a.Store.MuteAsync(a.Creator, a.Campaign, null, now.AddDays(8), "maintenance")),
-            await Assert.ThrowsAsync<DomainValidationException>(() => a.Store.MuteAsync(a.Creator, a.Campaign, now.AddHours(-1), now.AddHours(1), "maintenance")),
-            await Assert.ThrowsAsync<DomainValidationException>(() => a.Store.MuteAsync(a.Creator, a.Campaign, null, null, new string('r', 201))),
+            await Assert.ThrowsAsync<DomainValidationException>(() => a.Mutes.MuteAsync(a.Creator, a.Campaign, null, now.AddHours(1), "x")),
+            await Assert.ThrowsAsync<DomainValidationException>(() => a.Mutes.MuteAsync(a.Creator, a.Campaign, now.AddHours(2), now.AddHours(1), "maintenance")),
+            await Assert.ThrowsAsync<DomainValidationException>(() => a.Mutes.MuteAsync(a.Creator, a.Campaign, null, now.AddDays(8), "maintenance")),
+            await Assert.ThrowsAsync<DomainValidationException>(() => a.Mutes.MuteAsync(a.Creator, a.Campaign, now.AddHours(-1), now.AddHours(1), "maintenance")),
+            await Assert.ThrowsAsync<DomainValidationException>(() => a.Mutes.MuteAsync(a.Creator, a.Campaign, null, null, new string('r', 201))),
         };
 
         Assert.Equal(["reason"], problems[0].Errors.Select(e => e.Field));
@@ -291,7 +293,7 @@ public sealed class WebhookFormatDeliveryTests(TestDatabase db) : IClassFixture<
         Assert.Contains("at most 7 days", Assert.Single(problems[2].Errors).Reason);
         Assert.Equal(["startsAt"], problems[3].Errors.Select(e => e.Field));
         Assert.Equal(["reason", "endsAt"], problems[4].Errors.Select(e => e.Field));
-        Assert.Empty(await a.Store.MutesAsync(a.Campaign));
+        Assert.Empty(await a.Mutes.MutesAsync(a.Campaign));
     }
 
     [Fact]
@@ -300,18 +302,18 @@ public sealed class WebhookFormatDeliveryTests(TestDatabase db) : IClassFixture<
         // Arrange
         var a = await ArrangeAsync();
         var now = a.Time.GetUtcNow();
-        await a.Store.MuteAsync(a.Creator, a.Campaign, now.AddHours(1), now.AddHours(3), "planned maintenance");
+        await a.Mutes.MuteAsync(a.Creator, a.Campaign, now.AddHours(1), now.AddHours(3), "planned maintenance");
         var outsider = AccountServices.Creator(await db.CreateUserAsync($"out-{Guid.NewGuid():N}@test.example", await db.CreateOrganisationAsync("Other")));
 
         // Act + Assert
-        await Assert.ThrowsAsync<ConflictException>(() => a.Store.MuteAsync(a.Creator, a.Campaign, now.AddHours(2), now.AddHours(4), "another maintenance"));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => a.Store.MuteAsync(outsider, a.Campaign, null, now.AddHours(1), "not my campaign"));
-        var planned = Assert.Single(await a.Store.MutesAsync(a.Campaign));
+        await Assert.ThrowsAsync<ConflictException>(() => a.Mutes.MuteAsync(a.Creator, a.Campaign, now.AddHours(2), now.AddHours(4), "another maintenance"));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => a.Mutes.MuteAsync(outsider, a.Campaign, null, now.AddHours(1), "not my campaign"));
+        var planned = Assert.Single(await a.Mutes.MutesAsync(a.Campaign));
         Assert.True(planned.IsUpcoming(now));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => a.Store.EndMuteAsync(outsider, a.Campaign, planned.Id));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => a.Mutes.EndMuteAsync(outsider, a.Campaign, planned.Id));
         // Back to back is no overlap.
-        await a.Store.MuteAsync(a.Creator, a.Campaign, now.AddHours(3), now.AddHours(4), "second maintenance window");
-        Assert.Equal(2, (await a.Store.MutesAsync(a.Campaign)).Count);
+        await a.Mutes.MuteAsync(a.Creator, a.Campaign, now.AddHours(3), now.AddHours(4), "second maintenance window");
+        Assert.Equal(2, (await a.Mutes.MutesAsync(a.Campaign)).Count);
     }
 
     [Fact]

@@ -85,6 +85,7 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddScoped<CampaignComparisonViewModel>();
         Services.AddSingleton(alertFeed);
         Services.AddSingleton(alerts);
+        Services.AddSingleton(sp => new AlertMuteStore(db.Contexts, sp.GetRequiredService<Crowdstart.Pipeline.Accounts.CampaignAccess>(), alertFeed, TimeProvider.System));
         Services.AddSingleton(new AlertReadinessQuery(db.DataSource, db.Contexts, new LaunchPriorStore(db.DataSource, TimeProvider.System),
             Options.Create(new AlertOptions()), TimeProvider.System));
     }

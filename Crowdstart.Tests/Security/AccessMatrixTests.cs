@@ -216,7 +216,7 @@ public class AccessMatrixTests(AppFixture app)
         var webhookId = (await app.Services.GetRequiredService<WebhookStore>().CreateAsync(creatorActor, campaign, "http://127.0.0.1:9/matrix", WebhookFormats.Slack)).Id;
         var testedWebhookId = (await app.Services.GetRequiredService<WebhookStore>().CreateAsync(creatorActor, campaign, "http://127.0.0.1:9/tested", WebhookFormats.Teams)).Id;
         // A planned mute (the matrix's own POST mutes the hours before it).
-        var muteId = (await app.Services.GetRequiredService<AlertStore>().MuteAsync(creatorActor, campaign, DateTimeOffset.UtcNow.AddDays(1),
+        var muteId = (await app.Services.GetRequiredService<AlertMuteStore>().MuteAsync(creatorActor, campaign, DateTimeOffset.UtcNow.AddDays(1),
             DateTimeOffset.UtcNow.AddDays(1).AddHours(2), "matrix: planned maintenance")).Id;
         var (shareLink, shareToken) = await app.Services.GetRequiredService<ShareLinks>().CreateAsync(creatorActor, campaign, "matrix", 1);
         var clients = new[]

@@ -26,6 +26,7 @@ public partial class AlertBanner
     [Parameter, EditorRequired] public Guid CampaignId { get; set; }
 
     [Inject] public required AlertStore Alerts { get; init; }
+    [Inject] public required AlertMuteStore Mutes { get; init; }
     [Inject] public required AlertFeed Feed { get; init; }
     [Inject] public required CurrentUser User { get; init; }
     [Inject] public required DashboardFormatter Format { get; init; }
@@ -94,7 +95,7 @@ public partial class AlertBanner
         return local.ToString(local.Date == today ? "HH:mm" : "d MMM HH:mm", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private Task UnmuteAsync(Guid muteId) => RunAsync(actor => Alerts.EndMuteAsync(actor, CampaignId, muteId));
+    private Task UnmuteAsync(Guid muteId) => RunAsync(actor => Mutes.EndMuteAsync(actor, CampaignId, muteId));
 
     private Task AcknowledgeAsync(Guid alertId) => RunAsync(actor => Alerts.AcknowledgeAsync(actor, CampaignId, alertId));
 
